@@ -1,0 +1,57 @@
+import { migrateSchema } from '@zhirong/db';
+import { CONFIG_KEYS, createLogger, outboxMigrations, redactedConfig } from '@zhirong/platform';
+import { serve } from '@zhirong/server';
+import type { Command } from 'commander';
+import { configFromEnv, printJson, withPlatform } from '../context.ts';
+import { seedDemoData } from '../demo.ts';
+import { platformModules } from '../modules.ts';
+
+export function registerPlatformCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the HTTP API (and, with --demo or ZHIRONG_DEMO=true, seed demo data on an empty ledger)')
+    .option('--demo', 'seed demo data on first start')
+    .option('--port <port>', 'override ZHIRONG_PORT')
+    .option('--host <host>', 'override ZHIRONG_HOST')
+    .action(async (opts) => {
+      const config = configFromEnv({
+        ...(opts.port !== undefined ? { ZHIRONG_PORT: String(opts.port) } : {}),
+        ...(opts.host !== undefined ? { ZHIRONG_HOST: String(opts.host) } : {}),
+        ...(opts.demo ? { ZHIRONG_DEMO: 'true' } : {}),
+      });
+      const logger = createLogger({ level: config.logLevel });
+      await serve(config, platformModules(), logger, {
+        onReady: async (platform) => {
+          if (!config.demo) return;
+          const demo = await seedDemoData(platform);
+          if (demo.seeded) logger.info({ accounts: demo.accounts.length }, 'demo data seeded (演示数据)');
+        },
+      });
+    });
+
+  program
+    .command('migrate')
+    .description('Apply every module migration to the configured database')
+    .option('--json', 'print one JSON document')
+    .action(async (opts) => {
+      const config = configFromEnv();
+      const reports = await withPlatform(config, async (platform) => {
+        const db = platform.context.db.kysely;
+        const out = [await migrateSchema(db, outboxMigrations)];
+        for (const m of platformModules().list()) out.push(await migrateSchema(db, m.migrations));
+        return out;
+      }, { migrate: false });
+      if (opts.json) printJson({ backend: config.databaseUrl ? 'postgres' : 'pglite', schemas: reports });
+      else console.log(`migrated: ${reports.map((r) => r.schema).join(', ')}`);
+    });
+
+  program
+    .command('config')
+    .description('Print the effective configuration (secrets masked) and every setting it reads')
+    .option('--json', 'print one JSON document')
+    .action((opts) => {
+      const config = redactedConfig(configFromEnv());
+      if (opts.json) return printJson({ config, settings: CONFIG_KEYS });
+      for (const [k, v] of Object.entries(config)) console.log(`${k.padEnd(20)} ${v === undefined ? '' : String(v)}`);
+    });
+}

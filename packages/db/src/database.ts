@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGlitePool } from './pglite-pool.ts';
+
+export type Backend = 'pglite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** `postgres://…` for PostgreSQL; undefined for embedded PGlite. */
+  readonly url?: string | undefined;
+  /** Absolute directory of the embedded database; undefined keeps it in memory. */
+  readonly dataDir?: string | undefined;
+  /** A PGlite data-directory dump to start from (tests start from a pristine template). */
+  readonly loadDataDir?: Blob | undefined;
+  /** PostgreSQL pool size. */
+  readonly poolSize?: number | undefined;
+  readonly applicationName?: string | undefined;
+}
+
+/** One handle on the platform database, whichever engine is behind it. */
+export interface Database {
+  readonly backend: Backend;
+  /** Untyped at this level: each domain views it through its own table types (`asDomain`). */
+  // biome-ignore lint/suspicious/noExplicitAny: the composition root does not know domain tables
+  readonly kysely: Kysely<any>;
+  readonly pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const INT8_ARRAY_OID = 1016;
+const NUMERIC_OID = 1700;
+const NUMERIC_ARRAY_OID = 1231;
+const DATE_OID = 1082;
+const DATE_ARRAY_OID = 1182;
+const INTERVAL_OID = 1186;
+const INTERVAL_ARRAY_OID = 1187;
+const TEXT_ARRAY_OID = 1009;
+
+const identity = (value: string) => value;
+
+/**
+ * Maps PostgreSQL bigint to JS bigint and numeric to string: never through a float. A `date` is a
+ * calendar day with no time zone, so it stays the `YYYY-MM-DD` text (node-postgres would make it
+ * local midnight, which names another day west of UTC and differs from PGlite); an interval stays
+ * its text, as PGlite returns it.
+ */
+function pgTypeParser(oid: number, format?: 'text' | 'binary') {
+  if (oid === INT8_OID) return (value: string) => BigInt(value);
+  if (oid === NUMERIC_OID || oid === DATE_OID || oid === INTERVAL_OID) return identity;
+  if (oid === INT8_ARRAY_OID || oid === NUMERIC_ARRAY_OID || oid === DATE_ARRAY_OID || oid === INTERVAL_ARRAY_OID) {
+    const parseArray = pg.types.getTypeParser(TEXT_ARRAY_OID as Parameters<typeof pg.types.getTypeParser>[0]);
+    const parseItem = oid === INT8_ARRAY_OID ? (v: string) => BigInt(v) : identity;
+    return (value: string) => (parseArray(value) as (string | null)[]).map((v) => (v === null ? null : parseItem(v)));
+  }
+  return pg.types.getTypeParser(oid, format);
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options);
+  return openPGlite(options);
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 16,
+    application_name: options.applicationName ?? 'zhirong',
+    types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
+  });
+  // Surface connection errors of idle clients instead of crashing the process.
+  pool.on('error', () => {});
+  const client = await pool.connect();
+  client.release();
+  const kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return {
+    backend: 'postgres',
+    kysely,
+    close: () => kysely.destroy(),
+  };
+}
+
+async function openPGlite(options: DatabaseOptions): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: {
+      [INT8_OID]: (value: string) => BigInt(value),
+      [NUMERIC_OID]: identity,
+      [DATE_OID]: identity,
+    },
+  });
+  const pool = new PGlitePool(pglite);
+  // biome-ignore lint/suspicious/noExplicitAny: PGlitePool implements the subset of pg.Pool Kysely calls
+  const kysely = new Kysely({ dialect: new PostgresDialect({ pool: pool as any }) });
+  return {
+    backend: 'pglite',
+    kysely,
+    pglite,
+    close: async () => {
+      await kysely.destroy();
+      await pglite.close();
+    },
+  };
+}

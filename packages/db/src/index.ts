@@ -1,0 +1,10 @@
+export { type Backend, type Database, type DatabaseOptions, openDatabase } from './database.ts';
+export { type MigrationReport, migrateSchema, type SchemaMigrations } from './migrate.ts';
+export {
+  inTransaction,
+  type IsolationLevel,
+  isRetryableTransactionError,
+  isUniqueViolation,
+  sqlState,
+  type TransactionOptions,
+} from './transaction.ts';

@@ -1,0 +1,2 @@
+export { ManualClock } from './clock.ts';
+export { SeededRng } from './rng.ts';

@@ -1,0 +1,32 @@
+/**
+ * The ledger's public contract: what other packages and apps may use.
+ *
+ * @example
+ * const [result] = await ledger.createTransfers([
+ *   { kind: 'single', id, debitAccountId: bank, creditAccountId: alice, amountMinor: 150000n, currency: 'CNY' },
+ * ]);
+ * if (result.status === 'failed') console.log(result.code); // e.g. 'exceeds_credits'
+ */
+export type {
+  Account,
+  AccountFlag,
+  AccountStatus,
+  AccountType,
+  Balances,
+  BalanceLimit,
+} from './account.ts';
+export { ACCOUNT_FLAGS, ACCOUNT_TYPES, availableBalance, postedBalance } from './account.ts';
+export type {
+  Entry,
+  MovementRequest,
+  PendingState,
+  ResolutionRequest,
+  Transfer,
+  TransferKind,
+  TransferRequest,
+  TransferResult,
+} from './transfer.ts';
+export type { AccountRequest, AccountResult, Outcome, Statement, StatementLine } from './ledger.service.ts';
+export type { VerifyProblem, VerifyReport } from './ledger.verify.ts';
+export { type LedgerErrorCode, ledgerErrors } from './errors.ts';
+export { ACCOUNT_PREFIX, TRANSFER_PREFIX } from './ledger.dto.ts';

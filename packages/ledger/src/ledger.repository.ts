@@ -1,0 +1,380 @@
+import type { CurrencyCode } from '@zhirong/kernel';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Account, AccountStatus, AccountType, BalanceLimit, Balances } from './account.ts';
+import type { EngineOutput, PendingRecord } from './transfer.engine.ts';
+import type { Entry, PendingState, Transfer, TransferKind } from './transfer.ts';
+
+/**
+ * All SQL of the ledger. Reads that decide a batch lock the accounts first (in id order, so
+ * concurrent batches cannot deadlock); writes are set-based (`unnest` of arrays), one statement per
+ * table per batch, which is what lets one transaction carry thousands of transfers.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the ledger addresses its own schema with raw SQL
+export type Db = Kysely<any>;
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type Trx = Transaction<any>;
+
+interface AccountRow {
+  id: string;
+  currency: string;
+  type: string;
+  code: number;
+  owner_ref: string | null;
+  balance_limit: string;
+  status: string;
+  metadata: Record<string, unknown>;
+  debits_pending: bigint;
+  debits_posted: bigint;
+  credits_pending: bigint;
+  credits_posted: bigint;
+  entry_count: bigint;
+  created_at: Date;
+}
+
+interface TransferRow {
+  id: string;
+  kind: string;
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: bigint;
+  currency: string;
+  pending_id: string | null;
+  reverses_id: string | null;
+  timeout_seconds: number;
+  code: number;
+  metadata: Record<string, unknown>;
+  linked: boolean;
+  created_at: Date;
+}
+
+interface EntryRow {
+  account_id: string;
+  seq: bigint;
+  transfer_id: string;
+  is_debit: boolean;
+  amount: bigint;
+  debits_pending: bigint;
+  debits_posted: bigint;
+  credits_pending: bigint;
+  credits_posted: bigint;
+  created_at: Date;
+}
+
+const ACCOUNT_COLUMNS = sql.raw(
+  'id, currency, type, code, owner_ref, balance_limit, status, metadata, debits_pending, debits_posted, credits_pending, credits_posted, entry_count, created_at',
+);
+const TRANSFER_COLUMNS = sql.raw(
+  'id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id, timeout_seconds, code, metadata, linked, created_at',
+);
+
+function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    currency: row.currency as CurrencyCode,
+    type: row.type as AccountType,
+    code: row.code,
+    ownerRef: row.owner_ref,
+    limit: row.balance_limit as BalanceLimit,
+    status: row.status as AccountStatus,
+    metadata: row.metadata,
+    balances: {
+      debitsPending: BigInt(row.debits_pending),
+      debitsPosted: BigInt(row.debits_posted),
+      creditsPending: BigInt(row.credits_pending),
+      creditsPosted: BigInt(row.credits_posted),
+    },
+    entryCount: BigInt(row.entry_count),
+    createdAt: new Date(row.created_at),
+  };
+}
+
+export function toTransfer(row: TransferRow): Transfer {
+  return {
+    id: row.id,
+    kind: row.kind as TransferKind,
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
+    amountMinor: BigInt(row.amount),
+    currency: row.currency as CurrencyCode,
+    pendingId: row.pending_id,
+    reversesId: row.reverses_id,
+    timeoutSeconds: row.timeout_seconds,
+    code: row.code,
+    metadata: row.metadata,
+    linked: row.linked,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+function toEntry(row: EntryRow): Entry {
+  return {
+    accountId: row.account_id,
+    seq: BigInt(row.seq),
+    transferId: row.transfer_id,
+    isDebit: row.is_debit,
+    amountMinor: BigInt(row.amount),
+    debitsPending: BigInt(row.debits_pending),
+    debitsPosted: BigInt(row.debits_posted),
+    creditsPending: BigInt(row.credits_pending),
+    creditsPosted: BigInt(row.credits_posted),
+    createdAt: new Date(row.created_at),
+  };
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const str = (value: bigint) => value.toString();
+
+// ---------------------------------------------------------------- accounts
+
+export interface NewAccountRow {
+  id: string;
+  currency: string;
+  type: AccountType;
+  code: number;
+  ownerRef: string | null;
+  limit: BalanceLimit;
+  metadata: Readonly<Record<string, unknown>>;
+  createdAt: Date;
+}
+
+/** Inserts the accounts that do not exist yet; returns the ids that were inserted. */
+export async function insertAccounts(trx: Trx, rows: readonly NewAccountRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const result = await sql<{ id: string }>`
+    insert into ledger.accounts (id, currency, type, code, owner_ref, balance_limit, metadata, created_at)
+    select id, currency, type, code, owner_ref, balance_limit, metadata::jsonb, ${rows[0]?.createdAt.toISOString()}::timestamptz
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.currency)}::text[], ${rows.map((r) => r.type)}::text[],
+                ${rows.map((r) => r.code)}::int4[], ${rows.map((r) => r.ownerRef)}::text[], ${rows.map((r) => r.limit)}::text[],
+                ${rows.map((r) => json(r.metadata))}::text[])
+      as t(id, currency, type, code, owner_ref, balance_limit, metadata)
+    on conflict (id) do nothing
+    returning id`.execute(trx);
+  return new Set(result.rows.map((r) => r.id));
+}
+
+export async function loadAccounts(db: Db | Trx, ids: readonly string[]): Promise<Map<string, Account>> {
+  if (ids.length === 0) return new Map();
+  const result = await sql<AccountRow>`
+    select ${ACCOUNT_COLUMNS} from ledger.accounts where id = any(${ids}::uuid[])`.execute(db);
+  return new Map(result.rows.map((r) => [r.id, toAccount(r)]));
+}
+
+/** Locks the accounts for the rest of the transaction, in id order (no deadlocks between batches). */
+export async function lockAccounts(trx: Trx, ids: readonly string[]): Promise<Map<string, Account>> {
+  if (ids.length === 0) return new Map();
+  const sorted = [...new Set(ids)].sort();
+  const result = await sql<AccountRow>`
+    select ${ACCOUNT_COLUMNS} from ledger.accounts where id = any(${sorted}::uuid[]) order by id for update`.execute(trx);
+  return new Map(result.rows.map((r) => [r.id, toAccount(r)]));
+}
+
+export async function updateAccountStatus(trx: Trx, id: string, status: AccountStatus): Promise<void> {
+  await sql`update ledger.accounts set status = ${status} where id = ${id}::uuid`.execute(trx);
+}
+
+export interface AccountFilter {
+  currency?: string;
+  ownerRef?: string;
+  afterId?: string;
+  limit: number;
+}
+
+export async function listAccounts(db: Db, filter: AccountFilter): Promise<Account[]> {
+  const result = await sql<AccountRow>`
+    select ${ACCOUNT_COLUMNS} from ledger.accounts
+    where (${filter.currency ?? null}::text is null or currency = ${filter.currency ?? null})
+      and (${filter.ownerRef ?? null}::text is null or owner_ref = ${filter.ownerRef ?? null})
+      and (${filter.afterId ?? null}::uuid is null or id > ${filter.afterId ?? null}::uuid)
+    order by id limit ${filter.limit}`.execute(db);
+  return result.rows.map(toAccount);
+}
+
+// ---------------------------------------------------------------- transfers
+
+export async function loadTransfers(db: Db | Trx, ids: readonly string[]): Promise<Map<string, Transfer>> {
+  if (ids.length === 0) return new Map();
+  const result = await sql<TransferRow>`
+    select ${TRANSFER_COLUMNS} from ledger.transfers where id = any(${[...new Set(ids)]}::uuid[])`.execute(db);
+  return new Map(result.rows.map((r) => [r.id, toTransfer(r)]));
+}
+
+/** Reads pending states; call after locking the pending transfers' accounts so the states cannot change under us. */
+export async function loadPendingRecords(
+  trx: Trx,
+  pendings: readonly Transfer[],
+): Promise<Map<string, PendingRecord>> {
+  const records = new Map<string, PendingRecord>();
+  const ids = pendings.filter((t) => t.kind === 'pending').map((t) => t.id);
+  if (ids.length === 0) return records;
+  const result = await sql<{ transfer_id: string; state: string; expires_at: Date | null }>`
+    select transfer_id, state, expires_at from ledger.pending_transfers where transfer_id = any(${ids}::uuid[])`.execute(trx);
+  const byId = new Map(pendings.map((t) => [t.id, t]));
+  for (const row of result.rows) {
+    const transfer = byId.get(row.transfer_id);
+    if (!transfer) continue;
+    records.set(row.transfer_id, {
+      transfer,
+      state: row.state as PendingState,
+      expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+    });
+  }
+  return records;
+}
+
+export async function loadReversedSums(trx: Trx, ids: readonly string[]): Promise<Map<string, bigint>> {
+  if (ids.length === 0) return new Map();
+  const result = await sql<{ reverses_id: string; total: bigint }>`
+    select reverses_id, sum(amount)::int8 as total from ledger.transfers
+    where reverses_id = any(${ids}::uuid[]) group by reverses_id`.execute(trx);
+  return new Map(result.rows.map((r) => [r.reverses_id, BigInt(r.total)]));
+}
+
+/** Writes everything a batch decided, one set-based statement per table. */
+export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> {
+  const t = output.transfers;
+  if (t.length === 0) return;
+  await sql`
+    insert into ledger.transfers (id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
+                                  timeout_seconds, code, metadata, linked, created_at)
+    select id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
+           timeout_seconds, code, metadata::jsonb, linked, created_at
+    from unnest(${t.map((x) => x.id)}::uuid[], ${t.map((x) => x.kind)}::text[], ${t.map((x) => x.debitAccountId)}::uuid[],
+                ${t.map((x) => x.creditAccountId)}::uuid[], ${t.map((x) => str(x.amountMinor))}::int8[],
+                ${t.map((x) => x.currency)}::text[], ${t.map((x) => x.pendingId)}::uuid[], ${t.map((x) => x.reversesId)}::uuid[],
+                ${t.map((x) => x.timeoutSeconds)}::int4[], ${t.map((x) => x.code)}::int4[],
+                ${t.map((x) => json(x.metadata))}::text[], ${t.map((x) => x.linked)}::bool[],
+                ${t.map((x) => x.createdAt.toISOString())}::timestamptz[])
+      as u(id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
+           timeout_seconds, code, metadata, linked, created_at)`.execute(trx);
+  const e = output.entries;
+  await sql`
+    insert into ledger.entries (account_id, seq, transfer_id, is_debit, amount, debits_pending, debits_posted,
+                                credits_pending, credits_posted, created_at)
+    select * from unnest(${e.map((x) => x.accountId)}::uuid[], ${e.map((x) => str(x.seq))}::int8[],
+                         ${e.map((x) => x.transferId)}::uuid[], ${e.map((x) => x.isDebit)}::bool[],
+                         ${e.map((x) => str(x.amountMinor))}::int8[], ${e.map((x) => str(x.debitsPending))}::int8[],
+                         ${e.map((x) => str(x.debitsPosted))}::int8[], ${e.map((x) => str(x.creditsPending))}::int8[],
+                         ${e.map((x) => str(x.creditsPosted))}::int8[], ${e.map((x) => x.createdAt.toISOString())}::timestamptz[])`.execute(
+    trx,
+  );
+  const p = output.pendingCreated;
+  if (p.length > 0) {
+    await sql`
+      insert into ledger.pending_transfers (transfer_id, expires_at)
+      select * from unnest(${p.map((x) => x.transferId)}::uuid[], ${p.map((x) => x.expiresAt?.toISOString() ?? null)}::timestamptz[])`.execute(
+      trx,
+    );
+  }
+  const r = output.pendingResolved;
+  if (r.length > 0) {
+    const updated = await sql`
+      update ledger.pending_transfers p set state = u.state, resolved_by = u.resolved_by
+      from unnest(${r.map((x) => x.pendingId)}::uuid[], ${r.map((x) => x.state)}::text[], ${r.map((x) => x.resolvedBy)}::uuid[])
+        as u(pending_id, state, resolved_by)
+      where p.transfer_id = u.pending_id and p.state = 'pending'`.execute(trx);
+    if (Number(updated.numAffectedRows ?? 0n) !== r.length) {
+      throw new Error('a pending transfer changed state under a held lock');
+    }
+  }
+  const a = [...output.touchedAccounts.values()];
+  await sql`
+    update ledger.accounts acc set debits_pending = u.dpe, debits_posted = u.dpo, credits_pending = u.cpe,
+      credits_posted = u.cpo, entry_count = u.n
+    from unnest(${a.map((x) => x.id)}::uuid[], ${a.map((x) => str(x.balances.debitsPending))}::int8[],
+                ${a.map((x) => str(x.balances.debitsPosted))}::int8[], ${a.map((x) => str(x.balances.creditsPending))}::int8[],
+                ${a.map((x) => str(x.balances.creditsPosted))}::int8[], ${a.map((x) => str(x.entryCount))}::int8[])
+      as u(id, dpe, dpo, cpe, cpo, n)
+    where acc.id = u.id`.execute(trx);
+}
+
+/** Pending transfers whose timeout has passed, oldest first. */
+export async function duePendingTransfers(db: Db, now: Date, limit: number): Promise<string[]> {
+  const result = await sql<{ transfer_id: string }>`
+    select transfer_id from ledger.pending_transfers
+    where state = 'pending' and expires_at is not null and expires_at <= ${now.toISOString()}::timestamptz
+    order by expires_at limit ${limit}`.execute(db);
+  return result.rows.map((r) => r.transfer_id);
+}
+
+export async function pendingStateOf(db: Db, id: string): Promise<{ state: PendingState; expiresAt: Date | null } | undefined> {
+  const result = await sql<{ state: string; expires_at: Date | null }>`
+    select state, expires_at from ledger.pending_transfers where transfer_id = ${id}::uuid`.execute(db);
+  const row = result.rows[0];
+  return row ? { state: row.state as PendingState, expiresAt: row.expires_at ? new Date(row.expires_at) : null } : undefined;
+}
+
+// ---------------------------------------------------------------- history
+
+export interface StatementQuery {
+  accountId: string;
+  from?: Date;
+  to?: Date;
+  afterSeq?: bigint;
+  limit: number;
+}
+
+/** Entries of one account in sequence order, each with the balances right after it. */
+export async function statementEntries(db: Db, q: StatementQuery): Promise<(Entry & { transfer: Transfer })[]> {
+  const result = await sql<EntryRow & { t: TransferRow }>`
+    select e.*, row_to_json(t.*) as t
+    from ledger.entries e join ledger.transfers t on t.id = e.transfer_id
+    where e.account_id = ${q.accountId}::uuid
+      and (${q.afterSeq === undefined ? null : str(q.afterSeq)}::int8 is null or e.seq > ${q.afterSeq === undefined ? null : str(q.afterSeq)}::int8)
+      and (${q.from?.toISOString() ?? null}::timestamptz is null or e.created_at >= ${q.from?.toISOString() ?? null}::timestamptz)
+      and (${q.to?.toISOString() ?? null}::timestamptz is null or e.created_at < ${q.to?.toISOString() ?? null}::timestamptz)
+    order by e.seq limit ${q.limit}`.execute(db);
+  return result.rows.map((row) => ({ ...toEntry(row), transfer: toTransfer(jsonTransferRow(row.t)) }));
+}
+
+/** row_to_json gives bigint as a JSON number; re-read amounts exactly from their text. */
+function jsonTransferRow(row: TransferRow): TransferRow {
+  return { ...row, amount: BigInt(String(row.amount)), created_at: new Date(row.created_at) };
+}
+
+/** The account's balances as they stood at `at` (zero before its first entry). */
+export async function balancesAsOf(db: Db, accountId: string, at: Date): Promise<Balances & { seq: bigint }> {
+  const result = await sql<EntryRow>`
+    select * from ledger.entries where account_id = ${accountId}::uuid and created_at <= ${at.toISOString()}::timestamptz
+    order by created_at desc, seq desc limit 1`.execute(db);
+  const row = result.rows[0];
+  if (!row) return { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n, seq: 0n };
+  const e = toEntry(row);
+  return {
+    debitsPending: e.debitsPending,
+    debitsPosted: e.debitsPosted,
+    creditsPending: e.creditsPending,
+    creditsPosted: e.creditsPosted,
+    seq: e.seq,
+  };
+}
+
+export interface CurrencyTotals {
+  currency: string;
+  accounts: number;
+  debitsPending: bigint;
+  debitsPosted: bigint;
+  creditsPending: bigint;
+  creditsPosted: bigint;
+}
+
+export async function totalsPerCurrency(db: Db): Promise<CurrencyTotals[]> {
+  const result = await sql<{
+    currency: string;
+    accounts: bigint;
+    dpe: string;
+    dpo: string;
+    cpe: string;
+    cpo: string;
+  }>`
+    select currency, count(*)::int8 as accounts, sum(debits_pending)::text as dpe, sum(debits_posted)::text as dpo,
+           sum(credits_pending)::text as cpe, sum(credits_posted)::text as cpo
+    from ledger.accounts group by currency order by currency`.execute(db);
+  return result.rows.map((r) => ({
+    currency: r.currency,
+    accounts: Number(r.accounts),
+    debitsPending: BigInt(r.dpe),
+    debitsPosted: BigInt(r.dpo),
+    creditsPending: BigInt(r.cpe),
+    creditsPosted: BigInt(r.cpo),
+  }));
+}

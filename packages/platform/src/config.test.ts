@@ -1,0 +1,185 @@
+// Proves loadConfig applies defaults, lists every bad or unknown key in one ConfigError, ignores test-only keys, freezes its result, and that redaction hides database passwords.
+import { CONFIG_KEYS, type Config, ConfigError, loadConfig, redactedConfig, redactUrl } from '@zhirong/platform';
+import { describe, expect, it } from 'vitest';
+
+const CWD = '/srv/zhirong';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env, CWD);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('fills every setting with its default from an empty environment', () => {
+    expect(loadConfig({}, CWD)).toEqual({
+      databaseUrl: undefined,
+      dataDir: '/srv/zhirong/.zhirong',
+      host: '127.0.0.1',
+      port: 8080,
+      logLevel: 'info',
+      dbPoolSize: 16,
+      bodyLimitBytes: 8 * 1024 * 1024,
+      rateLimitPerMinute: 600_000,
+      shutdownTimeoutMs: 10_000,
+      timeZone: 'Asia/Shanghai',
+      demo: false,
+      outboxPollMs: 250,
+    } satisfies Config);
+  });
+
+  it('reads every setting it documents', () => {
+    const config = loadConfig(
+      {
+        DATABASE_URL: 'postgresql://zr:pw@db.internal:5432/zhirong',
+        ZHIRONG_DATA_DIR: '/var/lib/zhirong',
+        ZHIRONG_HOST: '0.0.0.0',
+        ZHIRONG_PORT: '3000',
+        ZHIRONG_LOG_LEVEL: 'debug',
+        ZHIRONG_DB_POOL_SIZE: '4',
+        ZHIRONG_BODY_LIMIT_BYTES: '1024',
+        ZHIRONG_RATE_LIMIT_PER_MINUTE: '60',
+        ZHIRONG_SHUTDOWN_TIMEOUT_MS: '0',
+        ZHIRONG_TIMEZONE: 'Europe/London',
+        ZHIRONG_DEMO: 'yes',
+        ZHIRONG_OUTBOX_POLL_MS: '10',
+      } satisfies Record<keyof typeof CONFIG_KEYS, string>,
+      CWD,
+    );
+    expect(config).toEqual({
+      databaseUrl: 'postgresql://zr:pw@db.internal:5432/zhirong',
+      dataDir: '/var/lib/zhirong',
+      host: '0.0.0.0',
+      port: 3000,
+      logLevel: 'debug',
+      dbPoolSize: 4,
+      bodyLimitBytes: 1024,
+      rateLimitPerMinute: 60,
+      shutdownTimeoutMs: 0,
+      timeZone: 'Europe/London',
+      demo: true,
+      outboxPollMs: 10,
+    } satisfies Config);
+  });
+
+  it('resolves a relative data directory against the working directory', () => {
+    expect(loadConfig({ ZHIRONG_DATA_DIR: 'data/db' }, CWD).dataDir).toBe('/srv/zhirong/data/db');
+    expect(loadConfig({ ZHIRONG_DATA_DIR: '../shared' }, CWD).dataDir).toBe('/srv/shared');
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('reads ZHIRONG_DEMO=%s as %s', (value, expected) => {
+    expect(loadConfig({ ZHIRONG_DEMO: value }, CWD).demo).toBe(expected);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ ZHIRONG_PORT: '', DATABASE_URL: '', ZHIRONG_TYPO: '' }, CWD)).toEqual(loadConfig({}, CWD));
+  });
+
+  it('lists every bad key in one error', () => {
+    const error = configError({
+      ZHIRONG_PORT: 'eighty',
+      ZHIRONG_LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://root@localhost/zhirong',
+    });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.name).toBe('ConfigError');
+    expect(error.issues.map((i) => i.key).sort()).toEqual(['DATABASE_URL', 'ZHIRONG_LOG_LEVEL', 'ZHIRONG_PORT']);
+    for (const key of ['ZHIRONG_PORT', 'ZHIRONG_LOG_LEVEL', 'DATABASE_URL']) expect(error.message).toContain(key);
+    expect(error.message).toContain('must start with postgres:// or postgresql://');
+    expect(error.message).toContain('must be a whole number');
+  });
+
+  it.each([
+    ['ZHIRONG_PORT', '65536'],
+    ['ZHIRONG_PORT', '-1'],
+    ['ZHIRONG_PORT', '80.5'],
+    ['ZHIRONG_DB_POOL_SIZE', '0'],
+    ['ZHIRONG_DB_POOL_SIZE', '201'],
+    ['ZHIRONG_BODY_LIMIT_BYTES', '1023'],
+    ['ZHIRONG_OUTBOX_POLL_MS', '9'],
+    ['ZHIRONG_SHUTDOWN_TIMEOUT_MS', '600001'],
+    ['ZHIRONG_TIMEZONE', 'Mars/Olympus_Mons'],
+    ['ZHIRONG_DEMO', 'maybe'],
+    ['ZHIRONG_LOG_LEVEL', 'INFO'],
+    ['DATABASE_URL', 'postgres:/missing-slash'],
+  ])('rejects %s=%s', (key, value) => {
+    expect(configError({ [key]: value }).issues.map((i) => i.key)).toEqual([key]);
+  });
+
+  it('accepts both PostgreSQL URL schemes', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }, CWD).databaseUrl).toBe('postgres://h/db');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://h/db' }, CWD).databaseUrl).toBe('postgresql://h/db');
+  });
+
+  it('rejects an unknown ZHIRONG_ key, together with any other bad key', () => {
+    const error = configError({ ZHIRONG_PROT: '8080', ZHIRONG_PORT: 'x' });
+    expect(error.issues).toContainEqual({ key: 'ZHIRONG_PROT', message: 'unknown setting' });
+    expect(error.issues.map((i) => i.key).sort()).toEqual(['ZHIRONG_PORT', 'ZHIRONG_PROT']);
+    expect(error.message).toContain('ZHIRONG_PROT: unknown setting');
+  });
+
+  it('ignores ZHIRONG_TEST_ keys and the rest of the environment', () => {
+    const config = loadConfig(
+      {
+        ZHIRONG_TEST_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+        ZHIRONG_TEST_ANYTHING: 'x',
+        PATH: '/usr/bin',
+        HOME: '/root',
+        PORT: 'not-a-number',
+        constructor: 'x',
+        toString: 'x',
+      },
+      CWD,
+    );
+    expect(config).toEqual(loadConfig({}, CWD));
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({}, CWD);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(config.port).toBe(8080);
+  });
+});
+
+describe('redactedConfig', () => {
+  it('masks the password of DATABASE_URL and keeps everything else', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://zr:s3cr3t-pw@db.internal:5432/zhirong' }, CWD);
+    const shown = redactedConfig(config);
+    expect(shown.databaseUrl).toBe('postgres://zr:***@db.internal:5432/zhirong');
+    expect(JSON.stringify(shown)).not.toContain('s3cr3t-pw');
+    expect(shown).toEqual({ ...config, databaseUrl: 'postgres://zr:***@db.internal:5432/zhirong' });
+    expect(config.databaseUrl).toContain('s3cr3t-pw');
+  });
+
+  it('masks a password given as a query parameter, which node-postgres accepts too', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://zr@db/zhirong?sslmode=require&password=s3cr3t-pw' }, CWD);
+    const shown = String(redactedConfig(config).databaseUrl);
+    expect(shown).not.toContain('s3cr3t-pw');
+    expect(shown).toContain('sslmode=require');
+  });
+
+  it('leaves a URL without secrets and an unset URL as they are', () => {
+    expect(redactedConfig(loadConfig({ DATABASE_URL: 'postgres://zr@db/zhirong' }, CWD)).databaseUrl).toBe(
+      'postgres://zr@db/zhirong',
+    );
+    expect(redactedConfig(loadConfig({}, CWD)).databaseUrl).toBeUndefined();
+  });
+
+  it('hides a URL it cannot parse entirely', () => {
+    expect(redactUrl('postgres://zr:pw@[not-a-host')).toBe('***');
+  });
+});
