@@ -1,5 +1,5 @@
 import { type AccessService, accessErrors, hasScope } from '@zhirong/access';
-import { problem, type ProblemError } from '@zhirong/platform';
+import { type ProblemError, problem } from '@zhirong/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { REQUEST_ID_HEADER } from './request-id.ts';
 
@@ -36,7 +36,7 @@ export type RateLimiter = (request: FastifyRequest, reply: FastifyReply) => Prom
 
 /**
  * The onRequest guard every route passes through, in this order:
- * 1. echo the request id;
+ * 1. set the security headers and echo the request id;
  * 2. public route (health) → done;
  * 3. verify the key (from the in-memory cache, normally without touching the database);
  * 4. count the request against its rate limit — per key id when the key is valid, per client IP
@@ -44,8 +44,13 @@ export type RateLimiter = (request: FastifyRequest, reply: FastifyReply) => Prom
  * 5. refuse a missing or bad key (401) or a key without the route's `config.scope` (403).
  * It runs before the body is read, so an unauthenticated request never gets its body parsed.
  */
-export function createGuard(access: AccessService, limiter: RateLimiter) {
+export function createGuard(
+  access: AccessService,
+  limiter: RateLimiter,
+  headers: Readonly<Record<string, string>> = {},
+) {
   return async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    reply.headers(headers);
     reply.header(REQUEST_ID_HEADER, request.id);
     const config = request.routeOptions.config;
     if (config.public === true) return;

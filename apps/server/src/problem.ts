@@ -95,7 +95,9 @@ export function problemErrorHandler(error: unknown, request: FastifyRequest, rep
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const language = negotiateLanguage(request.headers['accept-language']);
   return sendProblem(reply, {
-    problem: httpProblem('route_not_found', language, request.id, { detail: `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}` }),
+    problem: httpProblem('route_not_found', language, request.id, {
+      detail: `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`,
+    }),
     fault: false,
   });
 }

@@ -1,4 +1,4 @@
-import { type AnySchema, Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import { Ajv, type AnySchema, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import type { HttpErrorCode } from './errors.ts';
 

@@ -1,6 +1,7 @@
-import { type TypeBoxTypeProvider, Type } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { problem } from '@zhirong/platform';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { AccessService } from './access.service.ts';
 import { ADMIN_SCOPE, type ApiKeyView, KEY_NAME_LENGTH_MAX, SCOPES_PER_KEY_MAX } from './api-key.ts';
 import { accessErrors } from './errors.ts';
@@ -63,7 +64,11 @@ const KeyPage = Type.Object(
 );
 
 const ScopeList = Type.Object(
-  { items: Type.Array(Type.Object({ scope: Type.String(), description: Type.String() }, { additionalProperties: false })) },
+  {
+    items: Type.Array(
+      Type.Object({ scope: Type.String(), description: Type.String() }, { additionalProperties: false }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -88,7 +93,12 @@ export async function accessRoutes(fastify: FastifyInstance, service: AccessServ
     '/keys',
     {
       config: admin,
-      schema: { tags, summary: 'Create an API key (the plaintext is returned once)', body: CreateKeyBody, response: { 201: CreatedKey } },
+      schema: {
+        tags,
+        summary: 'Create an API key (the plaintext is returned once)',
+        body: CreateKeyBody,
+        response: { 201: CreatedKey },
+      },
     },
     async (request, reply) => {
       const { name, scopes, expiresAt } = request.body;
@@ -100,7 +110,9 @@ export async function accessRoutes(fastify: FastifyInstance, service: AccessServ
       });
       if (!created.ok) {
         throw problem(accessErrors, created.code, {
-          ...(created.detail?.scope ? { detail: `unknown scope "${created.detail.scope}"`, extensions: { scope: created.detail.scope } } : {}),
+          ...(created.detail?.scope
+            ? { detail: `unknown scope "${created.detail.scope}"`, extensions: { scope: created.detail.scope } }
+            : {}),
         });
       }
       // The body carries a secret: no cache may keep it.
@@ -111,7 +123,10 @@ export async function accessRoutes(fastify: FastifyInstance, service: AccessServ
 
   app.get(
     '/keys',
-    { config: admin, schema: { tags, summary: 'List API keys in creation order', querystring: ListQuery, response: { 200: KeyPage } } },
+    {
+      config: admin,
+      schema: { tags, summary: 'List API keys in creation order', querystring: ListQuery, response: { 200: KeyPage } },
+    },
     async (request) => {
       const page = await service.list({
         ...(request.query.limit === undefined ? {} : { limit: request.query.limit }),

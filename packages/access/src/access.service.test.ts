@@ -1,13 +1,13 @@
 // Proves key issue/verify/revoke/list against a real database: secrets never stored or listed, revocation and expiry enforced, the cache's TTL bound, and the one-time bootstrap admin key.
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testBackends, openTestDatabase, type TestDatabase } from '@zhirong/db/testing';
+import { openTestDatabase, type TestDatabase, testBackends } from '@zhirong/db/testing';
 import { ManualClock, SeededRng } from '@zhirong/kernel/testing';
 import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform } from '@zhirong/platform';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY_FILE, AccessService, KEY_CACHE_TTL_MS } from './access.service.ts';
+import { AccessService, ADMIN_KEY_FILE, KEY_CACHE_TTL_MS } from './access.service.ts';
 import { accessModule } from './module.ts';
 
 describe.each(testBackends())('access service on %s', (backend) => {

@@ -3,6 +3,19 @@ import { join } from 'node:path';
 import { inTransaction } from '@zhirong/db';
 import { assert, err, LIMITS, ok, parseId, type Result } from '@zhirong/kernel';
 import type { ModuleContext, Principal, ScopeCatalog } from '@zhirong/platform';
+import { type CachedKey, KeyCache, type KnownKey } from './api-key.cache.ts';
+import {
+  type AccessDb,
+  type ApiKeyListRow,
+  anyKeyExists,
+  countOtherActiveAdmins,
+  findKey,
+  findKeyWithDigest,
+  insertKey,
+  listKeys,
+  lockFor,
+  markRevoked,
+} from './api-key.repository.ts';
 import {
   ADMIN_SCOPE,
   type ApiKeyView,
@@ -19,19 +32,6 @@ import {
   parseApiKey,
   statusOf,
 } from './api-key.ts';
-import { type CachedKey, KeyCache, type KnownKey } from './api-key.cache.ts';
-import {
-  type AccessDb,
-  type ApiKeyListRow,
-  anyKeyExists,
-  countOtherActiveAdmins,
-  findKey,
-  findKeyWithDigest,
-  insertKey,
-  listKeys,
-  lockFor,
-  markRevoked,
-} from './api-key.repository.ts';
 
 /** How long a verified key is trusted without reading the database again (and so how long a revocation in another process takes to bite). */
 export const KEY_CACHE_TTL_MS = 5_000;
@@ -123,7 +123,7 @@ export class AccessService {
     const parsed = parseApiKey(plaintext);
     if (!parsed.ok) return err('api_key_invalid');
     const nowMs = this.#deps.clock.nowMs();
-    const entry = this.#cache.get(parsed.value.keyUuid, nowMs) ?? (await this.#load(parsed.value.keyUuid));
+    const entry = this.#cache.get(parsed.value.keyId, nowMs) ?? (await this.#load(parsed.value.keyId));
     if (entry.kind === 'unknown') return err('api_key_invalid');
     if (!digestsEqual(hashSecret(parsed.value.secret), entry.digest)) return err('api_key_invalid');
     if (entry.revoked) return err('api_key_revoked');
@@ -158,7 +158,15 @@ export class AccessService {
       const by = revokedBy?.ok ? revokedBy.value : null;
       await markRevoked(trx, row.id, now, by);
       await this.#deps.outbox.enqueue(trx, [
-        { topic: 'access.api_keys.revoked', key: keyIdOf(row.id), payload: { keyId: keyIdOf(row.id), revokedAt: now.toISOString(), revokedBy: by === null ? null : keyIdOf(by) } },
+        {
+          topic: 'access.api_keys.revoked',
+          key: keyIdOf(row.id),
+          payload: {
+            keyId: keyIdOf(row.id),
+            revokedAt: now.toISOString(),
+            revokedBy: by === null ? null : keyIdOf(by),
+          },
+        },
       ]);
       return ok(this.#view({ ...row, revoked_at: now, revoked_by: by }));
     });
@@ -244,17 +252,26 @@ export class AccessService {
       {
         topic: 'access.api_keys.created',
         key: keyId,
-        payload: { keyId, name: apiKey.name, scopes: apiKey.scopes, expiresAt: apiKey.expiresAt?.toISOString() ?? null, createdBy: apiKey.createdBy },
+        payload: {
+          keyId,
+          name: apiKey.name,
+          scopes: apiKey.scopes,
+          expiresAt: apiKey.expiresAt?.toISOString() ?? null,
+          createdBy: apiKey.createdBy,
+        },
       },
     ]);
     this.#forget(uuid);
     return ok({ key: issued.plaintext, apiKey });
   }
 
-  #load(keyUuid: string): Promise<CachedKey> {
-    const pending = this.#loading.get(keyUuid);
+  /** Reads a key for the cache; `keyId` has passed `parseApiKey`, so it decodes. */
+  #load(keyId: KeyId): Promise<CachedKey> {
+    const pending = this.#loading.get(keyId);
     if (pending !== undefined) return pending;
-    const loading: Promise<CachedKey> = findKeyWithDigest(this.#db, keyUuid)
+    const uuid = parseId(KEY_ID_PREFIX, keyId);
+    assert(uuid.ok, 'a parsed key id decodes');
+    const loading: Promise<CachedKey> = findKeyWithDigest(this.#db, uuid.value)
       .then((row): CachedKey => {
         const entry: CachedKey =
           row === undefined
@@ -267,19 +284,20 @@ export class AccessService {
                 revoked: row.revoked_at !== null,
               } satisfies KnownKey);
         // A revocation while this read was in flight forgot the read: its answer is not cached.
-        if (this.#loading.get(keyUuid) === loading) this.#cache.set(keyUuid, entry, this.#deps.clock.nowMs());
+        if (this.#loading.get(keyId) === loading) this.#cache.set(keyId, entry, this.#deps.clock.nowMs());
         return entry;
       })
       .finally(() => {
-        if (this.#loading.get(keyUuid) === loading) this.#loading.delete(keyUuid);
+        if (this.#loading.get(keyId) === loading) this.#loading.delete(keyId);
       });
-    this.#loading.set(keyUuid, loading);
+    this.#loading.set(keyId, loading);
     return loading;
   }
 
   #forget(keyUuid: string): void {
-    this.#cache.delete(keyUuid);
-    this.#loading.delete(keyUuid);
+    const keyId = keyIdOf(keyUuid);
+    this.#cache.delete(keyId);
+    this.#loading.delete(keyId);
   }
 
   #dates(row: Pick<ApiKeyListRow, 'revoked_at' | 'expires_at'>) {

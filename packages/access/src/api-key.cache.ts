@@ -33,27 +33,27 @@ export class KeyCache {
     this.#sizeMax = sizeMax;
   }
 
-  get(keyUuid: string, nowMs: number): CachedKey | undefined {
-    const entry = this.#entries.get(keyUuid);
+  get(keyId: string, nowMs: number): CachedKey | undefined {
+    const entry = this.#entries.get(keyId);
     if (entry === undefined) return undefined;
     if (nowMs - entry.cachedAtMs >= this.#ttlMs || nowMs < entry.cachedAtMs) {
-      this.#entries.delete(keyUuid);
+      this.#entries.delete(keyId);
       return undefined;
     }
     return entry.value;
   }
 
-  set(keyUuid: string, value: CachedKey, nowMs: number): void {
-    this.#entries.delete(keyUuid);
+  set(keyId: string, value: CachedKey, nowMs: number): void {
+    this.#entries.delete(keyId);
     if (this.#entries.size >= this.#sizeMax) {
       const oldest = this.#entries.keys().next();
       if (!oldest.done) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(keyUuid, { value, cachedAtMs: nowMs });
+    this.#entries.set(keyId, { value, cachedAtMs: nowMs });
   }
 
-  delete(keyUuid: string): void {
-    this.#entries.delete(keyUuid);
+  delete(keyId: string): void {
+    this.#entries.delete(keyId);
   }
 
   get size(): number {

@@ -51,7 +51,11 @@ export async function findKeyWithDigest(db: AccessDb | AccessTrx, id: string): P
   return db.selectFrom('access.api_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findKey(db: AccessDb | AccessTrx, id: string, forUpdate = false): Promise<ApiKeyListRow | undefined> {
+export async function findKey(
+  db: AccessDb | AccessTrx,
+  id: string,
+  forUpdate = false,
+): Promise<ApiKeyListRow | undefined> {
   let query = db.selectFrom('access.api_keys').select(LIST_COLUMNS).where('id', '=', id);
   if (forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();

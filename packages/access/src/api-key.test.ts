@@ -3,12 +3,13 @@ import { IdGenerator } from '@zhirong/kernel';
 import { ManualClock, SeededRng } from '@zhirong/kernel/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { KeyCache } from './api-key.cache.ts';
 import {
   API_KEY_LENGTH,
   digestsEqual,
   formatApiKey,
-  hasScope,
   hashSecret,
+  hasScope,
   issueSecret,
   KEY_ID_PREFIX,
   type KeyId,
@@ -17,7 +18,6 @@ import {
   parseApiKey,
   statusOf,
 } from './api-key.ts';
-import { KeyCache } from './api-key.cache.ts';
 
 const ids = new IdGenerator(new ManualClock(), new SeededRng(7));
 const newKeyId = () => ids.next(KEY_ID_PREFIX) as KeyId;
@@ -37,7 +37,7 @@ describe('api key format', () => {
         const keyId = newKeyId();
         const secret = Buffer.from(bytes).toString('base64url');
         const parsed = parseApiKey(formatApiKey(keyId, secret));
-        expect(parsed.ok && parsed.value.keyId === keyId && parsed.value.secret === secret).toBe(true);
+        expect(parsed).toEqual({ ok: true, value: { keyId, secret } });
       }),
     );
   });

@@ -1,9 +1,9 @@
-export { accessRoutes, ApiKeySchema } from './access.routes.ts';
+export { ApiKeySchema, accessRoutes } from './access.routes.ts';
 export {
-  ADMIN_KEY_FILE,
   type AccessDeps,
   AccessService,
   type AccessServiceOptions,
+  ADMIN_KEY_FILE,
   type ApiKeyPage,
   BOOTSTRAP_KEY_NAME,
   type CreatedApiKey,

@@ -7,7 +7,11 @@ export async function issueTestKey(
   scopes: readonly string[],
   options: { name?: string; expiresAt?: Date } = {},
 ): Promise<string> {
-  const created = await service.createKey({ name: options.name ?? `test ${scopes.join(' ')}`, scopes, expiresAt: options.expiresAt ?? null });
+  const created = await service.createKey({
+    name: options.name ?? `test ${scopes.join(' ')}`,
+    scopes,
+    expiresAt: options.expiresAt ?? null,
+  });
   assert(created.ok, `test key refused: ${created.ok ? '' : created.code}`);
   return created.value.key;
 }

@@ -1,10 +1,11 @@
 // Proves values cross the driver boundary exactly and alike on both backends: int8 ↔ bigint at its limits, numeric (and numeric[]) as decimal strings, date as its calendar day.
-import { type Backend, openDatabase } from '@zhirong/db';
-import { openTestDatabase, pgliteTemplate, type TestDatabase, testBackends } from '@zhirong/db/testing';
-import { sql } from 'kysely';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Backend, openDatabase } from '@zhirong/db';
+import { openTestDatabase, pgliteTemplate, type TestDatabase, testBackends } from '@zhirong/db/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const INT8_MAX = 2n ** 63n - 1n;
@@ -15,7 +16,9 @@ describe.each(testBackends())('openDatabase type mapping on %s', (backend: Backe
 
   beforeAll(async () => {
     db = await openTestDatabase(backend);
-    await sql`create table amounts (id int primary key, minor bigint not null, rate numeric(38, 18))`.execute(db.kysely);
+    await sql`create table amounts (id int primary key, minor bigint not null, rate numeric(38, 18))`.execute(
+      db.kysely,
+    );
   });
   afterAll(async () => {
     await db?.close();
@@ -123,5 +126,4 @@ describe('openDatabase', () => {
   it('fails to open when the PostgreSQL server cannot be reached', async () => {
     await expect(openDatabase({ url: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toThrow();
   });
-
 });

@@ -24,9 +24,9 @@ async function tableExists(db: AnyDb, schema: string, table: string): Promise<bo
 
 async function recorded(db: AnyDb, schema: string): Promise<string[]> {
   if (!(await tableExists(db, schema, 'kysely_migration'))) return [];
-  const { rows } = await sql<{ name: string }>`select name from ${sql.id(schema, 'kysely_migration')} order by name`.execute(
-    db,
-  );
+  const { rows } = await sql<{
+    name: string;
+  }>`select name from ${sql.id(schema, 'kysely_migration')} order by name`.execute(db);
   return rows.map((r) => r.name);
 }
 
@@ -135,7 +135,7 @@ describe.each(testBackends())('migrateSchema on %s', (backend: Backend) => {
       schema: 'epsilon',
       migrations: { ...applied.migrations, '0002_half': failing, '0003_later': createTable('epsilon.later') },
     };
-    const error = await migrateSchema(db.kysely, broken).then(
+    const error: Error | undefined = await migrateSchema(db.kysely, broken).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
@@ -185,9 +185,12 @@ describe.each(testBackends())('migrateSchema on %s', (backend: Backend) => {
         },
       },
     };
-    const error = await migrateSchema(db.kysely, eta).catch((e: unknown) => e as Error);
+    const error: Error | undefined = await migrateSchema(db.kysely, eta).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error?.message).toMatch(/^migration eta\/0001_bad_sql failed: /);
-    expect((error?.cause as { code?: string }).code).toBe('42P01');
+    expect(error?.cause).toMatchObject({ code: '42P01' });
   });
 
   it('rejects a schema name that is not a plain lower-case identifier', async () => {

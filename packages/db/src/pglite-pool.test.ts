@@ -1,12 +1,12 @@
 // Proves the PGlite pool behaves as node-postgres does for Kysely: affected-row counts of every write form, multi-statement scripts, and one lease at a time.
 import { type Backend, inTransaction } from '@zhirong/db';
 import { openTestDatabase, type TestDatabase, testBackends } from '@zhirong/db/testing';
-import { type Kysely, sql } from 'kysely';
+import { type Generated, type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PGlitePool } from './pglite-pool.ts';
 
 interface Tables {
-  items: { id: number; n: number };
+  items: { id: number; n: Generated<number> };
 }
 
 describe.each(testBackends())('affected rows on %s', (backend: Backend) => {
@@ -196,7 +196,10 @@ describe('PGlitePool', () => {
         command: 'INSERT',
         rowCount: 2,
       });
-      expect(await client.query('  UPDATE cmd_t set id = id + $1', [10])).toMatchObject({ command: 'UPDATE', rowCount: 2 });
+      expect(await client.query('  UPDATE cmd_t set id = id + $1', [10])).toMatchObject({
+        command: 'UPDATE',
+        rowCount: 2,
+      });
       expect(
         await client.query('with x as (select $1::int as id) delete from cmd_t where id > (select id from x)', [0]),
       ).toMatchObject({ command: 'DELETE', rowCount: 2 });

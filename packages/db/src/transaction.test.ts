@@ -1,10 +1,10 @@
 // Proves inTransaction commits, rolls back on error, and reruns the work after a serialization failure or deadlock — simulated on both backends, real on PostgreSQL.
 import {
   type Backend,
+  type IsolationLevel,
   inTransaction,
   isRetryableTransactionError,
   isUniqueViolation,
-  type IsolationLevel,
   sqlState,
 } from '@zhirong/db';
 import { openTestDatabase, type TestDatabase, testBackends } from '@zhirong/db/testing';
@@ -180,9 +180,9 @@ describe.each(testBackends())('inTransaction on %s', (backend: Backend) => {
       const level = await inTransaction(
         kysely,
         async (trx) => {
-          const { rows } = await sql<{ level: string }>`select current_setting('transaction_isolation') as level`.execute(
-            trx,
-          );
+          const { rows } = await sql<{
+            level: string;
+          }>`select current_setting('transaction_isolation') as level`.execute(trx);
           return rows[0]?.level;
         },
         { isolationLevel },
@@ -214,38 +214,41 @@ describe.each(testBackends())('inTransaction on %s', (backend: Backend) => {
     expect(order).toEqual(Array.from({ length: 20 }, (_, index) => index));
   });
 
-  it.runIf(backend === 'postgres')('retries a real serialization failure between two serializable transactions', async () => {
-    await kysely
-      .insertInto('cells')
-      .values([
-        { id: 1, value: 0 },
-        { id: 2, value: 0 },
-      ])
-      .execute();
-    const bothHaveRead = barrier(2);
-    const attempts = { 1: 0, 2: 0 };
-    // Each sets its own cell to (sum of both cells) + 1: run serially that gives {1, 2}; a write skew gives {1, 1}.
-    const work = (id: 1 | 2) =>
-      inTransaction(
-        kysely,
-        async (trx) => {
-          attempts[id] += 1;
-          const rows = await trx.selectFrom('cells').select('value').execute();
-          const sum = rows.reduce((total, r) => total + r.value, 0);
-          if (attempts[id] === 1) await bothHaveRead();
-          await trx
-            .updateTable('cells')
-            .set({ value: sum + 1 })
-            .where('id', '=', id)
-            .execute();
-        },
-        { isolationLevel: 'serializable', backoffMs: 1 },
-      );
-    await Promise.all([work(1), work(2)]);
-    const values = (await kysely.selectFrom('cells').select('value').orderBy('value').execute()).map((r) => r.value);
-    expect(values).toEqual([1, 2]);
-    expect(attempts[1] + attempts[2]).toBeGreaterThan(2);
-  });
+  it.runIf(backend === 'postgres')(
+    'retries a real serialization failure between two serializable transactions',
+    async () => {
+      await kysely
+        .insertInto('cells')
+        .values([
+          { id: 1, value: 0 },
+          { id: 2, value: 0 },
+        ])
+        .execute();
+      const bothHaveRead = barrier(2);
+      const attempts = { 1: 0, 2: 0 };
+      // Each sets its own cell to (sum of both cells) + 1: run serially that gives {1, 2}; a write skew gives {1, 1}.
+      const work = (id: 1 | 2) =>
+        inTransaction(
+          kysely,
+          async (trx) => {
+            attempts[id] += 1;
+            const rows = await trx.selectFrom('cells').select('value').execute();
+            const sum = rows.reduce((total, r) => total + r.value, 0);
+            if (attempts[id] === 1) await bothHaveRead();
+            await trx
+              .updateTable('cells')
+              .set({ value: sum + 1 })
+              .where('id', '=', id)
+              .execute();
+          },
+          { isolationLevel: 'serializable', backoffMs: 1 },
+        );
+      await Promise.all([work(1), work(2)]);
+      const values = (await kysely.selectFrom('cells').select('value').orderBy('value').execute()).map((r) => r.value);
+      expect(values).toEqual([1, 2]);
+      expect(attempts[1] + attempts[2]).toBeGreaterThan(2);
+    },
+  );
 
   it.runIf(backend === 'postgres')('retries a real deadlock', async () => {
     await kysely

@@ -12,9 +12,7 @@ import type { Rng } from './rng.ts';
 export type PrefixedId<P extends string> = `${P}_${string}` & { readonly __idPrefix: P };
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
-const DECODE = new Map([...ALPHABET].map((ch, i) => [ch, i]));
 const PREFIX = /^[a-z]{1,16}$/;
-const SUFFIX = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 
 /** Generates UUIDv7 values that are strictly increasing within one generator, even in the same millisecond. */
 export class IdGenerator {
@@ -70,15 +68,30 @@ export function bytesToUuid(bytes: Uint8Array): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Formats a UUID (canonical form) with a type prefix. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const DECODE_CODES = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DECODE_CODES[ALPHABET.charCodeAt(i)] = i;
+
+/**
+ * Formats a UUID (canonical form) with a type prefix. The 128 bits, led by two zero bits, are read
+ * five at a time into 26 base32 characters. Plain number arithmetic: ids are encoded on hot paths.
+ */
 export function formatId<P extends string>(prefix: P, uuid: string): PrefixedId<P> {
   assert(PREFIX.test(prefix), `bad id prefix ${prefix}`);
   const lower = uuid.toLowerCase();
   assert(UUID.test(lower), `bad uuid ${uuid}`);
-  let value = BigInt(`0x${lower.replaceAll('-', '')}`);
+  const hex = lower.replaceAll('-', '');
   let out = '';
-  for (let i = 0; i < 26; i++) {
-    out = ALPHABET[Number(value & 31n)] + out;
-    value >>= 5n;
+  let acc = 0;
+  let accBits = 2; // the two leading zero bits of the 130-bit field
+  for (let i = 0; i < 32; i += 2) {
+    acc = (acc << 8) | Number.parseInt(hex.slice(i, i + 2), 16);
+    accBits += 8;
+    while (accBits >= 5) {
+      accBits -= 5;
+      out += ALPHABET[(acc >> accBits) & 31];
+    }
+    acc &= (1 << accBits) - 1;
   }
   return `${prefix}_${out}` as PrefixedId<P>;
 }
@@ -86,12 +99,25 @@ export function formatId<P extends string>(prefix: P, uuid: string): PrefixedId<
 /** Parses a prefixed id of the expected kind into its UUID; anything else is `id_malformed`. */
 export function parseId<P extends string>(prefix: P, text: string): Result<string, 'id_malformed'> {
   if (typeof text !== 'string' || text.length !== prefix.length + 27) return err('id_malformed');
-  if (!text.startsWith(`${prefix}_`)) return err('id_malformed');
-  const suffix = text.slice(prefix.length + 1);
-  if (!SUFFIX.test(suffix)) return err('id_malformed');
-  let value = 0n;
-  for (const ch of suffix) value = (value << 5n) | BigInt(DECODE.get(ch) ?? 0);
-  const hex = value.toString(16).padStart(32, '0');
+  if (!text.startsWith(prefix) || text.charCodeAt(prefix.length) !== 95 /* _ */) return err('id_malformed');
+  const start = prefix.length + 1;
+  const first = text.charCodeAt(start);
+  if (first < 48 || first > 55) return err('id_malformed'); // '0'..'7': the value fits in 128 bits
+  let acc = first - 48;
+  let accBits = 3;
+  let hex = '';
+  for (let i = start + 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? (DECODE_CODES[code] ?? -1) : -1;
+    if (value < 0) return err('id_malformed');
+    acc = (acc << 5) | value;
+    accBits += 5;
+    if (accBits >= 8) {
+      accBits -= 8;
+      hex += HEX[(acc >> accBits) & 255];
+      acc &= (1 << accBits) - 1;
+    }
+  }
   return ok(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
 }
 

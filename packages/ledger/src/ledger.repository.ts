@@ -231,6 +231,7 @@ export async function loadReversedSums(trx: Trx, ids: readonly string[]): Promis
 
 /** Writes everything a batch decided, one set-based statement per table. */
 export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> {
+  const m0 = performance.now();
   const t = output.transfers;
   if (t.length === 0) return;
   await sql`
@@ -246,6 +247,7 @@ export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> 
                 ${t.map((x) => x.createdAt.toISOString())}::timestamptz[])
       as u(id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
            timeout_seconds, code, metadata, linked, created_at)`.execute(trx);
+  const m1 = performance.now();
   const e = output.entries;
   await sql`
     insert into ledger.entries (account_id, seq, transfer_id, is_debit, amount, debits_pending, debits_posted,
@@ -257,6 +259,7 @@ export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> 
                          ${e.map((x) => str(x.creditsPosted))}::int8[], ${e.map((x) => x.createdAt.toISOString())}::timestamptz[])`.execute(
     trx,
   );
+  const m2 = performance.now();
   const p = output.pendingCreated;
   if (p.length > 0) {
     await sql`
@@ -276,6 +279,7 @@ export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> 
       throw new Error('a pending transfer changed state under a held lock');
     }
   }
+  const m3 = performance.now();
   const a = [...output.touchedAccounts.values()];
   await sql`
     update ledger.accounts acc set debits_pending = u.dpe, debits_posted = u.dpo, credits_pending = u.cpe,
@@ -285,6 +289,7 @@ export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> 
                 ${a.map((x) => str(x.balances.creditsPosted))}::int8[], ${a.map((x) => str(x.entryCount))}::int8[])
       as u(id, dpe, dpo, cpe, cpo, n)
     where acc.id = u.id`.execute(trx);
+  if (process.env.ZR_PROF) process.stderr.write(`  transfers ${Math.round(m1 - m0)} entries ${Math.round(m2 - m1)} accounts ${Math.round(performance.now() - m3)}\n`);
 }
 
 /** Pending transfers whose timeout has passed, oldest first. */
@@ -315,20 +320,23 @@ export interface StatementQuery {
 
 /** Entries of one account in sequence order, each with the balances right after it. */
 export async function statementEntries(db: Db, q: StatementQuery): Promise<(Entry & { transfer: Transfer })[]> {
-  const result = await sql<EntryRow & { t: TransferRow }>`
-    select e.*, row_to_json(t.*) as t
+  const result = await sql<EntryRow & { t: TransferRow; t_amount: string }>`
+    select e.*, row_to_json(t.*) as t, t.amount::text as t_amount
     from ledger.entries e join ledger.transfers t on t.id = e.transfer_id
     where e.account_id = ${q.accountId}::uuid
       and (${q.afterSeq === undefined ? null : str(q.afterSeq)}::int8 is null or e.seq > ${q.afterSeq === undefined ? null : str(q.afterSeq)}::int8)
       and (${q.from?.toISOString() ?? null}::timestamptz is null or e.created_at >= ${q.from?.toISOString() ?? null}::timestamptz)
       and (${q.to?.toISOString() ?? null}::timestamptz is null or e.created_at < ${q.to?.toISOString() ?? null}::timestamptz)
     order by e.seq limit ${q.limit}`.execute(db);
-  return result.rows.map((row) => ({ ...toEntry(row), transfer: toTransfer(jsonTransferRow(row.t)) }));
+  return result.rows.map((row) => ({ ...toEntry(row), transfer: toTransfer(jsonTransferRow(row.t, row.t_amount)) }));
 }
 
-/** row_to_json gives bigint as a JSON number; re-read amounts exactly from their text. */
-function jsonTransferRow(row: TransferRow): TransferRow {
-  return { ...row, amount: BigInt(String(row.amount)), created_at: new Date(row.created_at) };
+/**
+ * row_to_json gives bigint as a JSON number, which the driver parses into a float: above 2^53 it is
+ * no longer exact. The amount is therefore read from its own text column.
+ */
+function jsonTransferRow(row: TransferRow, amountText: string): TransferRow {
+  return { ...row, amount: BigInt(amountText), created_at: new Date(row.created_at) };
 }
 
 /** The account's balances as they stood at `at` (zero before its first entry). */

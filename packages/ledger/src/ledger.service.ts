@@ -178,11 +178,8 @@ export class LedgerService {
   }
 
   async #applyInTransaction(trx: repo.Trx, requests: readonly (TransferRequest | ExpiryRequest)[]): Promise<TransferResult[]> {
-    const now = this.#deps.clock.now();
-    const existing = await repo.loadTransfers(
-      trx,
-      requests.map((r) => r.id),
-    );
+    const tl = performance.now();
+    const ta = performance.now();
     const referencedIds = new Set<string>();
     for (const r of requests) {
       if (r.kind === 'expire_pending' || isResolution(r as TransferRequest)) referencedIds.add((r as { pendingId: string }).pendingId);
@@ -194,10 +191,24 @@ export class LedgerService {
       if (r.kind === 'single' || r.kind === 'pending') accountIds.push(r.debitAccountId, r.creditAccountId);
     }
     for (const t of referenced.values()) accountIds.push(t.debitAccountId, t.creditAccountId);
+    const tb = performance.now();
     const accounts = await repo.lockAccounts(trx, accountIds);
+    // Only under the account locks: a concurrent batch that wrote one of our ids with the same
+    // fields (a client's retry) locked the same accounts, so it has committed or rolled back by now
+    // and a replay is seen as one, not decided afresh; and the batch's time is read after the
+    // batches it waited for, so each account's entries are dated in the order of their sequence.
+    const now = this.#deps.clock.now();
+    const existing = await repo.loadTransfers(
+      trx,
+      requests.map((r) => r.id),
+    );
+    const tc = performance.now();
+    if (process.env.ZR_PROF) process.stderr.write(`existing ${Math.round(ta - tl)} referenced ${Math.round(tb - ta)} lock ${Math.round(tc - tb)}\n`);
     // Read pending states and reversed sums only now: the account locks keep them stable.
     const pendings = await repo.loadPendingRecords(trx, [...referenced.values()]);
-    const reversibleIds = [...referenced.values()].filter((t) => t.kind === 'single' || t.kind === 'post_pending').map((t) => t.id);
+    // Every referenced transfer, whatever its kind: the engine itself refuses to reverse a pending
+    // transfer (`reversal_target_not_posted`) or to resolve a transfer that is not pending.
+    const reversibleIds = [...referenced.keys()];
     const reversed = await repo.loadReversedSums(trx, reversibleIds);
     const state: EngineState = {
       now,
@@ -206,12 +217,25 @@ export class LedgerService {
       pendings,
       reversible: new Map(reversibleIds.map((id) => [id, { transfer: referenced.get(id) as Transfer, reversedMinor: reversed.get(id) ?? 0n }])),
     };
+    const t0 = performance.now();
     const output = applyTransfers(state, requests);
+    const t1 = performance.now();
     await repo.writeBatch(trx, output);
-    await this.#deps.outbox.enqueue(
-      trx,
-      output.transfers.map((t) => ({ topic: 'ledger.transfer.created', key: t.id, payload: transferEvent(t) })),
-    );
+    const t2 = performance.now();
+    if (process.env.ZR_PROF) process.stderr.write(`engine ${Math.round(t1 - t0)} write ${Math.round(t2 - t1)} load ${Math.round(t0 - tl)}\n`);
+    const to = performance.now();
+    // One event per committed batch (not per transfer): the outbox row is the unit of delivery,
+    // and thousands of rows per batch would cost more than the ledger writes themselves.
+    if (output.transfers.length > 0) {
+      await this.#deps.outbox.enqueue(trx, [
+        {
+          topic: 'ledger.transfers.created',
+          key: output.transfers[0]?.id ?? '',
+          payload: { transfers: output.transfers.map(transferEvent) },
+        },
+      ]);
+    }
+    if (process.env.ZR_PROF) process.stderr.write(`  outbox ${Math.round(performance.now() - to)}\n`);
     return output.results;
   }
 

@@ -31,7 +31,7 @@ export const ledgerMigrations: SchemaMigrations = {
               balance_limit <> 'debits_must_not_exceed_credits' or debits_pending + debits_posted <= credits_posted),
             constraint accounts_credits_limit check (
               balance_limit <> 'credits_must_not_exceed_debits' or credits_pending + credits_posted <= debits_posted)
-          )`.execute(db);
+          ) with (fillfactor = 70)`.execute(db);
         await sql`create index accounts_owner on ledger.accounts (owner_ref, id) where owner_ref is not null`.execute(db);
         await sql`
           create table ledger.transfers (

@@ -32,7 +32,11 @@ export interface EngineState {
   readonly existing: Map<string, Transfer>;
   /** Pending transfers referenced by resolutions in the batch. */
   readonly pendings: Map<string, PendingRecord>;
-  /** Transfers referenced by reversals in the batch, with the amount already reversed. */
+  /**
+   * Stored transfers the batch references (as reversal targets or pending ids), with the amount
+   * already reversed; the engine adds the transfers it creates, so later requests of the batch can
+   * reference them too.
+   */
   readonly reversible: Map<string, { transfer: Transfer; reversedMinor: bigint }>;
 }
 
@@ -160,6 +164,8 @@ function applyOne(
   out.transfers.push(transfer);
   out.entries.push(entryFor(debitAfter, transfer, true), entryFor(creditAfter, transfer, false));
   createdInBatch.set(transfer.id, transfer);
+  // A later request of the batch may reverse it (or name it as a pending id), as if it ran alone.
+  state.reversible.set(transfer.id, { transfer, reversedMinor: 0n });
   if (pendingRecord) {
     state.pendings.set(transfer.id, pendingRecord);
     out.pendingCreated.push({ transferId: transfer.id, expiresAt: pendingRecord.expiresAt });
@@ -182,6 +188,7 @@ function applyOne(
     out.pendingCreated.length = lengths.pendingCreated;
     out.pendingResolved.length = lengths.pendingResolved;
     createdInBatch.delete(transfer.id);
+    state.reversible.delete(transfer.id);
     if (pendingRecord) state.pendings.delete(transfer.id);
     if (resolves && previousPendingState) resolves.record.state = previousPendingState;
     if (reversal) reversal.entry.reversedMinor -= transfer.amountMinor;

@@ -1,5 +1,5 @@
 // Proves loadConfig applies defaults, lists every bad or unknown key in one ConfigError, ignores test-only keys, freezes its result, and that redaction hides database passwords.
-import { CONFIG_KEYS, type Config, ConfigError, loadConfig, redactedConfig, redactUrl } from '@zhirong/platform';
+import { type CONFIG_KEYS, type Config, ConfigError, loadConfig, redactedConfig, redactUrl } from '@zhirong/platform';
 import { describe, expect, it } from 'vitest';
 
 const CWD = '/srv/zhirong';

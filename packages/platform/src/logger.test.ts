@@ -75,7 +75,7 @@ describe('createLogger', () => {
     const { logger, records } = captureLogger('info');
     logger.error({ err: new TypeError('boom') }, 'failed');
     expect(records[0]).toMatchObject({ level: 50, msg: 'failed', err: { type: 'TypeError', message: 'boom' } });
-    expect(String((records[0]?.err as { stack?: string }).stack)).toContain('TypeError: boom');
+    expect(String((records[0]?.err as { stack?: string } | undefined)?.stack)).toContain('TypeError: boom');
   });
 
   it('writes records at or above its level, named zhirong unless told otherwise', () => {

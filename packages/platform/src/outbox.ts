@@ -32,7 +32,8 @@ export const outboxMigrations: SchemaMigrations = {
             id uuid primary key,
             topic text not null,
             key text not null,
-            payload jsonb not null,
+            -- json, not jsonb: stored as written, no binary conversion on the write path; the relay parses it.
+            payload json not null,
             occurred_at timestamptz not null,
             published_at timestamptz
           )`.execute(db);
@@ -80,7 +81,7 @@ export class Outbox {
     const ids = events.map(() => this.#ids.uuid());
     await sql`
       insert into platform.outbox (id, topic, key, payload, occurred_at)
-      select id, topic, key, payload::jsonb, ${at}::timestamptz
+      select id, topic, key, payload::json, ${at}::timestamptz
       from unnest(${ids}::uuid[], ${events.map((e) => e.topic)}::text[], ${events.map((e) => e.key)}::text[],
                   ${events.map((e) => eventJson(e.payload))}::text[]) as t(id, topic, key, payload)
     `.execute(trx);

@@ -1,0 +1,46 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { accessErrors } from '@zhirong/access';
+import type { ErrorCatalog } from '@zhirong/kernel';
+import { ledgerErrors } from '@zhirong/ledger';
+import { httpErrors } from '../apps/server/src/errors.ts';
+
+/** Every error catalog of the platform, by where the codes come from. */
+export const CATALOGS: readonly { readonly name: string; readonly catalog: ErrorCatalog }[] = [
+  { name: 'http (apps/server)', catalog: httpErrors },
+  { name: 'access', catalog: accessErrors },
+  { name: 'ledger', catalog: ledgerErrors },
+];
+
+export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));
+
+/** docs/ERRORS.md, generated from the catalogs; `errors-doc.test.ts` keeps the two in step. */
+export function renderErrorsDoc(): string {
+  const lines = [
+    '# Error codes',
+    '',
+    'Every error the API returns is an RFC 9457 `application/problem+json` document:',
+    '',
+    '```json',
+    '{ "type": "https://zhirong.dev/problems/exceeds_credits", "title": "…", "status": 422,',
+    '  "code": "exceeds_credits", "detail": "…", "instance": "req_…" }',
+    '```',
+    '',
+    '`code` is stable and machine-readable; `title` is in the language the `Accept-Language` header asks',
+    'for (zh-CN or en, default en). Batch endpoints return one result per item with the same codes.',
+    '',
+    'This file is generated from the error catalogs (`npx tsx tools/errors-doc.ts`); a test fails when',
+    'the two differ.',
+  ];
+  for (const { name, catalog } of CATALOGS) {
+    lines.push('', `## ${name}`, '', '| code | HTTP | en | zh-CN |', '|---|---|---|---|');
+    for (const [code, def] of Object.entries(catalog).sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`| \`${code}\` | ${def.status} | ${def.en} | ${def.zh} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(ERRORS_DOC, renderErrorsDoc());
+}
