@@ -15,17 +15,36 @@ function intFromFloat(rng: Rng, bound: number): number {
   return Math.floor(rng.float() * bound);
 }
 
-export const cryptoRng: Rng = {
-  bytes(length) {
+// Random bytes are drawn from the OS in 4 KiB blocks: one getRandomValues call per id costs
+// more than the rest of generating the id.
+const POOL_BYTES = 4096;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
+function cryptoBytes(length: number): Uint8Array {
+  if (length > POOL_BYTES) {
     const out = new Uint8Array(length);
     globalThis.crypto.getRandomValues(out);
     return out;
-  },
+  }
+  if (poolOffset + length > pool.length) {
+    pool = new Uint8Array(POOL_BYTES);
+    globalThis.crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  // Copy out, so a caller that keeps or edits the bytes cannot see or change later draws.
+  const out = pool.slice(poolOffset, poolOffset + length);
+  poolOffset += length;
+  return out;
+}
+
+export const cryptoRng: Rng = {
+  bytes: cryptoBytes,
   float() {
-    const words = new Uint32Array(2);
-    globalThis.crypto.getRandomValues(words);
+    const bytes = cryptoBytes(8);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
     // 53 random bits → [0, 1)
-    return ((words[0] ?? 0) * 2 ** 21 + ((words[1] ?? 0) >>> 11)) / 2 ** 53;
+    return (view.getUint32(0) * 2 ** 21 + (view.getUint32(4) >>> 11)) / 2 ** 53;
   },
   int(bound) {
     return intFromFloat(cryptoRng, bound);

@@ -75,7 +75,9 @@ onPostgres('ledger under concurrent clients on postgres', () => {
             ? await t.ledger.createTransfers(requests)
             : (await Promise.all(requests.map((r) => t.ledger.createTransfers([r])))).flat();
       expect(results.length).toBe(requests.length);
-      requests.forEach((request, i) => submissions.push({ request, result: results[i] as TransferResult }));
+      requests.forEach((request, i) => {
+        submissions.push({ request, result: results[i] as TransferResult });
+      });
       return results;
     }
 

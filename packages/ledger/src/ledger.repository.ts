@@ -1,4 +1,4 @@
-import type { CurrencyCode } from '@zhirong/kernel';
+import { assert, type CurrencyCode } from '@zhirong/kernel';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Account, AccountStatus, AccountType, BalanceLimit, Balances } from './account.ts';
 import type { EngineOutput, PendingRecord } from './transfer.engine.ts';
@@ -47,18 +47,6 @@ interface TransferRow {
   created_at: Date;
 }
 
-interface EntryRow {
-  account_id: string;
-  seq: bigint;
-  transfer_id: string;
-  is_debit: boolean;
-  amount: bigint;
-  debits_pending: bigint;
-  debits_posted: bigint;
-  credits_pending: bigint;
-  credits_posted: bigint;
-  created_at: Date;
-}
 
 const ACCOUNT_COLUMNS = sql.raw(
   'id, currency, type, code, owner_ref, balance_limit, status, metadata, debits_pending, debits_posted, credits_pending, credits_posted, entry_count, created_at',
@@ -106,20 +94,6 @@ export function toTransfer(row: TransferRow): Transfer {
   };
 }
 
-function toEntry(row: EntryRow): Entry {
-  return {
-    accountId: row.account_id,
-    seq: BigInt(row.seq),
-    transferId: row.transfer_id,
-    isDebit: row.is_debit,
-    amountMinor: BigInt(row.amount),
-    debitsPending: BigInt(row.debits_pending),
-    debitsPosted: BigInt(row.debits_posted),
-    creditsPending: BigInt(row.credits_pending),
-    creditsPosted: BigInt(row.credits_posted),
-    createdAt: new Date(row.created_at),
-  };
-}
 
 const json = (value: unknown) => JSON.stringify(value);
 const str = (value: bigint) => value.toString();
@@ -231,35 +205,35 @@ export async function loadReversedSums(trx: Trx, ids: readonly string[]): Promis
 
 /** Writes everything a batch decided, one set-based statement per table. */
 export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> {
-  const m0 = performance.now();
   const t = output.transfers;
   if (t.length === 0) return;
+  // The engine emits each transfer's two entries together, debit first.
+  const e = output.entries;
+  assert(e.length === 2 * t.length, 'two entries per transfer');
+  const debit = (i: number) => e[2 * i] as Entry;
+  const credit = (i: number) => e[2 * i + 1] as Entry;
+  const col = (f: (x: Entry) => bigint, side: (i: number) => Entry) => t.map((_, i) => str(f(side(i))));
   await sql`
     insert into ledger.transfers (id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
-                                  timeout_seconds, code, metadata, linked, created_at)
+      timeout_seconds, code, metadata, linked, created_at,
+      debit_seq, debit_debits_pending, debit_debits_posted, debit_credits_pending, debit_credits_posted,
+      credit_seq, credit_debits_pending, credit_debits_posted, credit_credits_pending, credit_credits_posted)
     select id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
-           timeout_seconds, code, metadata::jsonb, linked, created_at
+           timeout_seconds, code, metadata::jsonb, linked, created_at, ds, ddpe, ddpo, dcpe, dcpo, cs, cdpe, cdpo, ccpe, ccpo
     from unnest(${t.map((x) => x.id)}::uuid[], ${t.map((x) => x.kind)}::text[], ${t.map((x) => x.debitAccountId)}::uuid[],
                 ${t.map((x) => x.creditAccountId)}::uuid[], ${t.map((x) => str(x.amountMinor))}::int8[],
                 ${t.map((x) => x.currency)}::text[], ${t.map((x) => x.pendingId)}::uuid[], ${t.map((x) => x.reversesId)}::uuid[],
                 ${t.map((x) => x.timeoutSeconds)}::int4[], ${t.map((x) => x.code)}::int4[],
                 ${t.map((x) => json(x.metadata))}::text[], ${t.map((x) => x.linked)}::bool[],
-                ${t.map((x) => x.createdAt.toISOString())}::timestamptz[])
+                ${t.map((x) => x.createdAt.toISOString())}::timestamptz[],
+                ${col((x) => x.seq, debit)}::int8[], ${col((x) => x.debitsPending, debit)}::int8[],
+                ${col((x) => x.debitsPosted, debit)}::int8[], ${col((x) => x.creditsPending, debit)}::int8[],
+                ${col((x) => x.creditsPosted, debit)}::int8[],
+                ${col((x) => x.seq, credit)}::int8[], ${col((x) => x.debitsPending, credit)}::int8[],
+                ${col((x) => x.debitsPosted, credit)}::int8[], ${col((x) => x.creditsPending, credit)}::int8[],
+                ${col((x) => x.creditsPosted, credit)}::int8[])
       as u(id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
-           timeout_seconds, code, metadata, linked, created_at)`.execute(trx);
-  const m1 = performance.now();
-  const e = output.entries;
-  await sql`
-    insert into ledger.entries (account_id, seq, transfer_id, is_debit, amount, debits_pending, debits_posted,
-                                credits_pending, credits_posted, created_at)
-    select * from unnest(${e.map((x) => x.accountId)}::uuid[], ${e.map((x) => str(x.seq))}::int8[],
-                         ${e.map((x) => x.transferId)}::uuid[], ${e.map((x) => x.isDebit)}::bool[],
-                         ${e.map((x) => str(x.amountMinor))}::int8[], ${e.map((x) => str(x.debitsPending))}::int8[],
-                         ${e.map((x) => str(x.debitsPosted))}::int8[], ${e.map((x) => str(x.creditsPending))}::int8[],
-                         ${e.map((x) => str(x.creditsPosted))}::int8[], ${e.map((x) => x.createdAt.toISOString())}::timestamptz[])`.execute(
-    trx,
-  );
-  const m2 = performance.now();
+           timeout_seconds, code, metadata, linked, created_at, ds, ddpe, ddpo, dcpe, dcpo, cs, cdpe, cdpo, ccpe, ccpo)`.execute(trx);
   const p = output.pendingCreated;
   if (p.length > 0) {
     await sql`
@@ -279,7 +253,6 @@ export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> 
       throw new Error('a pending transfer changed state under a held lock');
     }
   }
-  const m3 = performance.now();
   const a = [...output.touchedAccounts.values()];
   await sql`
     update ledger.accounts acc set debits_pending = u.dpe, debits_posted = u.dpo, credits_pending = u.cpe,
@@ -289,7 +262,6 @@ export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> 
                 ${a.map((x) => str(x.balances.creditsPosted))}::int8[], ${a.map((x) => str(x.entryCount))}::int8[])
       as u(id, dpe, dpo, cpe, cpo, n)
     where acc.id = u.id`.execute(trx);
-  if (process.env.ZR_PROF) process.stderr.write(`  transfers ${Math.round(m1 - m0)} entries ${Math.round(m2 - m1)} accounts ${Math.round(performance.now() - m3)}\n`);
 }
 
 /** Pending transfers whose timeout has passed, oldest first. */
@@ -318,35 +290,75 @@ export interface StatementQuery {
   limit: number;
 }
 
-/** Entries of one account in sequence order, each with the balances right after it. */
-export async function statementEntries(db: Db, q: StatementQuery): Promise<(Entry & { transfer: Transfer })[]> {
-  const result = await sql<EntryRow & { t: TransferRow; t_amount: string }>`
-    select e.*, row_to_json(t.*) as t, t.amount::text as t_amount
-    from ledger.entries e join ledger.transfers t on t.id = e.transfer_id
-    where e.account_id = ${q.accountId}::uuid
-      and (${q.afterSeq === undefined ? null : str(q.afterSeq)}::int8 is null or e.seq > ${q.afterSeq === undefined ? null : str(q.afterSeq)}::int8)
-      and (${q.from?.toISOString() ?? null}::timestamptz is null or e.created_at >= ${q.from?.toISOString() ?? null}::timestamptz)
-      and (${q.to?.toISOString() ?? null}::timestamptz is null or e.created_at < ${q.to?.toISOString() ?? null}::timestamptz)
-    order by e.seq limit ${q.limit}`.execute(db);
-  return result.rows.map((row) => ({ ...toEntry(row), transfer: toTransfer(jsonTransferRow(row.t, row.t_amount)) }));
+/**
+ * One side of the account history: the transfers where the account is on `side`, as entries.
+ * Both sides are read and merged by sequence number.
+ */
+function historySide(accountId: string, side: 'debit' | 'credit') {
+  const prefix = sql.raw(side);
+  return sql`
+    select ${TRANSFER_COLUMNS}, ${side === 'debit'}::boolean as is_debit, ${prefix}_seq as seq,
+           ${prefix}_debits_pending as e_debits_pending, ${prefix}_debits_posted as e_debits_posted,
+           ${prefix}_credits_pending as e_credits_pending, ${prefix}_credits_posted as e_credits_posted
+    from ledger.transfers where ${prefix}_account_id = ${accountId}::uuid`;
 }
 
-/**
- * row_to_json gives bigint as a JSON number, which the driver parses into a float: above 2^53 it is
- * no longer exact. The amount is therefore read from its own text column.
- */
-function jsonTransferRow(row: TransferRow, amountText: string): TransferRow {
-  return { ...row, amount: BigInt(amountText), created_at: new Date(row.created_at) };
+interface HistoryRow extends TransferRow {
+  is_debit: boolean;
+  seq: bigint;
+  e_debits_pending: bigint;
+  e_debits_posted: bigint;
+  e_credits_pending: bigint;
+  e_credits_posted: bigint;
+}
+
+function toStatementLine(accountId: string, row: HistoryRow): Entry & { transfer: Transfer } {
+  const transfer = toTransfer(row);
+  return {
+    accountId,
+    seq: BigInt(row.seq),
+    transferId: transfer.id,
+    isDebit: row.is_debit,
+    amountMinor: transfer.amountMinor,
+    debitsPending: BigInt(row.e_debits_pending),
+    debitsPosted: BigInt(row.e_debits_posted),
+    creditsPending: BigInt(row.e_credits_pending),
+    creditsPosted: BigInt(row.e_credits_posted),
+    createdAt: transfer.createdAt,
+    transfer,
+  };
+}
+
+/** Entries of one account in sequence order, each with the balances right after it. */
+export async function statementEntries(db: Db, q: StatementQuery): Promise<(Entry & { transfer: Transfer })[]> {
+  const after = q.afterSeq === undefined ? null : str(q.afterSeq);
+  const from = q.from?.toISOString() ?? null;
+  const to = q.to?.toISOString() ?? null;
+  const filter = sql`
+    and (${after}::int8 is null or h.seq > ${after}::int8)
+    and (${from}::timestamptz is null or h.created_at >= ${from}::timestamptz)
+    and (${to}::timestamptz is null or h.created_at < ${to}::timestamptz)`;
+  const result = await sql<HistoryRow>`
+    select * from (
+      (select * from (${historySide(q.accountId, 'debit')}) h where true ${filter} order by h.seq limit ${q.limit})
+      union all
+      (select * from (${historySide(q.accountId, 'credit')}) h where true ${filter} order by h.seq limit ${q.limit})
+    ) both_sides order by seq limit ${q.limit}`.execute(db);
+  return result.rows.map((row) => toStatementLine(q.accountId, row));
 }
 
 /** The account's balances as they stood at `at` (zero before its first entry). */
 export async function balancesAsOf(db: Db, accountId: string, at: Date): Promise<Balances & { seq: bigint }> {
-  const result = await sql<EntryRow>`
-    select * from ledger.entries where account_id = ${accountId}::uuid and created_at <= ${at.toISOString()}::timestamptz
-    order by created_at desc, seq desc limit 1`.execute(db);
+  const instant = at.toISOString();
+  const result = await sql<HistoryRow>`
+    select * from (
+      (select * from (${historySide(accountId, 'debit')}) h where h.created_at <= ${instant}::timestamptz order by h.seq desc limit 1)
+      union all
+      (select * from (${historySide(accountId, 'credit')}) h where h.created_at <= ${instant}::timestamptz order by h.seq desc limit 1)
+    ) both_sides order by seq desc limit 1`.execute(db);
   const row = result.rows[0];
   if (!row) return { debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n, seq: 0n };
-  const e = toEntry(row);
+  const e = toStatementLine(accountId, row);
   return {
     debitsPending: e.debitsPending,
     debitsPosted: e.debitsPosted,

@@ -178,8 +178,6 @@ export class LedgerService {
   }
 
   async #applyInTransaction(trx: repo.Trx, requests: readonly (TransferRequest | ExpiryRequest)[]): Promise<TransferResult[]> {
-    const tl = performance.now();
-    const ta = performance.now();
     const referencedIds = new Set<string>();
     for (const r of requests) {
       if (r.kind === 'expire_pending' || isResolution(r as TransferRequest)) referencedIds.add((r as { pendingId: string }).pendingId);
@@ -191,7 +189,6 @@ export class LedgerService {
       if (r.kind === 'single' || r.kind === 'pending') accountIds.push(r.debitAccountId, r.creditAccountId);
     }
     for (const t of referenced.values()) accountIds.push(t.debitAccountId, t.creditAccountId);
-    const tb = performance.now();
     const accounts = await repo.lockAccounts(trx, accountIds);
     // Only under the account locks: a concurrent batch that wrote one of our ids with the same
     // fields (a client's retry) locked the same accounts, so it has committed or rolled back by now
@@ -202,8 +199,6 @@ export class LedgerService {
       trx,
       requests.map((r) => r.id),
     );
-    const tc = performance.now();
-    if (process.env.ZR_PROF) process.stderr.write(`existing ${Math.round(ta - tl)} referenced ${Math.round(tb - ta)} lock ${Math.round(tc - tb)}\n`);
     // Read pending states and reversed sums only now: the account locks keep them stable.
     const pendings = await repo.loadPendingRecords(trx, [...referenced.values()]);
     // Every referenced transfer, whatever its kind: the engine itself refuses to reverse a pending
@@ -217,26 +212,27 @@ export class LedgerService {
       pendings,
       reversible: new Map(reversibleIds.map((id) => [id, { transfer: referenced.get(id) as Transfer, reversedMinor: reversed.get(id) ?? 0n }])),
     };
-    const t0 = performance.now();
     const output = applyTransfers(state, requests);
-    const t1 = performance.now();
     await repo.writeBatch(trx, output);
-    const t2 = performance.now();
-    if (process.env.ZR_PROF) process.stderr.write(`engine ${Math.round(t1 - t0)} write ${Math.round(t2 - t1)} load ${Math.round(t0 - tl)}\n`);
-    const to = performance.now();
-    // One event per committed batch (not per transfer): the outbox row is the unit of delivery,
-    // and thousands of rows per batch would cost more than the ledger writes themselves.
+    // One event per committed batch, naming the transfers (not carrying them): thousands of outbox
+    // rows, or a payload of every field, would cost more than the ledger writes themselves.
+    // Consumers read the transfers they need with `getTransfers(ids)`.
     if (output.transfers.length > 0) {
       await this.#deps.outbox.enqueue(trx, [
         {
           topic: 'ledger.transfers.created',
           key: output.transfers[0]?.id ?? '',
-          payload: { transfers: output.transfers.map(transferEvent) },
+          payload: { count: output.transfers.length, transferIds: output.transfers.map((t) => t.id), createdAt: now },
         },
       ]);
     }
-    if (process.env.ZR_PROF) process.stderr.write(`  outbox ${Math.round(performance.now() - to)}\n`);
     return output.results;
+  }
+
+  /** Transfers by id (at most one batch's worth), in no particular order; unknown ids are skipped. */
+  async getTransfers(ids: readonly string[]): Promise<Transfer[]> {
+    assert(ids.length <= LIMITS.transferBatchSizeMax, 'lookup bounded by the batch size');
+    return [...(await repo.loadTransfers(this.#deps.db, ids)).values()];
   }
 
   async getTransfer(id: string): Promise<(Transfer & { pendingState?: string; expiresAt?: Date | null }) | undefined> {
@@ -316,7 +312,8 @@ function validateAccount(r: AccountRequest): AccountResult | undefined {
   if (findCurrency(r.currency) === undefined) return { status: 'failed', code: 'currency_unknown', params: { currency: r.currency } };
   if (!ACCOUNT_TYPES.includes(r.type)) return { status: 'failed', code: 'account_type_unknown', params: { type: r.type } };
   if (flagsToLimit(r.flags ?? []) === 'conflict') return { status: 'failed', code: 'account_flags_conflict' };
-  if (r.metadata && JSON.stringify(r.metadata).length > LIMITS.metadataBytesMax) {
+  // The limit is in bytes (UTF-8, as the edge counts them), not in UTF-16 code units.
+  if (r.metadata && Buffer.byteLength(JSON.stringify(r.metadata)) > LIMITS.metadataBytesMax) {
     return { status: 'failed', code: 'metadata_too_large', params: { max: LIMITS.metadataBytesMax } };
   }
   return undefined;
@@ -335,19 +332,4 @@ function sameAccount(a: Account, r: AccountRequest): boolean {
 
 function accountEvent(a: Account) {
   return { id: a.id, currency: a.currency, type: a.type, code: a.code, ownerRef: a.ownerRef, limit: a.limit };
-}
-
-function transferEvent(t: Transfer) {
-  return {
-    id: t.id,
-    kind: t.kind,
-    debitAccountId: t.debitAccountId,
-    creditAccountId: t.creditAccountId,
-    amountMinor: t.amountMinor,
-    currency: t.currency,
-    pendingId: t.pendingId,
-    reversesId: t.reversesId,
-    code: t.code,
-    createdAt: t.createdAt,
-  };
 }

@@ -31,27 +31,31 @@ export async function verifyLedger(db: Db): Promise<VerifyReport> {
       const add = (check: string, rows: { subject: string; detail: string }[]) => {
         for (const r of rows) if (problems.length < PROBLEMS_MAX) problems.push({ check, ...r });
       };
-      const counts = await sql<{ accounts: string; transfers: string; entries: string }>`
+      const counts = await sql<{ accounts: string; transfers: string }>`
         select (select count(*) from ledger.accounts)::text as accounts,
-               (select count(*) from ledger.transfers)::text as transfers,
-               (select count(*) from ledger.entries)::text as entries`.execute(trx);
+               (select count(*) from ledger.transfers)::text as transfers`.execute(trx);
+
+      // Every transfer's effect on each of its two accounts, with the balances stored after it.
+      const effects = sql`
+        select t.debit_account_id as account_id, t.debit_seq as seq, t.id as transfer_id,
+               case when t.kind in ('single', 'post_pending') then t.amount else 0 end::numeric as dpo,
+               case when t.kind = 'pending' then t.amount
+                    when t.kind in ('post_pending', 'void_pending', 'expire_pending') then -p.amount else 0 end::numeric as dpe,
+               0::numeric as cpo, 0::numeric as cpe,
+               t.debit_debits_pending as s_dpe, t.debit_debits_posted as s_dpo,
+               t.debit_credits_pending as s_cpe, t.debit_credits_posted as s_cpo
+        from ledger.transfers t left join ledger.transfers p on p.id = t.pending_id
+        union all
+        select t.credit_account_id, t.credit_seq, t.id, 0, 0,
+               case when t.kind in ('single', 'post_pending') then t.amount else 0 end,
+               case when t.kind = 'pending' then t.amount
+                    when t.kind in ('post_pending', 'void_pending', 'expire_pending') then -p.amount else 0 end,
+               t.credit_debits_pending, t.credit_debits_posted, t.credit_credits_pending, t.credit_credits_posted
+        from ledger.transfers t left join ledger.transfers p on p.id = t.pending_id`;
 
       const recomputed = await sql<{ subject: string; detail: string }>`
-        with effects as (
-          select t.debit_account_id as account_id,
-                 case when t.kind in ('single', 'post_pending') then t.amount else 0 end::numeric as dpo,
-                 case when t.kind = 'pending' then t.amount
-                      when t.kind in ('post_pending', 'void_pending', 'expire_pending') then -p.amount else 0 end::numeric as dpe,
-                 0::numeric as cpo, 0::numeric as cpe
-          from ledger.transfers t left join ledger.transfers p on p.id = t.pending_id
-          union all
-          select t.credit_account_id, 0, 0,
-                 case when t.kind in ('single', 'post_pending') then t.amount else 0 end,
-                 case when t.kind = 'pending' then t.amount
-                      when t.kind in ('post_pending', 'void_pending', 'expire_pending') then -p.amount else 0 end
-          from ledger.transfers t left join ledger.transfers p on p.id = t.pending_id
-        ), sums as (
-          select account_id, sum(dpo) dpo, sum(dpe) dpe, sum(cpo) cpo, sum(cpe) cpe from effects group by account_id
+        with sums as (
+          select account_id, sum(dpo) dpo, sum(dpe) dpe, sum(cpo) cpo, sum(cpe) cpe from (${effects}) e group by account_id
         )
         select a.id::text as subject,
                format('stored dpe=%s dpo=%s cpe=%s cpo=%s, recomputed dpe=%s dpo=%s cpe=%s cpo=%s',
@@ -63,21 +67,30 @@ export async function verifyLedger(db: Db): Promise<VerifyReport> {
         limit ${PROBLEMS_MAX}`.execute(trx);
       add('balance_matches_transfers', recomputed.rows);
 
-      const entries = await sql<{ subject: string; detail: string }>`
-        with last as (
-          select distinct on (account_id) account_id, seq, debits_pending, debits_posted, credits_pending, credits_posted
-          from ledger.entries order by account_id, seq desc
-        ), n as (select account_id, count(*) as n, max(seq) as m from ledger.entries group by account_id)
-        select a.id::text as subject,
-               format('entry_count=%s, entries=%s, max seq=%s, last entry balances dpe=%s dpo=%s cpe=%s cpo=%s',
-                      a.entry_count, coalesce(n.n, 0), coalesce(n.m, 0), l.debits_pending, l.debits_posted,
-                      l.credits_pending, l.credits_posted) as detail
-        from ledger.accounts a left join last l on l.account_id = a.id left join n on n.account_id = a.id
-        where a.entry_count <> coalesce(n.n, 0) or a.entry_count <> coalesce(n.m, 0)
-           or (l.account_id is not null and (l.debits_pending, l.debits_posted, l.credits_pending, l.credits_posted)
-               is distinct from (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted))
+      // The running balances stored with each transfer equal the sum of the history up to it.
+      const running = await sql<{ subject: string; detail: string }>`
+        select account_id::text as subject,
+               format('after transfer %s (seq %s) stored dpe=%s dpo=%s cpe=%s cpo=%s, history gives %s %s %s %s',
+                      transfer_id, seq, s_dpe, s_dpo, s_cpe, s_cpo, r_dpe, r_dpo, r_cpe, r_cpo) as detail
+        from (
+          select e.*, sum(dpe) over w as r_dpe, sum(dpo) over w as r_dpo, sum(cpe) over w as r_cpe, sum(cpo) over w as r_cpo
+          from (${effects}) e window w as (partition by account_id order by seq)
+        ) r
+        where s_dpe <> r_dpe or s_dpo <> r_dpo or s_cpe <> r_cpe or s_cpo <> r_cpo
         limit ${PROBLEMS_MAX}`.execute(trx);
-      add('entries_match_balance', entries.rows);
+      add('running_balances_match_history', running.rows);
+
+      const sequence = await sql<{ subject: string; detail: string }>`
+        with n as (
+          select account_id, count(*) as n, count(distinct seq) as d, max(seq) as m from (${effects}) e group by account_id
+        )
+        select a.id::text as subject,
+               format('entry_count=%s, entries=%s, distinct seq=%s, max seq=%s', a.entry_count, coalesce(n.n, 0),
+                      coalesce(n.d, 0), coalesce(n.m, 0)) as detail
+        from ledger.accounts a left join n on n.account_id = a.id
+        where a.entry_count <> coalesce(n.n, 0) or coalesce(n.d, 0) <> coalesce(n.n, 0) or a.entry_count <> coalesce(n.m, 0)
+        limit ${PROBLEMS_MAX}`.execute(trx);
+      add('entry_sequence_contiguous', sequence.rows);
 
       const perCurrency = await sql<{ subject: string; detail: string }>`
         select currency as subject,
@@ -132,7 +145,7 @@ export async function verifyLedger(db: Db): Promise<VerifyReport> {
         ok: problems.length === 0,
         accounts: Number(c?.accounts ?? 0),
         transfers: Number(c?.transfers ?? 0),
-        entries: Number(c?.entries ?? 0),
+        entries: 2 * Number(c?.transfers ?? 0),
         problems,
       };
     });

@@ -33,6 +33,9 @@ export const ledgerMigrations: SchemaMigrations = {
               balance_limit <> 'credits_must_not_exceed_debits' or credits_pending + credits_posted <= debits_posted)
           ) with (fillfactor = 70)`.execute(db);
         await sql`create index accounts_owner on ledger.accounts (owner_ref, id) where owner_ref is not null`.execute(db);
+        // A transfer row is also the history of both its accounts: the sequence number it has in
+        // each account and each account's balances right after it (TigerBeetle's account history).
+        // One row per transfer, rather than a transfer row plus two entry rows, is a third of the writes.
         await sql`
           create table ledger.transfers (
             id uuid primary key,
@@ -48,9 +51,21 @@ export const ledgerMigrations: SchemaMigrations = {
             metadata jsonb not null default '{}'::jsonb,
             linked boolean not null default false,
             created_at timestamptz not null,
+            debit_seq bigint not null check (debit_seq > 0),
+            debit_debits_pending bigint not null,
+            debit_debits_posted bigint not null,
+            debit_credits_pending bigint not null,
+            debit_credits_posted bigint not null,
+            credit_seq bigint not null check (credit_seq > 0),
+            credit_debits_pending bigint not null,
+            credit_debits_posted bigint not null,
+            credit_credits_pending bigint not null,
+            credit_credits_posted bigint not null,
             check (debit_account_id <> credit_account_id),
             check ((pending_id is not null) = (kind in ('post_pending', 'void_pending', 'expire_pending')))
           )`.execute(db);
+        await sql`create unique index transfers_debit_history on ledger.transfers (debit_account_id, debit_seq)`.execute(db);
+        await sql`create unique index transfers_credit_history on ledger.transfers (credit_account_id, credit_seq)`.execute(db);
         // Each pending transfer is resolved (posted, voided or expired) at most once.
         await sql`create unique index transfers_one_resolution on ledger.transfers (pending_id) where pending_id is not null`.execute(
           db,
@@ -66,21 +81,6 @@ export const ledgerMigrations: SchemaMigrations = {
         await sql`
           create index pending_transfers_due on ledger.pending_transfers (expires_at)
           where state = 'pending' and expires_at is not null`.execute(db);
-        await sql`
-          create table ledger.entries (
-            account_id uuid not null,
-            seq bigint not null check (seq > 0),
-            transfer_id uuid not null,
-            is_debit boolean not null,
-            amount bigint not null check (amount > 0),
-            debits_pending bigint not null,
-            debits_posted bigint not null,
-            credits_pending bigint not null,
-            credits_posted bigint not null,
-            created_at timestamptz not null,
-            primary key (account_id, seq)
-          )`.execute(db);
-        await sql`create index entries_account_time on ledger.entries (account_id, created_at)`.execute(db);
       },
     },
   },

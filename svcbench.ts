@@ -1,0 +1,33 @@
+import { openTestLedger } from '/work/main/packages/ledger/src/testing.ts';
+import { SeededRng } from '@zhirong/kernel';
+const backend = (process.argv[2] ?? 'postgres') as 'postgres' | 'pglite';
+process.env.ZHIRONG_TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+const t = await openTestLedger(backend, { poolSize: 8 });
+const N = 10000;
+import { sql } from 'kysely';
+if (process.env.DROPIDX) await sql.raw(process.env.DROPIDX).execute(t.db.kysely);
+const accs = Array.from({ length: N }, () => t.ids.uuid());
+const src = t.ids.uuid();
+const CNY = 'CNY' as any;
+await t.ledger.createAccounts([{ id: src, currency: CNY, type: 'asset' }]);
+for (let i = 0; i < N; i += 8000) await t.ledger.createAccounts(accs.slice(i, i + 8000).map((id) => ({ id, currency: CNY, type: 'liability', flags: ['debits_must_not_exceed_credits'] })));
+for (let i = 0; i < N; i += 8000) await t.ledger.createTransfers(accs.slice(i, i + 8000).map((id) => ({ kind: 'single', id: t.ids.uuid(), debitAccountId: src, creditAccountId: id, amountMinor: 100000000n, currency: CNY })));
+const rng = new SeededRng(1);
+const batches = backend === 'postgres' ? 20 : 5;
+const start = performance.now();
+let created = 0;
+const conc = Number(process.env.CONC ?? 1);
+let next = 0;
+await Promise.all(Array.from({length: conc}, async () => {
+  while (next < batches) { next++;
+    const items = Array.from({ length: 8000 }, () => { const a = rng.int(N); let b = rng.int(N - 1); if (b >= a) b++; return { kind: 'single' as const, id: t.ids.uuid(), debitAccountId: accs[a]!, creditAccountId: accs[b]!, amountMinor: BigInt(1 + rng.int(9999)), currency: CNY }; });
+    const s = performance.now();
+    const r = await t.ledger.createTransfers(items);
+    created += r.filter((x) => x.status === 'created').length;
+    console.log('batch ms', Math.round(performance.now() - s));
+  }
+}));
+const sec = (performance.now() - start) / 1000;
+console.log(JSON.stringify({ backend, created, perSec: Math.round(created / sec) }));
+const v = await t.ledger.verify(); console.log('verify', v.ok, v.problems.slice(0, 3));
+await t.db.close();
