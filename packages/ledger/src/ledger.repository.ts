@@ -1,5 +1,5 @@
 import { assert, type CurrencyCode } from '@zhirong/kernel';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Account, AccountStatus, AccountType, BalanceLimit, Balances } from './account.ts';
 import type { EngineOutput, PendingRecord } from './transfer.engine.ts';
 import type { Entry, PendingState, Transfer, TransferKind } from './transfer.ts';
@@ -203,65 +203,80 @@ export async function loadReversedSums(trx: Trx, ids: readonly string[]): Promis
   return new Map(result.rows.map((r) => [r.reverses_id, BigInt(r.total)]));
 }
 
-/** Writes everything a batch decided, one set-based statement per table. */
-export async function writeBatch(trx: Trx, output: EngineOutput): Promise<void> {
+/**
+ * Writes everything a batch decided in one statement (data-modifying CTEs: one round trip), plus
+ * the caller's outbox insert. Transfers whose id already exists are skipped (`on conflict do
+ * nothing`); the returned count tells the caller whether that happened.
+ */
+export async function writeBatch(trx: Trx, output: EngineOutput, outboxInsert?: RawBuilder<unknown>): Promise<{ inserted: number }> {
   const t = output.transfers;
-  if (t.length === 0) return;
+  if (t.length === 0) return { inserted: 0 };
   // The engine emits each transfer's two entries together, debit first.
   const e = output.entries;
   assert(e.length === 2 * t.length, 'two entries per transfer');
   const debit = (i: number) => e[2 * i] as Entry;
   const credit = (i: number) => e[2 * i + 1] as Entry;
   const col = (f: (x: Entry) => bigint, side: (i: number) => Entry) => t.map((_, i) => str(f(side(i))));
-  await sql`
-    insert into ledger.transfers (id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
-      timeout_seconds, code, metadata, linked, created_at,
-      debit_seq, debit_debits_pending, debit_debits_posted, debit_credits_pending, debit_credits_posted,
-      credit_seq, credit_debits_pending, credit_debits_posted, credit_credits_pending, credit_credits_posted)
-    select id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
-           timeout_seconds, code, metadata::jsonb, linked, created_at, ds, ddpe, ddpo, dcpe, dcpo, cs, cdpe, cdpo, ccpe, ccpo
-    from unnest(${t.map((x) => x.id)}::uuid[], ${t.map((x) => x.kind)}::text[], ${t.map((x) => x.debitAccountId)}::uuid[],
-                ${t.map((x) => x.creditAccountId)}::uuid[], ${t.map((x) => str(x.amountMinor))}::int8[],
-                ${t.map((x) => x.currency)}::text[], ${t.map((x) => x.pendingId)}::uuid[], ${t.map((x) => x.reversesId)}::uuid[],
-                ${t.map((x) => x.timeoutSeconds)}::int4[], ${t.map((x) => x.code)}::int4[],
-                ${t.map((x) => json(x.metadata))}::text[], ${t.map((x) => x.linked)}::bool[],
-                ${t.map((x) => x.createdAt.toISOString())}::timestamptz[],
-                ${col((x) => x.seq, debit)}::int8[], ${col((x) => x.debitsPending, debit)}::int8[],
-                ${col((x) => x.debitsPosted, debit)}::int8[], ${col((x) => x.creditsPending, debit)}::int8[],
-                ${col((x) => x.creditsPosted, debit)}::int8[],
-                ${col((x) => x.seq, credit)}::int8[], ${col((x) => x.debitsPending, credit)}::int8[],
-                ${col((x) => x.debitsPosted, credit)}::int8[], ${col((x) => x.creditsPending, credit)}::int8[],
-                ${col((x) => x.creditsPosted, credit)}::int8[])
-      as u(id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
-           timeout_seconds, code, metadata, linked, created_at, ds, ddpe, ddpo, dcpe, dcpo, cs, cdpe, cdpo, ccpe, ccpo)`.execute(trx);
+  // A pending transfer created and resolved in the same batch is inserted in its final state: the
+  // CTEs of one statement do not see each other's rows.
+  const resolvedNow = new Map(output.pendingResolved.map((r) => [r.pendingId, r]));
   const p = output.pendingCreated;
-  if (p.length > 0) {
-    await sql`
-      insert into ledger.pending_transfers (transfer_id, expires_at)
-      select * from unnest(${p.map((x) => x.transferId)}::uuid[], ${p.map((x) => x.expiresAt?.toISOString() ?? null)}::timestamptz[])`.execute(
-      trx,
-    );
-  }
-  const r = output.pendingResolved;
-  if (r.length > 0) {
-    const updated = await sql`
+  const r = output.pendingResolved.filter((x) => !p.some((c) => c.transferId === x.pendingId));
+  const a = [...output.touchedAccounts.values()];
+  const result = await sql<{ inserted: number; resolved: number }>`
+    with inserted as (
+      insert into ledger.transfers (id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
+        timeout_seconds, code, metadata, linked, created_at,
+        debit_seq, debit_debits_pending, debit_debits_posted, debit_credits_pending, debit_credits_posted,
+        credit_seq, credit_debits_pending, credit_debits_posted, credit_credits_pending, credit_credits_posted)
+      select id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
+             timeout_seconds, code, metadata::jsonb, linked, created_at, ds, ddpe, ddpo, dcpe, dcpo, cs, cdpe, cdpo, ccpe, ccpo
+      from unnest(${t.map((x) => x.id)}::uuid[], ${t.map((x) => x.kind)}::text[], ${t.map((x) => x.debitAccountId)}::uuid[],
+                  ${t.map((x) => x.creditAccountId)}::uuid[], ${t.map((x) => str(x.amountMinor))}::int8[],
+                  ${t.map((x) => x.currency)}::text[], ${t.map((x) => x.pendingId)}::uuid[], ${t.map((x) => x.reversesId)}::uuid[],
+                  ${t.map((x) => x.timeoutSeconds)}::int4[], ${t.map((x) => x.code)}::int4[],
+                  ${t.map((x) => json(x.metadata))}::text[], ${t.map((x) => x.linked)}::bool[],
+                  ${t.map((x) => x.createdAt.toISOString())}::timestamptz[],
+                  ${col((x) => x.seq, debit)}::int8[], ${col((x) => x.debitsPending, debit)}::int8[],
+                  ${col((x) => x.debitsPosted, debit)}::int8[], ${col((x) => x.creditsPending, debit)}::int8[],
+                  ${col((x) => x.creditsPosted, debit)}::int8[],
+                  ${col((x) => x.seq, credit)}::int8[], ${col((x) => x.debitsPending, credit)}::int8[],
+                  ${col((x) => x.debitsPosted, credit)}::int8[], ${col((x) => x.creditsPending, credit)}::int8[],
+                  ${col((x) => x.creditsPosted, credit)}::int8[])
+        as u(id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id,
+             timeout_seconds, code, metadata, linked, created_at, ds, ddpe, ddpo, dcpe, dcpo, cs, cdpe, cdpo, ccpe, ccpo)
+      on conflict (id) do nothing
+      returning 1
+    ), pending_created as (
+      insert into ledger.pending_transfers (transfer_id, expires_at, state, resolved_by)
+      select * from unnest(${p.map((x) => x.transferId)}::uuid[], ${p.map((x) => x.expiresAt?.toISOString() ?? null)}::timestamptz[],
+                           ${p.map((x) => resolvedNow.get(x.transferId)?.state ?? 'pending')}::text[],
+                           ${p.map((x) => resolvedNow.get(x.transferId)?.resolvedBy ?? null)}::uuid[])
+      returning 1
+    ), pending_resolved as (
       update ledger.pending_transfers p set state = u.state, resolved_by = u.resolved_by
       from unnest(${r.map((x) => x.pendingId)}::uuid[], ${r.map((x) => x.state)}::text[], ${r.map((x) => x.resolvedBy)}::uuid[])
         as u(pending_id, state, resolved_by)
-      where p.transfer_id = u.pending_id and p.state = 'pending'`.execute(trx);
-    if (Number(updated.numAffectedRows ?? 0n) !== r.length) {
-      throw new Error('a pending transfer changed state under a held lock');
-    }
+      where p.transfer_id = u.pending_id and p.state = 'pending'
+      returning 1
+    ), accounts_updated as (
+      update ledger.accounts acc set debits_pending = u.dpe, debits_posted = u.dpo, credits_pending = u.cpe,
+        credits_posted = u.cpo, entry_count = u.n
+      from unnest(${a.map((x) => x.id)}::uuid[], ${a.map((x) => str(x.balances.debitsPending))}::int8[],
+                  ${a.map((x) => str(x.balances.debitsPosted))}::int8[], ${a.map((x) => str(x.balances.creditsPending))}::int8[],
+                  ${a.map((x) => str(x.balances.creditsPosted))}::int8[], ${a.map((x) => str(x.entryCount))}::int8[])
+        as u(id, dpe, dpo, cpe, cpo, n)
+      where acc.id = u.id
+      returning 1
+    )${outboxInsert ? sql`, events as (${outboxInsert} returning 1)` : sql``}
+    select (select count(*) from inserted)::int4 as inserted, (select count(*) from pending_resolved)::int4 as resolved,
+           (select count(*) from accounts_updated)::int4 as accounts`.execute(trx);
+  const counts = result.rows[0];
+  assert(counts !== undefined, 'the write statement returns one row');
+  if (counts.inserted === t.length && counts.resolved !== r.length) {
+    throw new Error('a pending transfer changed state under a held lock');
   }
-  const a = [...output.touchedAccounts.values()];
-  await sql`
-    update ledger.accounts acc set debits_pending = u.dpe, debits_posted = u.dpo, credits_pending = u.cpe,
-      credits_posted = u.cpo, entry_count = u.n
-    from unnest(${a.map((x) => x.id)}::uuid[], ${a.map((x) => str(x.balances.debitsPending))}::int8[],
-                ${a.map((x) => str(x.balances.debitsPosted))}::int8[], ${a.map((x) => str(x.balances.creditsPending))}::int8[],
-                ${a.map((x) => str(x.balances.creditsPosted))}::int8[], ${a.map((x) => str(x.entryCount))}::int8[])
-      as u(id, dpe, dpo, cpe, cpo, n)
-    where acc.id = u.id`.execute(trx);
+  return { inserted: counts.inserted };
 }
 
 /** Pending transfers whose timeout has passed, oldest first. */

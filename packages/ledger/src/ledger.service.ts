@@ -64,6 +64,9 @@ export interface LedgerDependencies {
 }
 
 const UNIQUE_RETRIES_MAX = 3;
+
+/** Rolls a batch back so it runs again with the replay check. */
+class ReplaySuspected extends Error {}
 export const EXPIRY_BATCH_MAX = 1000;
 
 /** The double-entry ledger: accounts, single and two-phase transfers, history and verification. */
@@ -164,20 +167,30 @@ export class LedgerService {
   async #applyBatch(requests: readonly (TransferRequest | ExpiryRequest)[]): Promise<TransferResult[]> {
     assert(requests.length <= LIMITS.transferBatchSizeMax, 'transfer batch bounded at the edge');
     if (requests.length === 0) return [];
+    // First attempt assumes no request is a replay and skips reading existing ids; the insert then
+    // proves it (`on conflict do nothing` inserts every row). A replay, a refusal that might hide
+    // one, or a concurrent insert of the same id rolls back and runs again with the full check.
+    let checkExisting = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        const results = await inTransaction(this.#deps.db, (trx) => this.#applyInTransaction(trx, requests));
+        const results = await inTransaction(this.#deps.db, (trx) => this.#applyInTransaction(trx, requests, checkExisting));
         if (results.some((r) => r.status === 'created')) this.#deps.eventsCommitted?.();
         return results;
       } catch (error) {
-        // Another batch inserted one of our ids concurrently: run again, and it becomes a replay.
-        if (attempt < UNIQUE_RETRIES_MAX && isUniqueViolation(error)) continue;
+        if (attempt < UNIQUE_RETRIES_MAX && (error instanceof ReplaySuspected || isUniqueViolation(error))) {
+          checkExisting = true;
+          continue;
+        }
         throw error;
       }
     }
   }
 
-  async #applyInTransaction(trx: repo.Trx, requests: readonly (TransferRequest | ExpiryRequest)[]): Promise<TransferResult[]> {
+  async #applyInTransaction(
+    trx: repo.Trx,
+    requests: readonly (TransferRequest | ExpiryRequest)[],
+    checkExisting: boolean,
+  ): Promise<TransferResult[]> {
     const referencedIds = new Set<string>();
     for (const r of requests) {
       if (r.kind === 'expire_pending' || isResolution(r as TransferRequest)) referencedIds.add((r as { pendingId: string }).pendingId);
@@ -195,10 +208,12 @@ export class LedgerService {
     // and a replay is seen as one, not decided afresh; and the batch's time is read after the
     // batches it waited for, so each account's entries are dated in the order of their sequence.
     const now = this.#deps.clock.now();
-    const existing = await repo.loadTransfers(
-      trx,
-      requests.map((r) => r.id),
-    );
+    const existing = checkExisting
+      ? await repo.loadTransfers(
+          trx,
+          requests.map((r) => r.id),
+        )
+      : new Map<string, Transfer>();
     // Read pending states and reversed sums only now: the account locks keep them stable.
     const pendings = await repo.loadPendingRecords(trx, [...referenced.values()]);
     // Every referenced transfer, whatever its kind: the engine itself refuses to reverse a pending
@@ -213,19 +228,22 @@ export class LedgerService {
       reversible: new Map(reversibleIds.map((id) => [id, { transfer: referenced.get(id) as Transfer, reversedMinor: reversed.get(id) ?? 0n }])),
     };
     const output = applyTransfers(state, requests);
-    await repo.writeBatch(trx, output);
+    if (!checkExisting && output.results.some((r) => r.status === 'failed')) throw new ReplaySuspected();
     // One event per committed batch, naming the transfers (not carrying them): thousands of outbox
     // rows, or a payload of every field, would cost more than the ledger writes themselves.
     // Consumers read the transfers they need with `getTransfers(ids)`.
-    if (output.transfers.length > 0) {
-      await this.#deps.outbox.enqueue(trx, [
-        {
-          topic: 'ledger.transfers.created',
-          key: output.transfers[0]?.id ?? '',
-          payload: { count: output.transfers.length, transferIds: output.transfers.map((t) => t.id), createdAt: now },
-        },
-      ]);
-    }
+    const outboxInsert =
+      output.transfers.length > 0
+        ? this.#deps.outbox.insertStatement([
+            {
+              topic: 'ledger.transfers.created',
+              key: output.transfers[0]?.id ?? '',
+              payload: { count: output.transfers.length, transferIds: output.transfers.map((t) => t.id), createdAt: now },
+            },
+          ])
+        : undefined;
+    const { inserted } = await repo.writeBatch(trx, output, outboxInsert);
+    if (inserted !== output.transfers.length) throw new ReplaySuspected();
     return output.results;
   }
 

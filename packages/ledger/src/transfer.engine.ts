@@ -223,7 +223,9 @@ function applyMovement(state: EngineState, request: MovementRequest): Decision |
   if (request.kind !== 'pending' && (request.timeoutSeconds ?? 0) !== 0) {
     return { code: 'timeout_reserved_for_pending_transfer' };
   }
-  assert(request.amountMinor > 0n && request.amountMinor <= AMOUNT_MAX_MINOR, 'amount validated at the edge');
+  // Validated at the HTTP edge too; refusing here keeps one bad request from failing a shared batch.
+  if (request.amountMinor <= 0n) return { code: request.amountMinor === 0n ? 'amount_zero' : 'amount_negative' };
+  if (request.amountMinor > AMOUNT_MAX_MINOR) return { code: 'amount_too_large' };
   const debit = state.accounts.get(request.debitAccountId);
   if (!debit) return { code: 'account_not_found', params: { id: request.debitAccountId } };
   const credit = state.accounts.get(request.creditAccountId);

@@ -1,6 +1,6 @@
 import type { SchemaMigrations } from '@zhirong/db';
 import { assert, type Clock, type IdGenerator } from '@zhirong/kernel';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DomainEvent, EventBus } from './event-bus.ts';
 import type { Logger } from './logger.ts';
 
@@ -76,15 +76,22 @@ export class Outbox {
   /** Writes events inside the caller's transaction. */
   async enqueue<DB>(trx: Transaction<DB>, events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    assert(events.length <= OUTBOX_BATCH_MAX * 10, 'too many events in one transaction');
+    await this.insertStatement(events).execute(trx);
+  }
+
+  /**
+   * The INSERT that `enqueue` runs, for a caller that folds it into a larger statement (as a
+   * data-modifying CTE) to save a round trip. It must run in the same transaction as the change.
+   */
+  insertStatement(events: readonly NewEvent[]): RawBuilder<unknown> {
+    assert(events.length > 0 && events.length <= OUTBOX_BATCH_MAX * 10, 'between one and 10,000 events in one transaction');
     const at = this.#clock.now();
     const ids = events.map(() => this.#ids.uuid());
-    await sql`
+    return sql`
       insert into platform.outbox (id, topic, key, payload, occurred_at)
-      select id, topic, key, payload::json, ${at}::timestamptz
+      select id, topic, key, payload::json, ${at.toISOString()}::timestamptz
       from unnest(${ids}::uuid[], ${events.map((e) => e.topic)}::text[], ${events.map((e) => e.key)}::text[],
-                  ${events.map((e) => eventJson(e.payload))}::text[]) as t(id, topic, key, payload)
-    `.execute(trx);
+                  ${events.map((e) => eventJson(e.payload))}::text[]) as t(id, topic, key, payload)`;
   }
 }
 
