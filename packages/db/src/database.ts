@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -73,13 +74,45 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   pool.on('error', () => {});
   const client = await pool.connect();
   client.release();
-  const kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely({ dialect: new PostgresDialect({ pool: preparingPool(pool) as unknown as pg.Pool }) });
   return {
     backend: 'postgres',
     kysely,
     close: () => kysely.destroy(),
   };
 }
+
+/**
+ * Runs every parameterised statement as a named prepared statement, so PostgreSQL parses and plans
+ * each distinct SQL text once per connection instead of on every call — the hot ledger statements
+ * are large (`unnest` of twenty arrays) and run thousands of times a second. The name is a digest
+ * of the text, so one name always means one text; the set of texts is the application's own
+ * statements, which is bounded.
+ */
+function preparingPool(pool: pg.Pool) {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `zr_${createHash('sha256').update(text).digest('base64url').slice(0, 40)}`;
+      if (names.size < PREPARED_TEXTS_MAX) names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: (text: string, values: unknown[]) =>
+          values !== undefined && values.length > 0 ? client.query({ name: nameOf(text), text, values }) : client.query(text),
+        release: (error?: Error | boolean) => client.release(error),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
+const PREPARED_TEXTS_MAX = 10_000;
 
 async function openPGlite(options: DatabaseOptions): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });

@@ -49,6 +49,9 @@ export interface Account {
   readonly createdAt: Date;
 }
 
+/** What the transfer engine needs of an account: the fields a transfer can be refused on, and its balances. */
+export type AccountState = Pick<Account, 'id' | 'currency' | 'limit' | 'status' | 'balances' | 'entryCount'>;
+
 /** Debit-normal accounts grow with debits; the rest grow with credits. */
 export function isDebitNormal(type: AccountType): boolean {
   return type === 'asset' || type === 'expense';

@@ -1,6 +1,6 @@
 import { assert, type CurrencyCode } from '@zhirong/kernel';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
-import type { Account, AccountStatus, AccountType, BalanceLimit, Balances } from './account.ts';
+import type { Account, AccountState, AccountStatus, AccountType, BalanceLimit, Balances } from './account.ts';
 import type { EngineOutput, PendingRecord } from './transfer.engine.ts';
 import type { Entry, PendingState, Transfer, TransferKind } from './transfer.ts';
 
@@ -133,13 +133,43 @@ export async function loadAccounts(db: Db | Trx, ids: readonly string[]): Promis
   return new Map(result.rows.map((r) => [r.id, toAccount(r)]));
 }
 
-/** Locks the accounts for the rest of the transaction, in id order (no deadlocks between batches). */
-export async function lockAccounts(trx: Trx, ids: readonly string[]): Promise<Map<string, Account>> {
+/**
+ * Locks the accounts for the rest of the transaction, in id order (no deadlocks between batches),
+ * reading only what the engine decides on.
+ */
+export async function lockAccounts(trx: Trx, ids: readonly string[]): Promise<Map<string, AccountState>> {
   if (ids.length === 0) return new Map();
   const sorted = [...new Set(ids)].sort();
-  const result = await sql<AccountRow>`
-    select ${ACCOUNT_COLUMNS} from ledger.accounts where id = any(${sorted}::uuid[]) order by id for update`.execute(trx);
-  return new Map(result.rows.map((r) => [r.id, toAccount(r)]));
+  const result = await sql<
+    Pick<AccountRow, 'id' | 'currency' | 'balance_limit' | 'status' | 'debits_pending' | 'debits_posted' | 'credits_pending' | 'credits_posted' | 'entry_count'>
+  >`
+    select id, currency, balance_limit, status, debits_pending, debits_posted, credits_pending, credits_posted, entry_count
+    from ledger.accounts where id = any(${sorted}::uuid[]) order by id for update`.execute(trx);
+  return new Map(
+    result.rows.map((row) => [
+      row.id,
+      {
+        id: row.id,
+        currency: row.currency as CurrencyCode,
+        limit: row.balance_limit as BalanceLimit,
+        status: row.status as AccountStatus,
+        balances: {
+          debitsPending: BigInt(row.debits_pending),
+          debitsPosted: BigInt(row.debits_posted),
+          creditsPending: BigInt(row.credits_pending),
+          creditsPosted: BigInt(row.credits_posted),
+        },
+        entryCount: BigInt(row.entry_count),
+      },
+    ]),
+  );
+}
+
+/** Locks one account and reads all of it. */
+export async function lockAccount(trx: Trx, id: string): Promise<Account | undefined> {
+  const result = await sql<AccountRow>`select ${ACCOUNT_COLUMNS} from ledger.accounts where id = ${id}::uuid for update`.execute(trx);
+  const row = result.rows[0];
+  return row ? toAccount(row) : undefined;
 }
 
 export async function updateAccountStatus(trx: Trx, id: string, status: AccountStatus): Promise<void> {

@@ -134,7 +134,7 @@ export class LedgerService {
   /** Freezes, unfreezes or closes an account. Closing needs a zero balance and nothing pending. */
   async setAccountStatus(id: string, status: AccountStatus): Promise<Outcome<Account>> {
     return inTransaction(this.#deps.db, async (trx): Promise<Outcome<Account>> => {
-      const account = (await repo.lockAccounts(trx, [id])).get(id);
+      const account = await repo.lockAccount(trx, id);
       if (!account) return { ok: false, code: 'account_not_found', params: { id } };
       if (account.status === status) return { ok: true, value: account };
       const allowed =

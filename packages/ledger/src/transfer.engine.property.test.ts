@@ -2,7 +2,7 @@
 import { AMOUNT_MAX_MINOR, type CurrencyCode } from '@zhirong/kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Account, type BalanceLimit, type Balances, isZero, withinLimit, ZERO_BALANCES } from './account.ts';
+import { type Account, type AccountState, type BalanceLimit, type Balances, isZero, withinLimit, ZERO_BALANCES } from './account.ts';
 import { ledgerErrors } from './errors.ts';
 import {
   applyTransfers,
@@ -152,7 +152,7 @@ const accountsArb = fc
 
 interface Model {
   now: Date;
-  accounts: Map<string, Account>;
+  accounts: Map<string, AccountState>;
   transfers: Map<string, Transfer>;
   pendingStates: Map<string, { state: PendingState; expiresAt: Date | null }>;
   /** Resolution transfer per pending transfer: the `transfers_one_resolution` unique index. */
@@ -166,10 +166,10 @@ interface Model {
 }
 
 function newModel(specs: readonly { currency: CurrencyCode; limit: BalanceLimit }[]): Model {
-  const accounts = new Map<string, Account>();
+  const accounts = new Map<string, AccountState>();
   specs.forEach((spec, index) => {
     const id = accountId(index);
-    accounts.set(id, {
+    const account: Account = {
       id,
       currency: spec.currency,
       type: index % 2 === 0 ? 'asset' : 'liability',
@@ -181,7 +181,8 @@ function newModel(specs: readonly { currency: CurrencyCode; limit: BalanceLimit 
       balances: ZERO_BALANCES,
       entryCount: 0n,
       createdAt: START,
-    });
+    };
+    accounts.set(id, account);
   });
   return {
     now: START,
@@ -384,8 +385,8 @@ class BatchBuilder {
 
   /** Before there is anything to resolve or reverse: a plain movement from a bank-like account instead. */
   #fallback(id: string, pick: number, kind: 'single' | 'pending'): TransferRequest {
-    const debit = this.#account(pick % 2 === 0 ? 0 : 4) as Account;
-    const credit = this.#account(pick % 2 === 0 ? 1 + (pick % 3) : 5) as Account;
+    const debit = this.#account(pick % 2 === 0 ? 0 : 4) as AccountState;
+    const credit = this.#account(pick % 2 === 0 ? 1 + (pick % 3) : 5) as AccountState;
     return {
       kind,
       id,
@@ -397,7 +398,7 @@ class BatchBuilder {
     };
   }
 
-  #account(index: number): Account | undefined {
+  #account(index: number): AccountState | undefined {
     return this.#m.accounts.get(accountId(index));
   }
 

@@ -1,5 +1,5 @@
 import { AMOUNT_MAX_MINOR, assert, canonicalJson } from '@zhirong/kernel';
-import { type Account, type Balances, withinLimit } from './account.ts';
+import { type AccountState, type Balances, withinLimit } from './account.ts';
 import type { LedgerErrorCode } from './errors.ts';
 import type {
   Entry,
@@ -27,7 +27,7 @@ export interface PendingRecord {
 
 export interface EngineState {
   readonly now: Date;
-  readonly accounts: Map<string, Account>;
+  readonly accounts: Map<string, AccountState>;
   /** Transfers already stored whose ids appear in the batch (for replays). */
   readonly existing: Map<string, Transfer>;
   /** Pending transfers referenced by resolutions in the batch. */
@@ -49,7 +49,7 @@ export interface EngineOutput {
   /** Pending transfers resolved by this batch. */
   readonly pendingResolved: { pendingId: string; state: PendingState; resolvedBy: string }[];
   /** Accounts whose balances changed, final state. */
-  readonly touchedAccounts: Map<string, Account>;
+  readonly touchedAccounts: Map<string, AccountState>;
 }
 
 type Failure = { code: LedgerErrorCode; params?: Record<string, unknown> };
@@ -155,8 +155,8 @@ function applyOne(
     pendingCreated: out.pendingCreated.length,
     pendingResolved: out.pendingResolved.length,
   };
-  const debitAfter: Account = { ...debit, entryCount: debit.entryCount + 1n };
-  const creditAfter: Account = { ...credit, entryCount: credit.entryCount + 1n };
+  const debitAfter: AccountState = { ...debit, entryCount: debit.entryCount + 1n };
+  const creditAfter: AccountState = { ...credit, entryCount: credit.entryCount + 1n };
   state.accounts.set(debit.id, debitAfter);
   state.accounts.set(credit.id, creditAfter);
   out.touchedAccounts.set(debit.id, debitAfter);
@@ -204,14 +204,14 @@ function restore<V>(map: Map<string, V>, key: string, value: V | undefined): voi
 interface Decision {
   transfer: Transfer;
   /** Accounts with their new balances (entry counts not yet advanced). */
-  debit: Account;
-  credit: Account;
+  debit: AccountState;
+  credit: AccountState;
   pendingRecord?: PendingRecord;
   resolves?: { record: PendingRecord; state: PendingState };
   reversal?: { entry: { transfer: Transfer; reversedMinor: bigint } };
 }
 
-function accountUsable(account: Account, allowFrozenOrClosed: boolean): Failure | undefined {
+function accountUsable(account: AccountState, allowFrozenOrClosed: boolean): Failure | undefined {
   if (allowFrozenOrClosed) return undefined;
   if (account.status === 'closed') return { code: 'account_closed', params: { id: account.id } };
   if (account.status === 'frozen') return { code: 'account_frozen', params: { id: account.id } };
@@ -387,7 +387,7 @@ function checkOverflow(accountId: string, b: Balances): Failure | undefined {
   return undefined;
 }
 
-function entryFor(account: Account, transfer: Transfer, isDebit: boolean): Entry {
+function entryFor(account: AccountState, transfer: Transfer, isDebit: boolean): Entry {
   return {
     accountId: account.id,
     seq: account.entryCount,

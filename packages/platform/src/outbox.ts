@@ -59,6 +59,9 @@ export const OUTBOX_BATCH_MAX = 1000;
 /** How long a relay's claim on a batch lasts: a relay that dies mid-publish delays its batch this long. */
 export const OUTBOX_CLAIM_MS = 60_000;
 
+/** Least time between two relay passes while commits keep coming. */
+export const OUTBOX_NUDGE_COOLDOWN_MS = 50;
+
 /** Serialises bigint as decimal strings: events carry exact money. */
 export function eventJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
@@ -111,6 +114,7 @@ export class OutboxRelay {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
+  #cooling = false;
   #stopped = true;
 
   constructor(db: Kysely<unknown>, bus: EventBus, logger: Logger, pollMs: number) {
@@ -125,10 +129,14 @@ export class OutboxRelay {
     this.#schedule();
   }
 
-  /** Asks for a relay pass soon (after a commit that wrote events). */
+  /**
+   * Asks for a relay pass soon (after a commit that wrote events). An idle relay runs at once;
+   * under a stream of commits, passes are spaced by `OUTBOX_NUDGE_COOLDOWN_MS` so that the relay's
+   * own queries and commits do not compete with the writes it follows.
+   */
   nudge(): void {
     if (this.#stopped) return;
-    if (this.#running) {
+    if (this.#running || this.#cooling) {
       this.#again = true;
       return;
     }
@@ -191,6 +199,7 @@ export class OutboxRelay {
   }
 
   #tick(): void {
+    this.#cooling = false;
     if (this.#running || this.#stopped) return;
     this.#running = this.drain()
       .then(() => undefined)
@@ -199,9 +208,14 @@ export class OutboxRelay {
       })
       .finally(() => {
         this.#running = undefined;
-        if (this.#again) {
+        if (this.#again && !this.#stopped) {
           this.#again = false;
-          this.nudge();
+          this.#cooling = true;
+          clearTimeout(this.#timer);
+          this.#timer = setTimeout(() => {
+            this.#cooling = false;
+            this.#tick();
+          }, OUTBOX_NUDGE_COOLDOWN_MS);
         } else {
           this.#schedule();
         }

@@ -24,6 +24,8 @@ export interface LedgerBenchOptions {
   readonly apiSeconds: number;
   readonly seed: number;
   readonly verify: boolean;
+  /** Write a V8 CPU profile of the server process into this directory. */
+  readonly profileServerDir?: string | undefined;
   readonly progress: (message: string) => void;
 }
 
@@ -86,7 +88,7 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
 
   // 2. The server, in its own process.
   const port = await freePort();
-  const server = await startServer(config, port);
+  const server = await startServer(config, port, options.profileServerDir);
   const origin = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   try {
@@ -201,9 +203,10 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startServer(config: Config, port: number): Promise<ChildProcess> {
+async function startServer(config: Config, port: number, profileDir: string | undefined): Promise<ChildProcess> {
   const bin = fileURLToPath(new URL('../../bin/zhirong.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'serve'], {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, bin, 'serve'], {
     env: {
       ...process.env,
       ZHIRONG_PORT: String(port),

@@ -22,6 +22,7 @@ export function registerBenchCommands(program: Command): void {
     .option('--seconds <n>', 'duration of the single-transfer phase', '10')
     .option('--seed <n>', 'seed of the transfer pattern', '42')
     .option('--no-verify', 'skip `ledger verify` after the run')
+    .option('--profile-server <dir>', 'write a V8 CPU profile of the server process into <dir>')
     .action(async (opts) => {
       const config = configFromEnv();
       const json = Boolean(opts.json);
@@ -34,6 +35,7 @@ export function registerBenchCommands(program: Command): void {
         apiSeconds: positiveInt('seconds', opts.seconds, 3600),
         seed: positiveInt('seed', opts.seed, 2 ** 31),
         verify: opts.verify !== false,
+        profileServerDir: opts.profileServer,
         progress: (message) => {
           if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
         },
