@@ -24,7 +24,10 @@ export async function withPlatform<T>(
   work: (platform: Platform) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
-  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, process.stderr as never);
+  const logger = createLogger(
+    { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+    process.stderr as never,
+  );
   const platform = await bootPlatform({ config, modules: platformModules(), logger, migrate: options.migrate ?? true });
   try {
     return await work(platform);

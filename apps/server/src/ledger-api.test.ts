@@ -18,7 +18,9 @@ describe.each(testBackends())('ledger HTTP API on %s', (backend) => {
   let reader: Record<string, string>;
 
   beforeAll(async () => {
-    platform = await bootTestPlatform(backend, { modules: [ledgerModule as unknown as ZhirongModule<Record<string, never>>] });
+    platform = await bootTestPlatform(backend, {
+      modules: [ledgerModule as unknown as ZhirongModule<Record<string, never>>],
+    });
     app = await createApp(platform);
     writer = bearer(await testKey(platform, ['ledger:read', 'ledger:write']));
     reader = bearer(await testKey(platform, ['ledger:read']));
@@ -122,7 +124,10 @@ describe.each(testBackends())('ledger HTTP API on %s', (backend) => {
     ];
     for (const [payload, status, code] of cases) {
       const response = await post('/v1/ledger/transfers', payload);
-      expect({ status: response.statusCode, code: response.json().code }, JSON.stringify(payload)).toEqual({ status, code });
+      expect({ status: response.statusCode, code: response.json().code }, JSON.stringify(payload)).toEqual({
+        status,
+        code,
+      });
       expect(response.headers['content-type']).toContain('application/problem+json');
     }
     const malformed = await app.inject({
@@ -181,7 +186,13 @@ describe.each(testBackends())('ledger HTTP API on %s', (backend) => {
     });
     expect((await post(`/v1/ledger/transfers/${hold}/void`, { id: trf() })).statusCode).toBe(201);
     const payment = trf();
-    await post('/v1/ledger/transfers', { id: payment, debitAccountId: customer, creditAccountId: bank, amount: '30.00', currency: 'CNY' });
+    await post('/v1/ledger/transfers', {
+      id: payment,
+      debitAccountId: customer,
+      creditAccountId: bank,
+      amount: '30.00',
+      currency: 'CNY',
+    });
     const reversal = await post(`/v1/ledger/transfers/${payment}/reverse`, { id: trf(), amount: '10.00' });
     expect(reversal.statusCode, reversal.body).toBe(201);
     expect(reversal.json()).toMatchObject({ reversesId: payment, debitAccountId: bank, creditAccountId: customer });
@@ -194,9 +205,31 @@ describe.each(testBackends())('ledger HTTP API on %s', (backend) => {
     const { bank, customer } = await fundedPair('100.00');
     const response = await post('/v1/ledger/transfers/batch', {
       transfers: [
-        { type: 'single', id: trf(), debitAccountId: customer, creditAccountId: bank, amount: '10.00', currency: 'CNY' },
-        { type: 'single', id: trf(), debitAccountId: customer, creditAccountId: bank, amount: '10.00', currency: 'CNY', linked: true },
-        { type: 'single', id: trf(), debitAccountId: customer, creditAccountId: bank, amount: '500.00', currency: 'CNY' },
+        {
+          type: 'single',
+          id: trf(),
+          debitAccountId: customer,
+          creditAccountId: bank,
+          amount: '10.00',
+          currency: 'CNY',
+        },
+        {
+          type: 'single',
+          id: trf(),
+          debitAccountId: customer,
+          creditAccountId: bank,
+          amount: '10.00',
+          currency: 'CNY',
+          linked: true,
+        },
+        {
+          type: 'single',
+          id: trf(),
+          debitAccountId: customer,
+          creditAccountId: bank,
+          amount: '500.00',
+          currency: 'CNY',
+        },
         { type: 'single', id: trf(), debitAccountId: customer, creditAccountId: bank, amount: '5.00', currency: 'CNY' },
       ],
     });
@@ -220,13 +253,21 @@ describe.each(testBackends())('ledger HTTP API on %s', (backend) => {
   it('pages a statement with running balances and answers balances as of an instant', async () => {
     const { bank, customer } = await fundedPair('100.00');
     for (const amount of ['1.00', '2.00', '3.00']) {
-      await post('/v1/ledger/transfers', { id: trf(), debitAccountId: customer, creditAccountId: bank, amount, currency: 'CNY' });
+      await post('/v1/ledger/transfers', {
+        id: trf(),
+        debitAccountId: customer,
+        creditAccountId: bank,
+        amount,
+        currency: 'CNY',
+      });
     }
     const first = (await get(`/v1/ledger/accounts/${customer}/statement?limit=2`)).json();
     expect(first.data.map((l: { postedBalance: string }) => l.postedBalance)).toEqual(['100.00', '99.00']);
     expect(first.nextCursor).toBeTypeOf('string');
     const second = (await get(`/v1/ledger/accounts/${customer}/statement?limit=2&cursor=${first.nextCursor}`)).json();
-    expect(second.data.map((l: { postedBalance: string; direction: string }) => [l.direction, l.postedBalance])).toEqual([
+    expect(
+      second.data.map((l: { postedBalance: string; direction: string }) => [l.direction, l.postedBalance]),
+    ).toEqual([
       ['debit', '97.00'],
       ['debit', '94.00'],
     ]);
@@ -240,11 +281,25 @@ describe.each(testBackends())('ledger HTTP API on %s', (backend) => {
   it('freezes, refuses, unfreezes and closes only at zero', async () => {
     const { bank, customer } = await fundedPair('5.00');
     expect((await post(`/v1/ledger/accounts/${customer}/freeze`, undefined)).json().status).toBe('frozen');
-    const refused = await post('/v1/ledger/transfers', { id: trf(), debitAccountId: customer, creditAccountId: bank, amount: '1.00', currency: 'CNY' });
+    const refused = await post('/v1/ledger/transfers', {
+      id: trf(),
+      debitAccountId: customer,
+      creditAccountId: bank,
+      amount: '1.00',
+      currency: 'CNY',
+    });
     expect(refused.json().code).toBe('account_frozen');
     expect((await post(`/v1/ledger/accounts/${customer}/unfreeze`, undefined)).json().status).toBe('active');
-    expect((await post(`/v1/ledger/accounts/${customer}/close`, undefined)).json().code).toBe('account_balance_not_zero');
-    await post('/v1/ledger/transfers', { id: trf(), debitAccountId: customer, creditAccountId: bank, amount: '5.00', currency: 'CNY' });
+    expect((await post(`/v1/ledger/accounts/${customer}/close`, undefined)).json().code).toBe(
+      'account_balance_not_zero',
+    );
+    await post('/v1/ledger/transfers', {
+      id: trf(),
+      debitAccountId: customer,
+      creditAccountId: bank,
+      amount: '5.00',
+      currency: 'CNY',
+    });
     expect((await post(`/v1/ledger/accounts/${customer}/close`, undefined)).json().status).toBe('closed');
   });
 
@@ -257,7 +312,15 @@ describe.each(testBackends())('ledger HTTP API on %s', (backend) => {
     });
     expect(denied.statusCode).toBe(403);
     for (const row of (await totals()).data) expect(row.balanced).toBe(true);
-    const paths = Object.keys((await app.inject({ method: 'GET', url: '/openapi.json', headers: reader })).json().paths);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/ledger/transfers', '/v1/ledger/transfers/batch', '/v1/ledger/accounts/{id}/statement']));
+    const paths = Object.keys(
+      (await app.inject({ method: 'GET', url: '/openapi.json', headers: reader })).json().paths,
+    );
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/ledger/transfers',
+        '/v1/ledger/transfers/batch',
+        '/v1/ledger/accounts/{id}/statement',
+      ]),
+    );
   });
 });

@@ -104,7 +104,9 @@ function preparingPool(pool: pg.Pool) {
       const client = await pool.connect();
       return {
         query: (text: string, values: unknown[]) =>
-          values !== undefined && values.length > 0 ? client.query({ name: nameOf(text), text, values }) : client.query(text),
+          values !== undefined && values.length > 0
+            ? client.query({ name: nameOf(text), text, values })
+            : client.query(text),
         release: (error?: Error | boolean) => client.release(error),
       };
     },

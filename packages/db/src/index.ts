@@ -1,8 +1,8 @@
 export { type Backend, type Database, type DatabaseOptions, openDatabase } from './database.ts';
 export { type MigrationReport, migrateSchema, type SchemaMigrations } from './migrate.ts';
 export {
-  inTransaction,
   type IsolationLevel,
+  inTransaction,
   isRetryableTransactionError,
   isUniqueViolation,
   sqlState,

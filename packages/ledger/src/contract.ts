@@ -12,10 +12,14 @@ export type {
   AccountFlag,
   AccountStatus,
   AccountType,
-  Balances,
   BalanceLimit,
+  Balances,
 } from './account.ts';
 export { ACCOUNT_FLAGS, ACCOUNT_TYPES, availableBalance, postedBalance } from './account.ts';
+export { type LedgerErrorCode, ledgerErrors } from './errors.ts';
+export { ACCOUNT_PREFIX, TRANSFER_PREFIX } from './ledger.dto.ts';
+export type { AccountRequest, AccountResult, Outcome, Statement, StatementLine } from './ledger.service.ts';
+export type { VerifyProblem, VerifyReport } from './ledger.verify.ts';
 export type {
   Entry,
   MovementRequest,
@@ -26,7 +30,3 @@ export type {
   TransferRequest,
   TransferResult,
 } from './transfer.ts';
-export type { AccountRequest, AccountResult, Outcome, Statement, StatementLine } from './ledger.service.ts';
-export type { VerifyProblem, VerifyReport } from './ledger.verify.ts';
-export { type LedgerErrorCode, ledgerErrors } from './errors.ts';
-export { ACCOUNT_PREFIX, TRANSFER_PREFIX } from './ledger.dto.ts';

@@ -5,7 +5,11 @@ export const ledgerErrors = defineErrors({
   account_not_found: { status: 404, en: 'Account {id} does not exist.', zh: '账户 {id} 不存在。' },
   transfer_not_found: { status: 404, en: 'Transfer {id} does not exist.', zh: '转账 {id} 不存在。' },
   id_malformed: { status: 400, en: 'The id {value} is not a valid {kind} id.', zh: '{value} 不是有效的 {kind} 标识。' },
-  currency_unknown: { status: 400, en: 'Currency {currency} is not an ISO 4217 currency.', zh: '币种 {currency} 不是 ISO 4217 币种。' },
+  currency_unknown: {
+    status: 400,
+    en: 'Currency {currency} is not an ISO 4217 currency.',
+    zh: '币种 {currency} 不是 ISO 4217 币种。',
+  },
   amount_malformed: { status: 400, en: 'The amount is not a plain decimal number.', zh: '金额不是有效的十进制数字。' },
   amount_too_precise: {
     status: 400,
@@ -14,7 +18,11 @@ export const ledgerErrors = defineErrors({
   },
   amount_zero: { status: 400, en: 'The amount must be greater than zero.', zh: '金额必须大于零。' },
   amount_negative: { status: 400, en: 'The amount must not be negative.', zh: '金额不能为负数。' },
-  amount_too_large: { status: 400, en: 'The amount exceeds the largest supported amount.', zh: '金额超过了支持的最大值。' },
+  amount_too_large: {
+    status: 400,
+    en: 'The amount exceeds the largest supported amount.',
+    zh: '金额超过了支持的最大值。',
+  },
   currency_mismatch: {
     status: 422,
     en: 'The accounts and the transfer must all be in the same currency.',
@@ -67,14 +75,26 @@ export const ledgerErrors = defineErrors({
     en: 'Account {id} cannot go from {from} to {to}.',
     zh: '账户 {id} 不能从 {from} 变更为 {to}。',
   },
-  pending_transfer_not_found: { status: 404, en: 'Pending transfer {id} does not exist.', zh: '预授权转账 {id} 不存在。' },
+  pending_transfer_not_found: {
+    status: 404,
+    en: 'Pending transfer {id} does not exist.',
+    zh: '预授权转账 {id} 不存在。',
+  },
   pending_transfer_not_pending: {
     status: 422,
     en: 'Transfer {id} is not a pending (two-phase) transfer.',
     zh: '转账 {id} 不是预授权（两阶段）转账。',
   },
-  pending_transfer_already_posted: { status: 409, en: 'Pending transfer {id} was already posted.', zh: '预授权转账 {id} 已入账。' },
-  pending_transfer_already_voided: { status: 409, en: 'Pending transfer {id} was already voided.', zh: '预授权转账 {id} 已撤销。' },
+  pending_transfer_already_posted: {
+    status: 409,
+    en: 'Pending transfer {id} was already posted.',
+    zh: '预授权转账 {id} 已入账。',
+  },
+  pending_transfer_already_voided: {
+    status: 409,
+    en: 'Pending transfer {id} was already voided.',
+    zh: '预授权转账 {id} 已撤销。',
+  },
   pending_transfer_expired: { status: 409, en: 'Pending transfer {id} has expired.', zh: '预授权转账 {id} 已过期。' },
   exceeds_pending_transfer_amount: {
     status: 422,

@@ -47,7 +47,6 @@ interface TransferRow {
   created_at: Date;
 }
 
-
 const ACCOUNT_COLUMNS = sql.raw(
   'id, currency, type, code, owner_ref, balance_limit, status, metadata, debits_pending, debits_posted, credits_pending, credits_posted, entry_count, created_at',
 );
@@ -93,7 +92,6 @@ export function toTransfer(row: TransferRow): Transfer {
     createdAt: new Date(row.created_at),
   };
 }
-
 
 const json = (value: unknown) => JSON.stringify(value);
 const str = (value: bigint) => value.toString();
@@ -141,7 +139,18 @@ export async function lockAccounts(trx: Trx, ids: readonly string[]): Promise<Ma
   if (ids.length === 0) return new Map();
   const sorted = [...new Set(ids)].sort();
   const result = await sql<
-    Pick<AccountRow, 'id' | 'currency' | 'balance_limit' | 'status' | 'debits_pending' | 'debits_posted' | 'credits_pending' | 'credits_posted' | 'entry_count'>
+    Pick<
+      AccountRow,
+      | 'id'
+      | 'currency'
+      | 'balance_limit'
+      | 'status'
+      | 'debits_pending'
+      | 'debits_posted'
+      | 'credits_pending'
+      | 'credits_posted'
+      | 'entry_count'
+    >
   >`
     select id, currency, balance_limit, status, debits_pending, debits_posted, credits_pending, credits_posted, entry_count
     from ledger.accounts where id = any(${sorted}::uuid[]) order by id for update`.execute(trx);
@@ -167,7 +176,10 @@ export async function lockAccounts(trx: Trx, ids: readonly string[]): Promise<Ma
 
 /** Locks one account and reads all of it. */
 export async function lockAccount(trx: Trx, id: string): Promise<Account | undefined> {
-  const result = await sql<AccountRow>`select ${ACCOUNT_COLUMNS} from ledger.accounts where id = ${id}::uuid for update`.execute(trx);
+  const result =
+    await sql<AccountRow>`select ${ACCOUNT_COLUMNS} from ledger.accounts where id = ${id}::uuid for update`.execute(
+      trx,
+    );
   const row = result.rows[0];
   return row ? toAccount(row) : undefined;
 }
@@ -203,15 +215,14 @@ export async function loadTransfers(db: Db | Trx, ids: readonly string[]): Promi
 }
 
 /** Reads pending states; call after locking the pending transfers' accounts so the states cannot change under us. */
-export async function loadPendingRecords(
-  trx: Trx,
-  pendings: readonly Transfer[],
-): Promise<Map<string, PendingRecord>> {
+export async function loadPendingRecords(trx: Trx, pendings: readonly Transfer[]): Promise<Map<string, PendingRecord>> {
   const records = new Map<string, PendingRecord>();
   const ids = pendings.filter((t) => t.kind === 'pending').map((t) => t.id);
   if (ids.length === 0) return records;
   const result = await sql<{ transfer_id: string; state: string; expires_at: Date | null }>`
-    select transfer_id, state, expires_at from ledger.pending_transfers where transfer_id = any(${ids}::uuid[])`.execute(trx);
+    select transfer_id, state, expires_at from ledger.pending_transfers where transfer_id = any(${ids}::uuid[])`.execute(
+    trx,
+  );
   const byId = new Map(pendings.map((t) => [t.id, t]));
   for (const row of result.rows) {
     const transfer = byId.get(row.transfer_id);
@@ -238,7 +249,11 @@ export async function loadReversedSums(trx: Trx, ids: readonly string[]): Promis
  * the caller's outbox insert. Transfers whose id already exists are skipped (`on conflict do
  * nothing`); the returned count tells the caller whether that happened.
  */
-export async function writeBatch(trx: Trx, output: EngineOutput, outboxInsert?: RawBuilder<unknown>): Promise<{ inserted: number }> {
+export async function writeBatch(
+  trx: Trx,
+  output: EngineOutput,
+  outboxInsert?: RawBuilder<unknown>,
+): Promise<{ inserted: number }> {
   const t = output.transfers;
   if (t.length === 0) return { inserted: 0 };
   // The engine emits each transfer's two entries together, debit first.
@@ -318,11 +333,16 @@ export async function duePendingTransfers(db: Db, now: Date, limit: number): Pro
   return result.rows.map((r) => r.transfer_id);
 }
 
-export async function pendingStateOf(db: Db, id: string): Promise<{ state: PendingState; expiresAt: Date | null } | undefined> {
+export async function pendingStateOf(
+  db: Db,
+  id: string,
+): Promise<{ state: PendingState; expiresAt: Date | null } | undefined> {
   const result = await sql<{ state: string; expires_at: Date | null }>`
     select state, expires_at from ledger.pending_transfers where transfer_id = ${id}::uuid`.execute(db);
   const row = result.rows[0];
-  return row ? { state: row.state as PendingState, expiresAt: row.expires_at ? new Date(row.expires_at) : null } : undefined;
+  return row
+    ? { state: row.state as PendingState, expiresAt: row.expires_at ? new Date(row.expires_at) : null }
+    : undefined;
 }
 
 // ---------------------------------------------------------------- history

@@ -1,5 +1,5 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {} from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatId, type IdGenerator, LIMITS } from '@zhirong/kernel';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Static, Type } from 'typebox';
@@ -43,7 +43,9 @@ const AccountBody = Type.Object(
     type: Type.Union(ACCOUNT_TYPES.map((t) => Type.Literal(t))),
     code: Type.Optional(Code),
     ownerRef: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
-    flags: Type.Optional(Type.Array(Type.Union(ACCOUNT_FLAGS.map((f) => Type.Literal(f))), { maxItems: 2, uniqueItems: true })),
+    flags: Type.Optional(
+      Type.Array(Type.Union(ACCOUNT_FLAGS.map((f) => Type.Literal(f))), { maxItems: 2, uniqueItems: true }),
+    ),
     metadata: Type.Optional(Metadata),
   },
   strict,
@@ -66,7 +68,12 @@ const TransferBody = Type.Object(
 
 const BatchItem = Type.Object(
   {
-    type: Type.Union([Type.Literal('single'), Type.Literal('pending'), Type.Literal('post_pending'), Type.Literal('void_pending')]),
+    type: Type.Union([
+      Type.Literal('single'),
+      Type.Literal('pending'),
+      Type.Literal('post_pending'),
+      Type.Literal('void_pending'),
+    ]),
     id: IdString(TRANSFER_PREFIX),
     debitAccountId: Type.Optional(IdString(ACCOUNT_PREFIX)),
     creditAccountId: Type.Optional(IdString(ACCOUNT_PREFIX)),
@@ -117,7 +124,10 @@ function unwrap<T>(outcome: Outcome<T>): T {
 function sendTransfer(reply: FastifyReply, result: TransferResult | undefined) {
   if (!result) throw new Error('missing transfer result');
   if (result.status === 'failed') {
-    fail(result.code as Parameters<typeof fail>[0], publicParams(result.code, result.params) as Record<string, unknown>);
+    fail(
+      result.code as Parameters<typeof fail>[0],
+      publicParams(result.code, result.params) as Record<string, unknown>,
+    );
   }
   return reply.code(result.status === 'created' ? 201 : 200).send(transferJson(result.transfer));
 }
@@ -238,7 +248,10 @@ export async function ledgerRoutes(appBase: FastifyInstance, deps: LedgerRouteDe
   ] as const) {
     app.post(
       `/accounts/:id/${action}`,
-      { config: write, schema: { tags, summary: `${action[0]?.toUpperCase()}${action.slice(1)} an account`, params: IdParams } },
+      {
+        config: write,
+        schema: { tags, summary: `${action[0]?.toUpperCase()}${action.slice(1)} an account`, params: IdParams },
+      },
       async (request) => {
         const id = accountUuid(request.params.id, '/id');
         const outcome = await ledger.setAccountStatus(id, status);
@@ -286,7 +299,8 @@ export async function ledgerRoutes(appBase: FastifyInstance, deps: LedgerRouteDe
       return {
         account: accountJson(statement.account),
         data: statement.lines.map((line) => statementLineJson(statement.account, line)),
-        nextCursor: statement.nextAfterSeq === undefined ? null : encodeCursor({ seq: statement.nextAfterSeq.toString() }),
+        nextCursor:
+          statement.nextAfterSeq === undefined ? null : encodeCursor({ seq: statement.nextAfterSeq.toString() }),
       };
     },
   );
@@ -295,7 +309,11 @@ export async function ledgerRoutes(appBase: FastifyInstance, deps: LedgerRouteDe
     '/transfers',
     {
       config: write,
-      schema: { tags, summary: 'Create a transfer (idempotent by id); coalesced with concurrent calls', body: TransferBody },
+      schema: {
+        tags,
+        summary: 'Create a transfer (idempotent by id); coalesced with concurrent calls',
+        body: TransferBody,
+      },
     },
     async (request, reply) => {
       const b = request.body;
@@ -333,7 +351,9 @@ export async function ledgerRoutes(appBase: FastifyInstance, deps: LedgerRouteDe
           index,
           id: request.body.transfers[index]?.id,
           status: r.status,
-          ...(r.status === 'failed' ? { code: r.code, ...(r.params ? { params: publicParams(r.code, r.params) } : {}) } : {}),
+          ...(r.status === 'failed'
+            ? { code: r.code, ...(r.params ? { params: publicParams(r.code, r.params) } : {}) }
+            : {}),
         })),
       };
     },
@@ -351,7 +371,10 @@ export async function ledgerRoutes(appBase: FastifyInstance, deps: LedgerRouteDe
 
   app.post(
     '/transfers/:id/post',
-    { config: write, schema: { tags, summary: 'Post a pending transfer, in full or in part', params: IdParams, body: ResolveBody } },
+    {
+      config: write,
+      schema: { tags, summary: 'Post a pending transfer, in full or in part', params: IdParams, body: ResolveBody },
+    },
     async (request, reply) => {
       const pendingId = transferUuid(request.params.id, '/id');
       const b = request.body;
@@ -398,7 +421,12 @@ export async function ledgerRoutes(appBase: FastifyInstance, deps: LedgerRouteDe
     '/transfers/:id/reverse',
     {
       config: write,
-      schema: { tags, summary: 'Correct a posted transfer with a reversal, in full or in part', params: IdParams, body: ResolveBody },
+      schema: {
+        tags,
+        summary: 'Correct a posted transfer with a reversal, in full or in part',
+        params: IdParams,
+        body: ResolveBody,
+      },
     },
     async (request, reply) => {
       const originalId = transferUuid(request.params.id, '/id');
@@ -465,13 +493,19 @@ function batchItem(item: Static<typeof BatchItem>, index: number): TransferReque
     ...common,
     kind: item.type,
     pendingId: transferUuid(item.pendingId, at('pendingId')),
-    ...(item.amount !== undefined ? { amountMinor: amountMinor(item.amount, item.currency as string, at('amount')) } : {}),
+    ...(item.amount !== undefined
+      ? { amountMinor: amountMinor(item.amount, item.currency as string, at('amount')) }
+      : {}),
   };
 }
 
 /** Shaped like a schema validation error, so the HTTP layer reports it as `field_required` with its pointer. */
 function requiredField(pointer: string): Error {
-  const error = new Error(`${pointer} is required`) as Error & { validation: unknown[]; validationContext: string; statusCode: number };
+  const error = new Error(`${pointer} is required`) as Error & {
+    validation: unknown[];
+    validationContext: string;
+    statusCode: number;
+  };
   error.statusCode = 400;
   error.validationContext = 'body';
   error.validation = [

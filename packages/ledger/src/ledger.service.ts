@@ -3,15 +3,15 @@ import {
   assert,
   type Clock,
   type CurrencyCode,
+  canonicalJson,
   findCurrency,
   type IdGenerator,
   LIMITS,
-  canonicalJson,
 } from '@zhirong/kernel';
 import type { NewEvent, Outbox } from '@zhirong/platform';
 import {
-  type Account,
   ACCOUNT_TYPES,
+  type Account,
   type AccountFlag,
   type AccountStatus,
   type AccountType,
@@ -116,7 +116,9 @@ export class LedgerService {
         return { status: createdHere ? 'created' : 'exists', account };
       });
       const events: NewEvent[] = out.flatMap((r) =>
-        r.status === 'created' ? [{ topic: 'ledger.account.created', key: r.account.id, payload: accountEvent(r.account) }] : [],
+        r.status === 'created'
+          ? [{ topic: 'ledger.account.created', key: r.account.id, payload: accountEvent(r.account) }]
+          : [],
       );
       await this.#deps.outbox.enqueue(trx, events);
       return out;
@@ -138,9 +140,14 @@ export class LedgerService {
       if (!account) return { ok: false, code: 'account_not_found', params: { id } };
       if (account.status === status) return { ok: true, value: account };
       const allowed =
-        account.status !== 'closed' && (status !== 'closed' || account.status === 'active' || account.status === 'frozen');
+        account.status !== 'closed' &&
+        (status !== 'closed' || account.status === 'active' || account.status === 'frozen');
       if (!allowed) {
-        return { ok: false, code: 'account_status_transition_invalid', params: { id, from: account.status, to: status } };
+        return {
+          ok: false,
+          code: 'account_status_transition_invalid',
+          params: { id, from: account.status, to: status },
+        };
       }
       if (status === 'closed' && !isZero(account.balances)) {
         return { ok: false, code: 'account_balance_not_zero', params: { id } };
@@ -173,7 +180,9 @@ export class LedgerService {
     let checkExisting = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        const results = await inTransaction(this.#deps.db, (trx) => this.#applyInTransaction(trx, requests, checkExisting));
+        const results = await inTransaction(this.#deps.db, (trx) =>
+          this.#applyInTransaction(trx, requests, checkExisting),
+        );
         if (results.some((r) => r.status === 'created')) this.#deps.eventsCommitted?.();
         return results;
       } catch (error) {
@@ -193,7 +202,8 @@ export class LedgerService {
   ): Promise<TransferResult[]> {
     const referencedIds = new Set<string>();
     for (const r of requests) {
-      if (r.kind === 'expire_pending' || isResolution(r as TransferRequest)) referencedIds.add((r as { pendingId: string }).pendingId);
+      if (r.kind === 'expire_pending' || isResolution(r as TransferRequest))
+        referencedIds.add((r as { pendingId: string }).pendingId);
       else if ((r as { reversesId?: string }).reversesId) referencedIds.add((r as { reversesId: string }).reversesId);
     }
     const referenced = await repo.loadTransfers(trx, [...referencedIds]);
@@ -225,7 +235,12 @@ export class LedgerService {
       accounts,
       existing,
       pendings,
-      reversible: new Map(reversibleIds.map((id) => [id, { transfer: referenced.get(id) as Transfer, reversedMinor: reversed.get(id) ?? 0n }])),
+      reversible: new Map(
+        reversibleIds.map((id) => [
+          id,
+          { transfer: referenced.get(id) as Transfer, reversedMinor: reversed.get(id) ?? 0n },
+        ]),
+      ),
     };
     const output = applyTransfers(state, requests);
     if (!checkExisting && output.results.some((r) => r.status === 'failed')) throw new ReplaySuspected();
@@ -238,7 +253,11 @@ export class LedgerService {
             {
               topic: 'ledger.transfers.created',
               key: output.transfers[0]?.id ?? '',
-              payload: { count: output.transfers.length, transferIds: output.transfers.map((t) => t.id), createdAt: now },
+              payload: {
+                count: output.transfers.length,
+                transferIds: output.transfers.map((t) => t.id),
+                createdAt: now,
+              },
             },
           ])
         : undefined;
@@ -255,7 +274,7 @@ export class LedgerService {
 
   async getTransfer(id: string): Promise<(Transfer & { pendingState?: string; expiresAt?: Date | null }) | undefined> {
     const transfer = (await repo.loadTransfers(this.#deps.db, [id])).get(id);
-    if (!transfer || transfer.kind !== 'pending') return transfer;
+    if (transfer?.kind !== 'pending') return transfer;
     const pending = await repo.pendingStateOf(this.#deps.db, id);
     return { ...transfer, pendingState: pending?.state ?? 'pending', expiresAt: pending?.expiresAt ?? null };
   }
@@ -310,7 +329,10 @@ export class LedgerService {
     return { ok: true, value: { account, lines: page, nextAfterSeq: more ? page.at(-1)?.seq : undefined } };
   }
 
-  async balancesAsOf(accountId: string, at: Date): Promise<Outcome<{ account: Account; balances: Balances; seq: bigint }>> {
+  async balancesAsOf(
+    accountId: string,
+    at: Date,
+  ): Promise<Outcome<{ account: Account; balances: Balances; seq: bigint }>> {
     const account = await this.getAccount(accountId);
     if (!account) return { ok: false, code: 'account_not_found', params: { id: accountId } };
     const { seq, ...balances } = await repo.balancesAsOf(this.#deps.db, accountId, at);
@@ -327,8 +349,10 @@ export class LedgerService {
 }
 
 function validateAccount(r: AccountRequest): AccountResult | undefined {
-  if (findCurrency(r.currency) === undefined) return { status: 'failed', code: 'currency_unknown', params: { currency: r.currency } };
-  if (!ACCOUNT_TYPES.includes(r.type)) return { status: 'failed', code: 'account_type_unknown', params: { type: r.type } };
+  if (findCurrency(r.currency) === undefined)
+    return { status: 'failed', code: 'currency_unknown', params: { currency: r.currency } };
+  if (!ACCOUNT_TYPES.includes(r.type))
+    return { status: 'failed', code: 'account_type_unknown', params: { type: r.type } };
   if (flagsToLimit(r.flags ?? []) === 'conflict') return { status: 'failed', code: 'account_flags_conflict' };
   // The limit is in bytes (UTF-8, as the edge counts them), not in UTF-16 code units.
   if (r.metadata && Buffer.byteLength(JSON.stringify(r.metadata)) > LIMITS.metadataBytesMax) {

@@ -32,7 +32,9 @@ export const ledgerMigrations: SchemaMigrations = {
             constraint accounts_credits_limit check (
               balance_limit <> 'credits_must_not_exceed_debits' or credits_pending + credits_posted <= debits_posted)
           ) with (fillfactor = 70)`.execute(db);
-        await sql`create index accounts_owner on ledger.accounts (owner_ref, id) where owner_ref is not null`.execute(db);
+        await sql`create index accounts_owner on ledger.accounts (owner_ref, id) where owner_ref is not null`.execute(
+          db,
+        );
         // A transfer row is also the history of both its accounts: the sequence number it has in
         // each account and each account's balances right after it (TigerBeetle's account history).
         // One row per transfer, rather than a transfer row plus two entry rows, is a third of the writes.
@@ -64,13 +66,19 @@ export const ledgerMigrations: SchemaMigrations = {
             check (debit_account_id <> credit_account_id),
             check ((pending_id is not null) = (kind in ('post_pending', 'void_pending', 'expire_pending')))
           )`.execute(db);
-        await sql`create unique index transfers_debit_history on ledger.transfers (debit_account_id, debit_seq)`.execute(db);
-        await sql`create unique index transfers_credit_history on ledger.transfers (credit_account_id, credit_seq)`.execute(db);
+        await sql`create unique index transfers_debit_history on ledger.transfers (debit_account_id, debit_seq)`.execute(
+          db,
+        );
+        await sql`create unique index transfers_credit_history on ledger.transfers (credit_account_id, credit_seq)`.execute(
+          db,
+        );
         // Each pending transfer is resolved (posted, voided or expired) at most once.
         await sql`create unique index transfers_one_resolution on ledger.transfers (pending_id) where pending_id is not null`.execute(
           db,
         );
-        await sql`create index transfers_reverses on ledger.transfers (reverses_id) where reverses_id is not null`.execute(db);
+        await sql`create index transfers_reverses on ledger.transfers (reverses_id) where reverses_id is not null`.execute(
+          db,
+        );
         await sql`
           create table ledger.pending_transfers (
             transfer_id uuid primary key,

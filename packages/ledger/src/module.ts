@@ -1,7 +1,7 @@
 import type { ModuleContext, ZhirongModule } from '@zhirong/platform';
 import { ledgerErrors } from './errors.ts';
-import { LedgerService } from './ledger.service.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
+import { LedgerService } from './ledger.service.ts';
 import { ledgerMigrations } from './migrations.ts';
 import { TransferCoalescer } from './transfer.coalescer.ts';
 

@@ -22,16 +22,40 @@ describe.each(testBackends())('ledger smoke on %s', (backend) => {
     const dep = t.ids.uuid();
     const res = await t.ledger.createTransfers([
       { kind: 'single', id: dep, debitAccountId: bank, creditAccountId: alice, amountMinor: 10000n, currency: CNY },
-      { kind: 'single', id: t.ids.uuid(), debitAccountId: alice, creditAccountId: bank, amountMinor: 20000n, currency: CNY },
-      { kind: 'pending', id: t.ids.uuid(), debitAccountId: alice, creditAccountId: bank, amountMinor: 4000n, currency: CNY, timeoutSeconds: 60 },
+      {
+        kind: 'single',
+        id: t.ids.uuid(),
+        debitAccountId: alice,
+        creditAccountId: bank,
+        amountMinor: 20000n,
+        currency: CNY,
+      },
+      {
+        kind: 'pending',
+        id: t.ids.uuid(),
+        debitAccountId: alice,
+        creditAccountId: bank,
+        amountMinor: 4000n,
+        currency: CNY,
+        timeoutSeconds: 60,
+      },
     ]);
-    expect(res.map((x) => (x.status === 'failed' ? x.code : x.status))).toEqual(['created', 'exceeds_credits', 'created']);
+    expect(res.map((x) => (x.status === 'failed' ? x.code : x.status))).toEqual([
+      'created',
+      'exceeds_credits',
+      'created',
+    ]);
     const again = await t.ledger.createTransfers([
       { kind: 'single', id: dep, debitAccountId: bank, creditAccountId: alice, amountMinor: 10000n, currency: CNY },
     ]);
     expect(again[0]?.status).toBe('exists');
     const acc = await t.ledger.getAccount(alice);
-    expect(acc?.balances).toEqual({ debitsPending: 4000n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 10000n });
+    expect(acc?.balances).toEqual({
+      debitsPending: 4000n,
+      debitsPosted: 0n,
+      creditsPending: 0n,
+      creditsPosted: 10000n,
+    });
     const report = await t.ledger.verify();
     expect(report.problems).toEqual([]);
   });

@@ -1,8 +1,8 @@
+import type { Backend } from '@zhirong/db';
 import { migrateSchema } from '@zhirong/db';
 import { openTestDatabase } from '@zhirong/db/testing';
-import { IdGenerator, type Clock, cryptoRng, systemClock } from '@zhirong/kernel';
+import { type Clock, cryptoRng, IdGenerator, systemClock } from '@zhirong/kernel';
 import { Outbox, outboxMigrations } from '@zhirong/platform';
-import type { Backend } from '@zhirong/db';
 import { LedgerService } from './ledger.service.ts';
 import { ledgerMigrations } from './migrations.ts';
 

@@ -46,7 +46,7 @@ export class TransferCoalescer {
         .then(
           (results) => {
             assert(results.length === batch.length, 'one result per coalesced request');
-            batch.forEach((item, i) => item.resolve(results[i] as TransferResult));
+            for (const [i, item] of batch.entries()) item.resolve(results[i] as TransferResult);
           },
           (error: unknown) => {
             for (const item of batch) item.reject(error);

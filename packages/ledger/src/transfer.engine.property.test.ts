@@ -2,7 +2,15 @@
 import { AMOUNT_MAX_MINOR, type CurrencyCode } from '@zhirong/kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Account, type AccountState, type BalanceLimit, type Balances, isZero, withinLimit, ZERO_BALANCES } from './account.ts';
+import {
+  type Account,
+  type AccountState,
+  type BalanceLimit,
+  type Balances,
+  isZero,
+  withinLimit,
+  ZERO_BALANCES,
+} from './account.ts';
 import { ledgerErrors } from './errors.ts';
 import {
   applyTransfers,

@@ -61,7 +61,10 @@ export interface ExpiryRequest {
   readonly pendingId: string;
 }
 
-export function applyTransfers(state: EngineState, requests: readonly (TransferRequest | ExpiryRequest)[]): EngineOutput {
+export function applyTransfers(
+  state: EngineState,
+  requests: readonly (TransferRequest | ExpiryRequest)[],
+): EngineOutput {
   const out: EngineOutput = {
     results: [],
     transfers: [],
@@ -134,7 +137,9 @@ function applyOne(
 ): TransferResult | Failure {
   const previous = createdInBatch.get(request.id) ?? state.existing.get(request.id);
   if (previous !== undefined) {
-    return sameFields(previous, request, state) ? { status: 'exists', transfer: previous } : { code: 'exists_with_different_fields' };
+    return sameFields(previous, request, state)
+      ? { status: 'exists', transfer: previous }
+      : { code: 'exists_with_different_fields' };
   }
   const outcome =
     request.kind === 'single' || request.kind === 'pending'
@@ -174,7 +179,11 @@ function applyOne(
   if (resolves) {
     previousPendingState = resolves.record.state;
     resolves.record.state = resolves.state;
-    out.pendingResolved.push({ pendingId: resolves.record.transfer.id, state: resolves.state, resolvedBy: transfer.id });
+    out.pendingResolved.push({
+      pendingId: resolves.record.transfer.id,
+      state: resolves.state,
+      resolvedBy: transfer.id,
+    });
   }
   if (reversal) reversal.entry.reversedMinor += transfer.amountMinor;
 
@@ -408,7 +417,8 @@ function sameFields(stored: Transfer, request: TransferRequest | ExpiryRequest, 
   if (request.kind === 'expire_pending') return stored.pendingId === request.pendingId;
   const sameCommon =
     stored.linked === (request.linked === true) &&
-    stored.code === (request.code ?? (request.kind === 'post_pending' || request.kind === 'void_pending' ? stored.code : 0)) &&
+    stored.code ===
+      (request.code ?? (request.kind === 'post_pending' || request.kind === 'void_pending' ? stored.code : 0)) &&
     canonicalJson(stored.metadata) === canonicalJson(request.metadata ?? {});
   if (!sameCommon) return false;
   if (request.kind === 'single' || request.kind === 'pending') {

@@ -1,9 +1,26 @@
-export { CONFIG_KEYS, type Config, ConfigError, type ConfigKey, loadConfig, redactedConfig, redactUrl } from './config.ts';
+export {
+  CONFIG_KEYS,
+  type Config,
+  ConfigError,
+  type ConfigKey,
+  loadConfig,
+  redactedConfig,
+  redactUrl,
+} from './config.ts';
 export { type DomainEvent, type EventBus, type EventHandler, InProcessEventBus, topicMatches } from './event-bus.ts';
 export type { Principal } from './http.ts';
 export { createLogger, type Logger, REDACTED_PATHS } from './logger.ts';
 export { type ModuleContext, ModuleRegistry, type ScopeCatalog, type ZhirongModule } from './module.ts';
-export { eventJson, type NewEvent, Outbox, OUTBOX_BATCH_MAX, OUTBOX_CLAIM_MS, OutboxRelay, type OutboxTables, outboxMigrations } from './outbox.ts';
+export {
+  eventJson,
+  type NewEvent,
+  OUTBOX_BATCH_MAX,
+  OUTBOX_CLAIM_MS,
+  Outbox,
+  OutboxRelay,
+  type OutboxTables,
+  outboxMigrations,
+} from './outbox.ts';
 export { ProblemError, problem } from './problem-error.ts';
-export { Shutdown } from './shutdown.ts';
 export { type BootOptions, bootPlatform, embeddedDataDir, type Platform } from './runtime.ts';
+export { Shutdown } from './shutdown.ts';

@@ -21,10 +21,7 @@ export const REDACTED_PATHS = [
   '*.authorization',
 ];
 
-export function createLogger(
-  options: { level: string; name?: string },
-  destination?: DestinationStream,
-): Logger {
+export function createLogger(options: { level: string; name?: string }, destination?: DestinationStream): Logger {
   return pino(
     {
       level: options.level,

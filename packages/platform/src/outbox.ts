@@ -87,7 +87,10 @@ export class Outbox {
    * data-modifying CTE) to save a round trip. It must run in the same transaction as the change.
    */
   insertStatement(events: readonly NewEvent[]): RawBuilder<unknown> {
-    assert(events.length > 0 && events.length <= OUTBOX_BATCH_MAX * 10, 'between one and 10,000 events in one transaction');
+    assert(
+      events.length > 0 && events.length <= OUTBOX_BATCH_MAX * 10,
+      'between one and 10,000 events in one transaction',
+    );
     const at = this.#clock.now();
     const ids = events.map(() => this.#ids.uuid());
     return sql`

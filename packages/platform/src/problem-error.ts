@@ -1,4 +1,10 @@
-import { type ErrorCatalog, type ErrorDefinition, type Language, type ProblemDetails, problemFor } from '@zhirong/kernel';
+import {
+  type ErrorCatalog,
+  type ErrorDefinition,
+  type Language,
+  type ProblemDetails,
+  problemFor,
+} from '@zhirong/kernel';
 
 /**
  * An expected failure on its way to the HTTP edge, carrying its catalog entry so the edge can

@@ -67,7 +67,9 @@ async function assemble(options: BootOptions, db: Database, clock: Clock, rng: R
     }
   }
   const ids = new IdGenerator(clock, rng);
-  const bus = options.bus ?? new InProcessEventBus((error, event) => logger.error({ err: error, topic: event.topic }, 'event handler failed'));
+  const bus =
+    options.bus ??
+    new InProcessEventBus((error, event) => logger.error({ err: error, topic: event.topic }, 'event handler failed'));
   const relay = new OutboxRelay(db.kysely, bus, logger, config.outboxPollMs);
   const context: ModuleContext = {
     config,

@@ -44,7 +44,10 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
   const source = ids.uuid();
   const apiKey = await withPlatform(config, async (platform) => {
     const access = platform.service<AccessService>('access');
-    const created = await access.createKey({ name: `bench ${new Date(systemClock.nowMs()).toISOString()}`, scopes: ['ledger:read', 'ledger:write'] });
+    const created = await access.createKey({
+      name: `bench ${new Date(systemClock.nowMs()).toISOString()}`,
+      scopes: ['ledger:read', 'ledger:write'],
+    });
     if (!created.ok) throw new Error(`cannot create a bench key: ${created.code}`);
     const { ledger } = platform.service<LedgerModuleService>('ledger');
     const all = [
@@ -93,13 +96,21 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   try {
     // 3. Batch API.
-    log(`batch API: ${options.batchTransfers} transfers in batches of ${options.batchSize}, ${options.batchClients} clients`);
+    log(
+      `batch API: ${options.batchTransfers} transfers in batches of ${options.batchSize}, ${options.batchClients} clients`,
+    );
     const batchBodies: string[] = [];
     for (let made = 0; made < options.batchTransfers; made += options.batchSize) {
       const size = Math.min(options.batchSize, options.batchTransfers - made);
-      batchBodies.push(JSON.stringify({ transfers: Array.from({ length: size }, () => ({ type: 'single', ...randomTransfer() })) }));
+      batchBodies.push(
+        JSON.stringify({ transfers: Array.from({ length: size }, () => ({ type: 'single', ...randomTransfer() })) }),
+      );
     }
-    const batchPool = new Pool(origin, { connections: options.batchClients, bodyTimeout: 120_000, headersTimeout: 120_000 });
+    const batchPool = new Pool(origin, {
+      connections: options.batchClients,
+      bodyTimeout: 120_000,
+      headersTimeout: 120_000,
+    });
     let batchCreated = 0;
     let batchFailed = 0;
     const batchStart = performance.now();
@@ -108,9 +119,15 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
       Array.from({ length: options.batchClients }, async () => {
         while (next < batchBodies.length) {
           const body = batchBodies[next++] as string;
-          const response = await batchPool.request({ method: 'POST', path: '/v1/ledger/transfers/batch', headers, body });
+          const response = await batchPool.request({
+            method: 'POST',
+            path: '/v1/ledger/transfers/batch',
+            headers,
+            body,
+          });
           const json = (await response.body.json()) as { results?: { status: string }[] };
-          if (response.statusCode !== 200 || !json.results) throw new Error(`batch failed: HTTP ${response.statusCode} ${JSON.stringify(json)}`);
+          if (response.statusCode !== 200 || !json.results)
+            throw new Error(`batch failed: HTTP ${response.statusCode} ${JSON.stringify(json)}`);
           for (const r of json.results) r.status === 'created' ? batchCreated++ : batchFailed++;
         }
       }),
@@ -160,7 +177,10 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
     let verified: boolean | undefined;
     if (options.verify) {
       log('verifying the ledger');
-      verified = await withPlatform(config, async (platform) => (await platform.service<LedgerModuleService>('ledger').ledger.verify()).ok);
+      verified = await withPlatform(
+        config,
+        async (platform) => (await platform.service<LedgerModuleService>('ledger').ledger.verify()).ok,
+      );
     }
     const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
     return {
@@ -185,7 +205,12 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
       api_p99_ms: round(pct(99)),
       api_max_ms: round(latencies.at(-1) ?? 0),
       verified,
-      machine: { cpus: availableParallelism(), cpu_model: cpus()[0]?.model, memory_gib: round(totalmem() / 2 ** 30, 1), node: process.version },
+      machine: {
+        cpus: availableParallelism(),
+        cpu_model: cpus()[0]?.model,
+        memory_gib: round(totalmem() / 2 ** 30, 1),
+        node: process.version,
+      },
     };
   } finally {
     await stopServer(server);
@@ -198,7 +223,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

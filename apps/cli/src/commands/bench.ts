@@ -9,13 +9,18 @@ function positiveInt(name: string, text: string, max: number): number {
 }
 
 export function registerBenchCommands(program: Command): void {
-  const bench = program.command('bench').description('Benchmarks that print throughput, latency percentiles and the configuration measured');
+  const bench = program
+    .command('bench')
+    .description('Benchmarks that print throughput, latency percentiles and the configuration measured');
   bench
     .command('ledger')
     .description('Ledger throughput through the HTTP API: batch endpoint, then concurrent single transfers')
     .option('--json', 'print one JSON document')
     .option('--accounts <n>', 'accounts to spread transfers over', '10000')
-    .option('--transfers <n>', 'transfers sent through the batch endpoint (default: 200000 on PostgreSQL, 40000 on PGlite)')
+    .option(
+      '--transfers <n>',
+      'transfers sent through the batch endpoint (default: 200000 on PostgreSQL, 40000 on PGlite)',
+    )
     .option('--batch-size <n>', 'transfers per batch call', '8000')
     .option('--batch-clients <n>', 'concurrent batch callers', '2')
     .option('--clients <n>', 'concurrent single-transfer clients', '32')
@@ -28,7 +33,11 @@ export function registerBenchCommands(program: Command): void {
       const json = Boolean(opts.json);
       const result = await benchLedger(config, {
         accounts: positiveInt('accounts', opts.accounts, 1_000_000),
-        batchTransfers: positiveInt('transfers', opts.transfers ?? (config.databaseUrl ? '200000' : '40000'), 10_000_000),
+        batchTransfers: positiveInt(
+          'transfers',
+          opts.transfers ?? (config.databaseUrl ? '200000' : '40000'),
+          10_000_000,
+        ),
         batchSize: positiveInt('batch-size', opts.batchSize, 8000),
         batchClients: positiveInt('batch-clients', opts.batchClients, 64),
         clients: positiveInt('clients', opts.clients, 1024),
@@ -43,7 +52,9 @@ export function registerBenchCommands(program: Command): void {
       if (json) printJson(result);
       else {
         console.log(`ledger benchmark on ${result.backend}`);
-        console.log(`  batch API:  ${result.batch_transfers_per_sec} transfers/s (${result.batch_transfers} in ${result.batch_seconds}s)`);
+        console.log(
+          `  batch API:  ${result.batch_transfers_per_sec} transfers/s (${result.batch_transfers} in ${result.batch_seconds}s)`,
+        );
         console.log(
           `  single API: ${result.api_transfers_per_sec} transfers/s with ${result.clients} clients, p50 ${result.api_p50_ms} ms, p99 ${result.api_p99_ms} ms`,
         );

@@ -1,11 +1,4 @@
-import {
-  formatAmount,
-  formatId,
-  type Language,
-  messageFor,
-  parseAmount,
-  parseId,
-} from '@zhirong/kernel';
+import { formatAmount, formatId, type Language, messageFor, parseAmount, parseId } from '@zhirong/kernel';
 import {
   ACCOUNT_FLAGS,
   ACCOUNT_PREFIX,
@@ -60,8 +53,13 @@ function accountView(a: Account) {
 
 function printAccount(a: Account, json: boolean): void {
   const view = accountView(a);
-  if (json) return printJson(view);
-  console.log(`${view.id}  ${view.type} ${view.currency}  ${view.status}${view.flags.length ? `  [${view.flags.join(', ')}]` : ''}`);
+  if (json) {
+    printJson(view);
+    return;
+  }
+  console.log(
+    `${view.id}  ${view.type} ${view.currency}  ${view.status}${view.flags.length ? `  [${view.flags.join(', ')}]` : ''}`,
+  );
   console.log(`  posted ${view.posted}  available ${view.available}`);
   console.log(`  debits  pending ${view.debitsPending}  posted ${view.debitsPosted}`);
   console.log(`  credits pending ${view.creditsPending}  posted ${view.creditsPosted}`);
@@ -86,7 +84,8 @@ export function registerLedgerCommands(program: Command): void {
       const code = Number(opts.code);
       if (!Number.isInteger(code) || code < 0 || code > 2147483647) fail('--code must be a whole number ≥ 0');
       const flags = (opts.flag ?? []) as string[];
-      for (const f of flags) if (!ACCOUNT_FLAGS.includes(f as AccountFlag)) fail(`--flag must be one of ${ACCOUNT_FLAGS.join(', ')}`);
+      for (const f of flags)
+        if (!ACCOUNT_FLAGS.includes(f as AccountFlag)) fail(`--flag must be one of ${ACCOUNT_FLAGS.join(', ')}`);
       await withPlatform(configFromEnv(), async (platform) => {
         const { ledger: service } = platform.service<LedgerModuleService>('ledger');
         const id = opts.id ? idArg(ACCOUNT_PREFIX, opts.id) : platform.context.ids.uuid();
@@ -177,7 +176,10 @@ export function registerLedgerCommands(program: Command): void {
           createdAt: t.createdAt.toISOString(),
         };
         if (opts.json) printJson(view);
-        else console.log(`${view.id} ${view.status}: ${view.amount} ${view.currency} ${view.debitAccountId} → ${view.creditAccountId}`);
+        else
+          console.log(
+            `${view.id} ${view.status}: ${view.amount} ${view.currency} ${view.debitAccountId} → ${view.creditAccountId}`,
+          );
       });
     });
 
@@ -193,7 +195,11 @@ export function registerLedgerCommands(program: Command): void {
       else {
         console.log(`accounts ${report.accounts}, transfers ${report.transfers}, entries ${report.entries}`);
         for (const p of report.problems) console.log(`MISMATCH ${p.check} ${p.subject}: ${p.detail}`);
-        console.log(report.ok ? 'ledger verified: every invariant holds' : `ledger NOT verified: ${report.problems.length} problem(s)`);
+        console.log(
+          report.ok
+            ? 'ledger verified: every invariant holds'
+            : `ledger NOT verified: ${report.problems.length} problem(s)`,
+        );
       }
       process.exitCode = report.ok ? 0 : 1;
     });

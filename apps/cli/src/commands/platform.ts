@@ -35,12 +35,16 @@ export function registerPlatformCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (opts) => {
       const config = configFromEnv();
-      const reports = await withPlatform(config, async (platform) => {
-        const db = platform.context.db.kysely;
-        const out = [await migrateSchema(db, outboxMigrations)];
-        for (const m of platformModules().list()) out.push(await migrateSchema(db, m.migrations));
-        return out;
-      }, { migrate: false });
+      const reports = await withPlatform(
+        config,
+        async (platform) => {
+          const db = platform.context.db.kysely;
+          const out = [await migrateSchema(db, outboxMigrations)];
+          for (const m of platformModules().list()) out.push(await migrateSchema(db, m.migrations));
+          return out;
+        },
+        { migrate: false },
+      );
       if (opts.json) printJson({ backend: config.databaseUrl ? 'postgres' : 'pglite', schemas: reports });
       else console.log(`migrated: ${reports.map((r) => r.schema).join(', ')}`);
     });
