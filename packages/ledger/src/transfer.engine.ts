@@ -149,19 +149,23 @@ function applyOne(
 
   // Commit the decision into the in-memory state and the output, recording how to undo it.
   const { transfer, debit, credit, pendingRecord, resolves, reversal } = outcome;
-  const before = { debit: state.accounts.get(debit.id), credit: state.accounts.get(credit.id) };
-  const touchedBefore = {
-    debit: out.touchedAccounts.get(debit.id),
-    credit: out.touchedAccounts.get(credit.id),
-  };
-  const lengths = {
-    transfers: out.transfers.length,
-    entries: out.entries.length,
-    pendingCreated: out.pendingCreated.length,
-    pendingResolved: out.pendingResolved.length,
-  };
-  const debitAfter: AccountState = { ...debit, entryCount: debit.entryCount + 1n };
-  const creditAfter: AccountState = { ...credit, entryCount: credit.entryCount + 1n };
+  // What undoing needs is only captured inside a linked chain: the common case allocates nothing for it.
+  const saved =
+    undo === null
+      ? undefined
+      : {
+          debit: state.accounts.get(debit.id),
+          credit: state.accounts.get(credit.id),
+          touchedDebit: out.touchedAccounts.get(debit.id),
+          touchedCredit: out.touchedAccounts.get(credit.id),
+          transfers: out.transfers.length,
+          entries: out.entries.length,
+          pendingCreated: out.pendingCreated.length,
+          pendingResolved: out.pendingResolved.length,
+        };
+  // The decision's accounts are fresh copies with the new balances and the next entry number.
+  const debitAfter = debit;
+  const creditAfter = credit;
   state.accounts.set(debit.id, debitAfter);
   state.accounts.set(credit.id, creditAfter);
   out.touchedAccounts.set(debit.id, debitAfter);
@@ -187,15 +191,16 @@ function applyOne(
   }
   if (reversal) reversal.entry.reversedMinor += transfer.amountMinor;
 
-  undo?.push(() => {
-    restore(state.accounts, debit.id, before.debit);
-    restore(state.accounts, credit.id, before.credit);
-    restore(out.touchedAccounts, debit.id, touchedBefore.debit);
-    restore(out.touchedAccounts, credit.id, touchedBefore.credit);
-    out.transfers.length = lengths.transfers;
-    out.entries.length = lengths.entries;
-    out.pendingCreated.length = lengths.pendingCreated;
-    out.pendingResolved.length = lengths.pendingResolved;
+  if (undo === null || saved === undefined) return { status: 'created', transfer };
+  undo.push(() => {
+    restore(state.accounts, debit.id, saved.debit);
+    restore(state.accounts, credit.id, saved.credit);
+    restore(out.touchedAccounts, debit.id, saved.touchedDebit);
+    restore(out.touchedAccounts, credit.id, saved.touchedCredit);
+    out.transfers.length = saved.transfers;
+    out.entries.length = saved.entries;
+    out.pendingCreated.length = saved.pendingCreated;
+    out.pendingResolved.length = saved.pendingResolved;
     createdInBatch.delete(transfer.id);
     state.reversible.delete(transfer.id);
     if (pendingRecord) state.pendings.delete(transfer.id);
@@ -212,7 +217,7 @@ function restore<V>(map: Map<string, V>, key: string, value: V | undefined): voi
 
 interface Decision {
   transfer: Transfer;
-  /** Accounts with their new balances (entry counts not yet advanced). */
+  /** Fresh copies of the accounts with their new balances and the next entry number. */
   debit: AccountState;
   credit: AccountState;
   pendingRecord?: PendingRecord;
@@ -291,8 +296,8 @@ function applyMovement(state: EngineState, request: MovementRequest): Decision |
   };
   return {
     transfer,
-    debit: { ...debit, balances: debitBalances },
-    credit: { ...credit, balances: creditBalances },
+    debit: { ...debit, balances: debitBalances, entryCount: debit.entryCount + 1n },
+    credit: { ...credit, balances: creditBalances, entryCount: credit.entryCount + 1n },
     ...(pending
       ? {
           pendingRecord: {
@@ -382,8 +387,8 @@ function applyResolution(state: EngineState, request: ResolutionRequest | Expiry
   const finalState: PendingState = posting ? 'posted' : kind === 'void_pending' ? 'voided' : 'expired';
   return {
     transfer,
-    debit: { ...debit, balances: debitBalances },
-    credit: { ...credit, balances: creditBalances },
+    debit: { ...debit, balances: debitBalances, entryCount: debit.entryCount + 1n },
+    credit: { ...credit, balances: creditBalances, entryCount: credit.entryCount + 1n },
     resolves: { record, state: finalState },
   };
 }
