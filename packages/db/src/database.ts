@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGlitePool } from './pglite-pool.ts';
+import { isInitialisedDataDir, pgliteTemplate } from './pglite-template.ts';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -118,9 +119,13 @@ const PREPARED_TEXTS_MAX = 10_000;
 
 async function openPGlite(options: DatabaseOptions): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // A new data directory starts from the pristine dump rather than running initdb.
+  const loadDataDir =
+    options.loadDataDir ??
+    (options.dataDir && !isInitialisedDataDir(options.dataDir) ? await pgliteTemplate() : undefined);
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
     parsers: {
       [INT8_OID]: (value: string) => BigInt(value),
       [NUMERIC_OID]: identity,

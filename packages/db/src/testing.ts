@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type Backend, type Database, openDatabase } from './database.ts';
+import { pgliteTemplate } from './pglite-template.ts';
+
+export { pgliteTemplate };
 
 /**
  * Test databases. Every suite runs on a fresh embedded PGlite; when ZHIRONG_TEST_DATABASE_URL
@@ -17,29 +15,6 @@ export function testBackends(): Backend[] {
 
 export function postgresTestUrl(): string | undefined {
   return process.env.ZHIRONG_TEST_DATABASE_URL || undefined;
-}
-
-let template: Promise<Blob> | undefined;
-
-/**
- * A fresh PGlite starts from a dump of a pristine data directory: initdb costs ~4 s here, loading a
- * dump well under one. The dump is cached on disk per PGlite version, shared by test workers.
- */
-export function pgliteTemplate(): Promise<Blob> {
-  template ??= (async () => {
-    const entry = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
-    const version = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')).version as string;
-    const file = join(tmpdir(), `zhirong-pglite-template-${version}.tar`);
-    if (existsSync(file)) return new Blob([readFileSync(file)]);
-    const fresh = await PGlite.create();
-    const dump = await fresh.dumpDataDir('none');
-    await fresh.close();
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-    renameSync(partial, file);
-    return dump;
-  })();
-  return template;
 }
 
 export interface TestDatabase extends Database {
