@@ -17,7 +17,8 @@ export type {
 } from './account.ts';
 export { ACCOUNT_FLAGS, ACCOUNT_TYPES, availableBalance, postedBalance } from './account.ts';
 export { type LedgerErrorCode, ledgerErrors } from './errors.ts';
-export { ACCOUNT_PREFIX, TRANSFER_PREFIX } from './ledger.dto.ts';
+/** The JSON representations the API returns (prefixed ids, decimal-string amounts). */
+export { ACCOUNT_PREFIX, accountJson, TRANSFER_PREFIX, transferJson } from './ledger.dto.ts';
 export type { AccountRequest, AccountResult, Outcome, Statement, StatementLine } from './ledger.service.ts';
 export type { VerifyProblem, VerifyReport } from './ledger.verify.ts';
 export type {

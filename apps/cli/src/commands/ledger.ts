@@ -1,4 +1,4 @@
-import { formatAmount, formatId, type Language, messageFor, parseAmount, parseId } from '@zhirong/kernel';
+import { formatId, type Language, messageFor, parseAmount, parseId } from '@zhirong/kernel';
 import {
   ACCOUNT_FLAGS,
   ACCOUNT_PREFIX,
@@ -6,12 +6,12 @@ import {
   type Account,
   type AccountFlag,
   type AccountType,
-  availableBalance,
+  accountJson,
   type LedgerModuleService,
   ledgerErrors,
-  postedBalance,
   TRANSFER_PREFIX,
   type TransferRequest,
+  transferJson,
 } from '@zhirong/ledger';
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson, withPlatform } from '../context.ts';
@@ -31,38 +31,20 @@ function idArg(prefix: string, text: string): string {
   return parsed.value;
 }
 
-function accountView(a: Account) {
-  return {
-    id: formatId(ACCOUNT_PREFIX, a.id),
-    currency: a.currency,
-    type: a.type,
-    code: a.code,
-    ownerRef: a.ownerRef,
-    flags: a.limit === 'none' ? [] : [a.limit],
-    status: a.status,
-    posted: formatAmount(postedBalance(a.type, a.balances), a.currency),
-    available: formatAmount(availableBalance(a.type, a.balances), a.currency),
-    debitsPending: formatAmount(a.balances.debitsPending, a.currency),
-    debitsPosted: formatAmount(a.balances.debitsPosted, a.currency),
-    creditsPending: formatAmount(a.balances.creditsPending, a.currency),
-    creditsPosted: formatAmount(a.balances.creditsPosted, a.currency),
-    metadata: a.metadata,
-    createdAt: a.createdAt.toISOString(),
-  };
-}
-
 function printAccount(a: Account, json: boolean): void {
-  const view = accountView(a);
+  // The same representation the HTTP API returns.
+  const view = accountJson(a);
   if (json) {
     printJson(view);
     return;
   }
+  const b = view.balances;
   console.log(
     `${view.id}  ${view.type} ${view.currency}  ${view.status}${view.flags.length ? `  [${view.flags.join(', ')}]` : ''}`,
   );
-  console.log(`  posted ${view.posted}  available ${view.available}`);
-  console.log(`  debits  pending ${view.debitsPending}  posted ${view.debitsPosted}`);
-  console.log(`  credits pending ${view.creditsPending}  posted ${view.creditsPosted}`);
+  console.log(`  posted ${b.posted}  available ${b.available}`);
+  console.log(`  debits  pending ${b.debitsPending}  posted ${b.debitsPosted}`);
+  console.log(`  credits pending ${b.creditsPending}  posted ${b.creditsPosted}`);
 }
 
 export function registerLedgerCommands(program: Command): void {
@@ -164,17 +146,7 @@ export function registerLedgerCommands(program: Command): void {
           if (typeof params.id === 'string') params.id = formatId(ACCOUNT_PREFIX, params.id);
           fail(explain(result?.code ?? 'internal_error', params), 1);
         }
-        const t = result.transfer;
-        const view = {
-          id: formatId(TRANSFER_PREFIX, t.id),
-          status: result.status,
-          type: t.kind,
-          debitAccountId: formatId(ACCOUNT_PREFIX, t.debitAccountId),
-          creditAccountId: formatId(ACCOUNT_PREFIX, t.creditAccountId),
-          amount: formatAmount(t.amountMinor, t.currency),
-          currency: t.currency,
-          createdAt: t.createdAt.toISOString(),
-        };
+        const view = { status: result.status, ...transferJson(result.transfer) };
         if (opts.json) printJson(view);
         else
           console.log(

@@ -1,0 +1,115 @@
+// Proves the `zhirong` command end to end on an embedded database: help, accounts, transfers, refusals with exit codes, and `ledger verify` failing on a tampered balance.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '@zhirong/db';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/zhirong.js', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-cli-'));
+
+function zhirong(...args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env, ZHIRONG_DATA_DIR: dataDir, ZHIRONG_LOG_LEVEL: 'warn', LANG: 'C' };
+  delete env.DATABASE_URL;
+  const run = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('zhirong CLI', () => {
+  it('prints help and rejects a bad configuration with every bad key', () => {
+    const help = zhirong('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('ledger');
+    const env = { ...process.env, ZHIRONG_PORT: 'eighty', ZHIRONG_TYPO: '1' };
+    const bad = spawnSync(process.execPath, [BIN, 'config'], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('ZHIRONG_PORT');
+    expect(bad.stderr).toContain('ZHIRONG_TYPO');
+  });
+
+  it('creates accounts, moves money, refuses an overdraft, and verifies; verify fails after tampering', async () => {
+    const bank = JSON.parse(
+      zhirong('ledger', 'accounts', 'create', '--currency', 'CNY', '--type', 'asset', '--json').stdout,
+    );
+    const alice = JSON.parse(
+      zhirong(
+        'ledger',
+        'accounts',
+        'create',
+        '--currency',
+        'CNY',
+        '--type',
+        'liability',
+        '--flag',
+        'debits_must_not_exceed_credits',
+        '--json',
+      ).stdout,
+    );
+    expect(alice.id).toMatch(/^acc_/);
+    const moved = zhirong(
+      'ledger',
+      'transfer',
+      '--from',
+      bank.id,
+      '--to',
+      alice.id,
+      '--amount',
+      '12.50',
+      '--currency',
+      'CNY',
+      '--json',
+    );
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ status: 'created', amount: '12.50' });
+    const overdraft = zhirong(
+      'ledger',
+      'transfer',
+      '--from',
+      alice.id,
+      '--to',
+      bank.id,
+      '--amount',
+      '20',
+      '--currency',
+      'CNY',
+    );
+    expect(overdraft.code).toBe(1);
+    expect(overdraft.stderr).toContain('exceeds_credits');
+    const precise = zhirong(
+      'ledger',
+      'transfer',
+      '--from',
+      alice.id,
+      '--to',
+      bank.id,
+      '--amount',
+      '1.001',
+      '--currency',
+      'CNY',
+    );
+    expect(precise.code).toBe(2);
+    expect(precise.stderr).toContain('amount_too_precise');
+    const shown = JSON.parse(zhirong('ledger', 'accounts', 'show', alice.id, '--json').stdout);
+    expect(shown.balances.posted).toBe('12.50');
+
+    const clean = zhirong('ledger', 'verify', '--json');
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true, accounts: 2, transfers: 1 });
+
+    // Edit a balance behind the ledger's back (the CLI has exited, so the embedded database is free).
+    const db = await openDatabase({ dataDir: join(dataDir, 'pgdata') });
+    await sql`update ledger.accounts set credits_posted = credits_posted + 1 where type = 'liability'`.execute(
+      db.kysely,
+    );
+    await db.close();
+    const tampered = zhirong('ledger', 'verify');
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout).toContain('MISMATCH balance_matches_transfers');
+    expect(tampered.stdout).toContain('NOT verified');
+  });
+});
