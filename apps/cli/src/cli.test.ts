@@ -66,32 +66,12 @@ describe('zhirong CLI', () => {
     );
     expect(moved.code, moved.stderr).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({ status: 'created', amount: '12.50' });
-    const overdraft = zhirong(
-      'ledger',
-      'transfer',
-      '--from',
-      alice.id,
-      '--to',
-      bank.id,
-      '--amount',
-      '20',
-      '--currency',
-      'CNY',
-    );
+    const pay = (amount: string) =>
+      zhirong('ledger', 'transfer', '--from', alice.id, '--to', bank.id, '--amount', amount, '--currency', 'CNY');
+    const overdraft = pay('20');
     expect(overdraft.code).toBe(1);
     expect(overdraft.stderr).toContain('exceeds_credits');
-    const precise = zhirong(
-      'ledger',
-      'transfer',
-      '--from',
-      alice.id,
-      '--to',
-      bank.id,
-      '--amount',
-      '1.001',
-      '--currency',
-      'CNY',
-    );
+    const precise = pay('1.001');
     expect(precise.code).toBe(2);
     expect(precise.stderr).toContain('amount_too_precise');
     const shown = JSON.parse(zhirong('ledger', 'accounts', 'show', alice.id, '--json').stdout);

@@ -54,6 +54,17 @@ const TRANSFER_COLUMNS = sql.raw(
   'id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, reverses_id, timeout_seconds, code, metadata, linked, created_at',
 );
 
+function balancesOf(
+  row: Pick<AccountRow, 'debits_pending' | 'debits_posted' | 'credits_pending' | 'credits_posted'>,
+): Balances {
+  return {
+    debitsPending: BigInt(row.debits_pending),
+    debitsPosted: BigInt(row.debits_posted),
+    creditsPending: BigInt(row.credits_pending),
+    creditsPosted: BigInt(row.credits_posted),
+  };
+}
+
 function toAccount(row: AccountRow): Account {
   return {
     id: row.id,
@@ -64,12 +75,7 @@ function toAccount(row: AccountRow): Account {
     limit: row.balance_limit as BalanceLimit,
     status: row.status as AccountStatus,
     metadata: row.metadata,
-    balances: {
-      debitsPending: BigInt(row.debits_pending),
-      debitsPosted: BigInt(row.debits_posted),
-      creditsPending: BigInt(row.credits_pending),
-      creditsPosted: BigInt(row.credits_posted),
-    },
+    balances: balancesOf(row),
     entryCount: BigInt(row.entry_count),
     createdAt: new Date(row.created_at),
   };
@@ -172,12 +178,7 @@ export async function lockAccounts(trx: Trx, ids: readonly string[]): Promise<Ma
         currency: row.currency as CurrencyCode,
         limit: row.balance_limit as BalanceLimit,
         status: row.status as AccountStatus,
-        balances: {
-          debitsPending: BigInt(row.debits_pending),
-          debitsPosted: BigInt(row.debits_posted),
-          creditsPending: BigInt(row.credits_pending),
-          creditsPosted: BigInt(row.credits_posted),
-        },
+        balances: balancesOf(row),
         entryCount: BigInt(row.entry_count),
       },
     ]),
