@@ -10,7 +10,13 @@ export {
 export { type DomainEvent, type EventBus, type EventHandler, InProcessEventBus, topicMatches } from './event-bus.ts';
 export type { Principal } from './http.ts';
 export { createLogger, type Logger, REDACTED_PATHS } from './logger.ts';
-export { type ModuleContext, ModuleRegistry, type ScopeCatalog, type ZhirongModule } from './module.ts';
+export {
+  type ModuleContext,
+  ModuleRegistry,
+  type ScopeCatalog,
+  type ServiceDirectory,
+  type ZhirongModule,
+} from './module.ts';
 export {
   eventJson,
   type NewEvent,

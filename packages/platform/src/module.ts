@@ -18,6 +18,16 @@ export interface ModuleContext {
   readonly bus: EventBus;
   /** Tells the outbox relay that events were committed, so it publishes them without waiting for its poll. */
   readonly eventsCommitted: () => void;
+  /**
+   * Services of the modules registered before this one, by module name. Only composition packages
+   * (flows) use it: a bounded domain never reaches into another domain.
+   */
+  readonly services: ServiceDirectory;
+}
+
+/** Looks up a module's service; throws for a module that is not registered or not yet built. */
+export interface ServiceDirectory {
+  service<S>(moduleName: string): S;
 }
 
 /** API-key scopes a module's routes may require, with a description for the docs. */

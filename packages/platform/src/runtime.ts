@@ -71,6 +71,11 @@ async function assemble(options: BootOptions, db: Database, clock: Clock, rng: R
     options.bus ??
     new InProcessEventBus((error, event) => logger.error({ err: error, topic: event.topic }, 'event handler failed'));
   const relay = new OutboxRelay(db.kysely, bus, logger, config.outboxPollMs);
+  const services = new Map<string, unknown>();
+  const service = <S>(name: string): S => {
+    if (!services.has(name)) throw new Error(`no module ${name} (modules are built in registration order)`);
+    return services.get(name) as S;
+  };
   const context: ModuleContext = {
     config,
     db,
@@ -81,8 +86,8 @@ async function assemble(options: BootOptions, db: Database, clock: Clock, rng: R
     outbox: new Outbox(ids, clock),
     bus,
     eventsCommitted: () => relay.nudge(),
+    services: { service },
   };
-  const services = new Map<string, unknown>();
   for (const m of modules.list()) services.set(m.name, m.createService(context));
   const stops: { module: string; stop: () => Promise<void> }[] = [];
   let closing: Promise<void> | undefined;
@@ -90,10 +95,7 @@ async function assemble(options: BootOptions, db: Database, clock: Clock, rng: R
     context,
     modules,
     relay,
-    service<S>(name: string): S {
-      if (!services.has(name)) throw new Error(`no module ${name}`);
-      return services.get(name) as S;
-    },
+    service,
     start() {
       relay.start();
       for (const m of modules.list()) {
