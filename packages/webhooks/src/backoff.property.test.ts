@@ -39,7 +39,8 @@ describe('retryDelayMs', () => {
 
   it('caps the delay and refuses a non-positive attempt number', () => {
     const rng = new SeededRng(3);
-    for (let i = 0; i < 200; i++) expect(retryDelayMs(60, rng, { baseMs: 1000, capMs: 5000 })).toBeLessThanOrEqual(5000);
+    for (let i = 0; i < 200; i++)
+      expect(retryDelayMs(60, rng, { baseMs: 1000, capMs: 5000 })).toBeLessThanOrEqual(5000);
     expect(() => retryDelayMs(0, rng)).toThrow();
   });
 });

@@ -72,9 +72,9 @@ describe('verifyWebhookSignature', () => {
     expect(verifyWebhookSignature({ payload: body, header: both, secret: 'whsec_old', clock }).ok).toBe(true);
     expect(verifyWebhookSignature({ payload: body, header: both, secret: 'whsec_new', clock }).ok).toBe(true);
     const onlyNew = signatureHeader(['whsec_new'], NOW_S, body);
-    expect(verifyWebhookSignature({ payload: body, header: onlyNew, secret: ['whsec_old', 'whsec_new'], clock }).ok).toBe(
-      true,
-    );
+    expect(
+      verifyWebhookSignature({ payload: body, header: onlyNew, secret: ['whsec_old', 'whsec_new'], clock }).ok,
+    ).toBe(true);
   });
 
   it.each([

@@ -38,8 +38,9 @@ describe.each(testBackends())('webhook delivery on %s', (backend) => {
   }
 
   let eventSeq = 0;
-  function event(topic: string, payload: unknown = { n: (eventSeq += 1) }): DomainEvent {
-    return { id: h.ids.uuid(), topic, key: 'k1', payload, occurredAt: clock.now() };
+  function event(topic: string, payload?: unknown): DomainEvent {
+    eventSeq += 1;
+    return { id: h.ids.uuid(), topic, key: 'k1', payload: payload ?? { n: eventSeq }, occurredAt: clock.now() };
   }
 
   async function endpoint(eventTypes: string[], url = receiver.url()) {
@@ -106,9 +107,9 @@ describe.each(testBackends())('webhook delivery on %s', (backend) => {
     });
     const header = request.headers[SIGNATURE_HEADER] as string;
     expect(verifyWebhookSignature({ payload: request.body, header, secret, clock }).ok).toBe(true);
-    expect(verifyWebhookSignature({ payload: `${request.body.slice(0, -1)} }`, header, secret, clock })).toMatchObject(
-      { code: 'signature_mismatch' },
-    );
+    expect(verifyWebhookSignature({ payload: `${request.body.slice(0, -1)} }`, header, secret, clock })).toMatchObject({
+      code: 'signature_mismatch',
+    });
     clock.advance(5 * 60 * 1000 + 1000);
     expect(verifyWebhookSignature({ payload: request.body, header, secret, clock })).toMatchObject({
       code: 'timestamp_outside_tolerance',
@@ -269,7 +270,9 @@ describe.each(testBackends())('webhook delivery on %s', (backend) => {
     if (!after) throw new Error('no request');
     const afterHeader = after.headers[SIGNATURE_HEADER] as string;
     expect(afterHeader.match(/v1=/g)).toHaveLength(1);
-    expect(verifyWebhookSignature({ payload: after.body, header: afterHeader, secret: newSecret, clock }).ok).toBe(true);
+    expect(verifyWebhookSignature({ payload: after.body, header: afterHeader, secret: newSecret, clock }).ok).toBe(
+      true,
+    );
     expect(verifyWebhookSignature({ payload: after.body, header: afterHeader, secret: oldSecret, clock }).ok).toBe(
       false,
     );
