@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { guardedLookup, type HostResolver, systemResolver, type UrlPolicy } from './url-policy.ts';
 
 /**
@@ -34,34 +34,45 @@ export const RESPONSE_BYTES_MAX = 2048;
 const ERROR_LENGTH_MAX = 500;
 
 export class DeliveryClient {
-  readonly #agent: Agent;
+  readonly #options: DeliveryClientOptions;
   readonly #timeoutMs: number;
   readonly #responseBytesMax: number;
+  /** undici is loaded on the first send: CLI commands that never send do not pay for it. */
+  #undici: Promise<{ agent: Agent; request: typeof import('undici').request }> | undefined;
 
   constructor(options: DeliveryClientOptions) {
+    this.#options = options;
     this.#timeoutMs = options.timeoutMs;
     this.#responseBytesMax = options.responseBytesMax ?? RESPONSE_BYTES_MAX;
-    this.#agent = new Agent({
-      connect: {
-        timeout: options.timeoutMs,
-        lookup: guardedLookup(options.policy, options.resolver ?? systemResolver) as never,
-      },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      keepAliveTimeout: 4_000,
-      connections: 16,
-    });
+  }
+
+  #client() {
+    this.#undici ??= import('undici').then(({ Agent, request }) => ({
+      request,
+      agent: new Agent({
+        connect: {
+          timeout: this.#timeoutMs,
+          lookup: guardedLookup(this.#options.policy, this.#options.resolver ?? systemResolver) as never,
+        },
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+        keepAliveTimeout: 4_000,
+        connections: 16,
+      }),
+    }));
+    return this.#undici;
   }
 
   async send(delivery: DeliveryRequest): Promise<DeliveryResponse> {
     const started = performance.now();
     const latency = () => Math.max(0, Math.round(performance.now() - started));
     try {
+      const { agent, request } = await this.#client();
       const response = await request(delivery.url, {
         method: 'POST',
         headers: delivery.headers,
         body: delivery.body,
-        dispatcher: this.#agent,
+        dispatcher: agent,
         signal: AbortSignal.timeout(this.#timeoutMs),
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
@@ -91,7 +102,9 @@ export class DeliveryClient {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    if (this.#undici === undefined) return;
+    const { agent } = await this.#undici;
+    await agent.close();
   }
 }
 

@@ -4,6 +4,7 @@ import { type Backend, migrateSchema } from '@zhirong/db';
 import { openTestDatabase, type TestDatabase } from '@zhirong/db/testing';
 import { type Clock, IdGenerator, ManualClock, type Rng, SeededRng } from '@zhirong/kernel';
 import { createLogger, Outbox, outboxMigrations } from '@zhirong/platform';
+import { sql } from 'kysely';
 import type { BackoffPolicy } from './backoff.ts';
 import { DeliveryClient } from './delivery.client.ts';
 import { webhooksMigrations } from './migrations.ts';
@@ -87,14 +88,27 @@ export interface TestWebhooksOptions {
   readonly db?: TestDatabase;
 }
 
-/** A webhooks service on a fresh, migrated test database, with a manual clock and seeded randomness by default. */
+/** A fresh test database with the outbox and webhooks schemas. */
+export async function openWebhooksTestDatabase(backend: Backend): Promise<TestDatabase> {
+  const db = await openTestDatabase(backend);
+  await migrateSchema(db.kysely, outboxMigrations);
+  await migrateSchema(db.kysely, webhooksMigrations);
+  return db;
+}
+
+/** Empties the webhooks tables, so that tests can share one database. */
+export async function truncateWebhooks(db: TestDatabase): Promise<void> {
+  await sql`truncate webhooks.attempts, webhooks.deliveries, webhooks.events, webhooks.endpoints,
+    webhooks.idempotency_keys, platform.outbox`.execute(db.kysely);
+}
+
+/**
+ * A webhooks service with a manual clock and seeded randomness by default: on a fresh, migrated
+ * test database, or on `options.db` (already migrated; not closed by `close`).
+ */
 export async function openTestWebhooks(backend: Backend, options: TestWebhooksOptions = {}) {
   const ownsDb = options.db === undefined;
-  const db = options.db ?? (await openTestDatabase(backend));
-  if (ownsDb) {
-    await migrateSchema(db.kysely, outboxMigrations);
-    await migrateSchema(db.kysely, webhooksMigrations);
-  }
+  const db = options.db ?? (await openWebhooksTestDatabase(backend));
   const clock = options.clock ?? new ManualClock(Date.UTC(2026, 0, 1));
   const rng = options.rng ?? new SeededRng(42);
   const ids = new IdGenerator(clock, rng);
