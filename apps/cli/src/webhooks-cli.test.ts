@@ -33,7 +33,10 @@ describe('zhirong webhooks', () => {
     );
     expect(created.code, created.stderr).toBe(0);
     const endpoint = JSON.parse(created.stdout);
-    expect(endpoint).toMatchObject({ status: 'active', eventTypes: ['payments.payment.*', 'ledger.transfers.created'] });
+    expect(endpoint).toMatchObject({
+      status: 'active',
+      eventTypes: ['payments.payment.*', 'ledger.transfers.created'],
+    });
     expect(endpoint.secret).toMatch(/^whsec_/);
 
     // A private address is refused with exit 1 and the reason; listing shows the one endpoint, never its secret.

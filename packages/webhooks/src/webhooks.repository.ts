@@ -179,7 +179,6 @@ export async function claimDue(
 export interface AttemptRecord {
   readonly attemptId: string;
   readonly deliveryId: string;
-  readonly token: string;
   readonly number: number;
   readonly startedAt: Date;
   readonly latencyMs: number;
@@ -189,41 +188,54 @@ export interface AttemptRecord {
   /** The delivery's state after this attempt. */
   readonly status: DeliveryStatus;
   readonly nextAttemptAt: Date;
-  readonly now: Date;
 }
 
 /**
- * Writes an attempt and the delivery's new state in one statement. The delivery is updated only
- * if this worker still holds its claim (a worker whose lease lapsed must not overwrite the state a
- * newer claim wrote); the attempt is recorded either way, since it happened. Returns whether the
- * delivery was updated.
+ * Writes the attempts of one worker pass and their deliveries' new states in one statement. A
+ * delivery is updated only if the pass still holds its claim (`token`): a worker whose lease lapsed
+ * must not overwrite the state a newer claim wrote. The attempts are recorded either way, since they
+ * happened. Returns the ids of the deliveries updated.
  */
-export async function recordAttempt(db: Db, a: AttemptRecord): Promise<boolean> {
-  const now = a.now.toISOString();
-  const outcome = a.status === 'succeeded' ? 'succeeded' : 'failed';
-  const result = await sql<{ id: string }>`
-    with attempt as (
+export async function recordAttempts(
+  db: Db,
+  q: { token: string; now: Date; attempts: readonly AttemptRecord[] },
+): Promise<Set<string>> {
+  if (q.attempts.length === 0) return new Set();
+  const a = q.attempts;
+  const now = q.now.toISOString();
+  const { rows } = await sql<{ id: string }>`
+    with input as (
+      select * from unnest(
+        ${a.map((x) => x.attemptId)}::uuid[], ${a.map((x) => x.deliveryId)}::uuid[], ${a.map((x) => x.number)}::int[],
+        ${a.map((x) => x.startedAt.toISOString())}::timestamptz[], ${a.map((x) => x.latencyMs)}::int[],
+        ${a.map((x) => x.statusCode)}::int[], ${a.map((x) => x.error)}::text[], ${a.map((x) => x.responseBody)}::text[],
+        ${a.map((x) => x.status)}::text[], ${a.map((x) => x.nextAttemptAt.toISOString())}::timestamptz[]
+      ) as t(attempt_id, delivery_id, number, started_at, latency_ms, status_code, error, response_body, status,
+             next_attempt_at)
+    ), attempt as (
       insert into webhooks.attempts (id, delivery_id, number, started_at, latency_ms, outcome, status_code, error, response_body)
-      values (${a.attemptId}::uuid, ${a.deliveryId}::uuid, ${a.number}, ${a.startedAt.toISOString()}::timestamptz,
-              ${a.latencyMs}, ${outcome}, ${a.statusCode}::integer, ${a.error}::text, ${a.responseBody})
+      select attempt_id, delivery_id, number, started_at, latency_ms,
+             case when status = 'succeeded' then 'succeeded' else 'failed' end, status_code, error, response_body
+      from input
     )
-    update webhooks.deliveries set
-      status = ${a.status}::text,
-      attempts = attempts + 1,
-      cycle_attempts = cycle_attempts + 1,
-      next_attempt_at = ${a.nextAttemptAt.toISOString()}::timestamptz,
+    update webhooks.deliveries d set
+      status = i.status,
+      attempts = d.attempts + 1,
+      cycle_attempts = d.cycle_attempts + 1,
+      next_attempt_at = i.next_attempt_at,
       claimed_until = null,
       claim_token = null,
-      last_attempt_at = ${a.startedAt.toISOString()}::timestamptz,
-      last_status_code = ${a.statusCode}::integer,
-      last_error = ${a.error}::text,
-      delivered_at = case when ${a.status}::text = 'succeeded' then ${now}::timestamptz else delivered_at end,
-      dead_at = case when ${a.status}::text = 'dead' then ${now}::timestamptz else null end,
+      last_attempt_at = i.started_at,
+      last_status_code = i.status_code,
+      last_error = i.error,
+      delivered_at = case when i.status = 'succeeded' then ${now}::timestamptz else d.delivered_at end,
+      dead_at = case when i.status = 'dead' then ${now}::timestamptz else null end,
       updated_at = ${now}::timestamptz
-    where id = ${a.deliveryId}::uuid and claim_token = ${a.token}::uuid
-    returning id
+    from input i
+    where d.id = i.delivery_id and d.claim_token = ${q.token}::uuid
+    returning d.id
   `.execute(db);
-  return result.rows.length === 1;
+  return new Set(rows.map((r) => r.id));
 }
 
 interface DeliveryRow {

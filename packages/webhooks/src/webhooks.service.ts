@@ -358,11 +358,19 @@ export class WebhooksService {
       limit: this.#batchMax,
     });
     const report = { claimed: claimed.length, succeeded: 0, retrying: 0, dead: 0 };
-    const outcomes = await Promise.all(claimed.map((delivery) => this.#attempt(delivery, token)));
-    for (const status of outcomes) {
-      if (status === 'succeeded') report.succeeded += 1;
-      else if (status === 'dead') report.dead += 1;
+    if (claimed.length === 0) return report;
+    // Sent concurrently; their outcomes are written together, in one statement, when all are in.
+    const attempts = await Promise.all(claimed.map((delivery) => this.#attempt(delivery)));
+    const kept = await repo.recordAttempts(this.#d.db, { token, now: this.#d.clock.now(), attempts });
+    for (const attempt of attempts) {
+      if (attempt.status === 'succeeded') report.succeeded += 1;
+      else if (attempt.status === 'dead') report.dead += 1;
       else report.retrying += 1;
+      if (!kept.has(attempt.deliveryId)) {
+        this.#d.logger.warn({ deliveryId: attempt.deliveryId }, 'webhook delivery claim lapsed during its attempt');
+      } else if (attempt.status === 'dead') {
+        this.#d.logger.warn({ deliveryId: formatId(DELIVERY_PREFIX, attempt.deliveryId) }, 'webhook delivery is dead');
+      }
     }
     return report;
   }
@@ -383,7 +391,8 @@ export class WebhooksService {
     return { secrets };
   }
 
-  async #attempt(delivery: repo.ClaimedDelivery, token: string): Promise<DeliveryStatus> {
+  /** Sends one claimed delivery and works out its next state (not yet written). */
+  async #attempt(delivery: repo.ClaimedDelivery): Promise<repo.AttemptRecord> {
     const startedAt = this.#d.clock.now();
     const number = delivery.attempts + 1;
     const { secrets, problem } = this.#signingSecrets(delivery, startedAt);
@@ -418,10 +427,9 @@ export class WebhooksService {
       status === 'pending' ? new Date(now.getTime() + retryDelayMs(failedInCycle, this.#d.rng, this.#backoff)) : now;
     const error =
       response.error ?? (succeeded ? null : `http_status: the endpoint answered ${response.statusCode ?? 'nothing'}`);
-    const kept = await repo.recordAttempt(this.#d.db, {
+    return {
       attemptId: this.#d.ids.uuid(),
       deliveryId: delivery.id,
-      token,
       number,
       startedAt,
       latencyMs: response.latencyMs,
@@ -430,20 +438,7 @@ export class WebhooksService {
       responseBody: stripNul(response.responseBody),
       status,
       nextAttemptAt,
-      now,
-    });
-    if (!kept) {
-      this.#d.logger.warn({ deliveryId: delivery.id }, 'webhook delivery claim lapsed during its attempt');
-    } else if (status === 'dead') {
-      this.#d.logger.warn(
-        {
-          deliveryId: formatId(DELIVERY_PREFIX, delivery.id),
-          endpointId: formatId(ENDPOINT_PREFIX, delivery.endpointId),
-        },
-        'webhook delivery is dead after its last attempt',
-      );
-    }
-    return status;
+    };
   }
 
   /**
