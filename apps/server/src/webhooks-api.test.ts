@@ -96,10 +96,21 @@ describe.each(testBackends())('webhooks HTTP API on %s', (backend) => {
     const other = await post('/v1/webhooks/endpoints', { ...body, eventTypes: ['payments.payment.*'] }, key);
     expect(other.statusCode).toBe(409);
     expect(other.json().code).toBe('idempotency_key_reused');
+    // Two concurrent requests with one key: one registers, the other waits for it and replays.
+    const raceKey = { 'idempotency-key': `race-${ids.uuid()}` };
+    const raceBody = { url: receiver.url('/race'), eventTypes: ['payments.>'] };
+    const [a, b] = await Promise.all([
+      post('/v1/webhooks/endpoints', raceBody, raceKey),
+      post('/v1/webhooks/endpoints', raceBody, raceKey),
+    ]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed']].filter(Boolean)).toEqual(['true']);
     const bad = await post('/v1/webhooks/endpoints', body, { 'idempotency-key': 'has space' });
     expect(bad.json().code).toBe('idempotency_key_invalid');
     const list = (await get('/v1/webhooks/endpoints?limit=500')).json().data as { url: string }[];
     expect(list.filter((e) => e.url === body.url)).toHaveLength(1);
+    expect(list.filter((e) => e.url === raceBody.url)).toHaveLength(1);
   });
 
   it('answers bad input with a specific problem in the asked language, and stores nothing', async () => {

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyWebhookSignature } from './signature.ts';
 import { openTestWebhooks, openWebhooksTestDatabase, TestReceiver, truncateWebhooks } from './testing.ts';
 import { DELIVERY_PREFIX, EVENT_PREFIX } from './webhook.ts';
+import * as repo from './webhooks.repository.ts';
 
 type Harness = Awaited<ReturnType<typeof openTestWebhooks>>;
 
@@ -374,6 +375,42 @@ describe.each(testBackends())('webhook delivery on %s', (backend) => {
     expect(deliveryIds).toHaveLength(30);
     expect(new Set(deliveryIds).size).toBe(30);
     expect(await h.service.listDeliveries({ limit: 100, status: 'succeeded' })).toHaveLength(30);
+  });
+
+  it('lets another worker retake a delivery whose worker died mid-attempt, and ignores the late write', async () => {
+    await open({ timeoutMs: 1000 });
+    await endpoint(['orders.>']);
+    await h.service.recordEvent(event('orders.order.created'));
+    // A worker claims the delivery and dies before writing anything.
+    const token = h.ids.uuid();
+    const lease = { now: clock.now(), leaseUntil: new Date(clock.nowMs() + 31_000), token, limit: 10 };
+    const [claimed] = await repo.claimDue(h.db.kysely, lease);
+    if (!claimed) throw new Error('nothing claimed');
+    expect((await h.service.deliverDue()).claimed).toBe(0); // held by the lease
+    clock.advance(31_000);
+    expect(await h.service.deliverDue()).toMatchObject({ claimed: 1, succeeded: 1 });
+    // The dead worker comes back and writes its outcome: recorded as an attempt, state untouched.
+    const kept = await repo.recordAttempts(h.db.kysely, {
+      token,
+      now: clock.now(),
+      attempts: [
+        {
+          attemptId: h.ids.uuid(),
+          deliveryId: claimed.id,
+          number: 1,
+          startedAt: clock.now(),
+          latencyMs: 1,
+          statusCode: 500,
+          error: 'http_status: 500',
+          responseBody: '',
+          status: 'pending',
+          nextAttemptAt: clock.now(),
+        },
+      ],
+    });
+    expect(kept.size).toBe(0);
+    expect(await h.service.getDelivery(claimed.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(await h.service.listAttempts({ deliveryId: claimed.id, limit: 10 })).toHaveLength(2);
   });
 
   it('pages deliveries newest first and attempts oldest first', async () => {
