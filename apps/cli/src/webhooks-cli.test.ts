@@ -48,5 +48,5 @@ describe('zhirong webhooks', () => {
     const bad = zhirong('webhooks', 'redeliver', 'whd_nope');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('id_malformed');
-  });
+  }, 180_000); // two process starts, each booting the embedded database: slow on a busy machine
 });

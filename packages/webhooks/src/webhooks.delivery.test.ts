@@ -413,6 +413,39 @@ describe.each(testBackends())('webhook delivery on %s', (backend) => {
     expect(await h.service.listAttempts({ deliveryId: claimed.id, limit: 10 })).toHaveLength(2);
   });
 
+  it('runs work once per Idempotency-Key, replays it sealed, refuses another request, and forgets keys after a day', async () => {
+    await open({ secretKey: Buffer.alloc(32, 5).toString('base64') });
+    const request = { principal: 'key_a', key: 'k-1', fingerprint: 'POST /v1/webhooks/endpoints {"a":1}' };
+    let runs = 0;
+    const work = async () => {
+      runs += 1;
+      return { statusCode: 201, body: { secret: 'whsec_visible_once', runs } };
+    };
+    expect(await h.service.idempotent(request, work)).toEqual({
+      ok: true,
+      value: { statusCode: 201, body: { secret: 'whsec_visible_once', runs: 1 }, replayed: false },
+    });
+    expect(await h.service.idempotent(request, work)).toEqual({
+      ok: true,
+      value: { statusCode: 201, body: { secret: 'whsec_visible_once', runs: 1 }, replayed: true },
+    });
+    expect(await h.service.idempotent({ ...request, principal: 'key_b' }, work)).toMatchObject({
+      value: { replayed: false },
+    });
+    expect(await h.service.idempotent({ ...request, fingerprint: 'other' }, work)).toMatchObject({
+      ok: false,
+      code: 'idempotency_key_reused',
+    });
+    const { rows } = await sql<{
+      response_sealed: string;
+    }>`select response_sealed from webhooks.idempotency_keys`.execute(h.db.kysely);
+    for (const row of rows) expect(row.response_sealed).not.toContain('whsec_visible_once');
+    expect(runs).toBe(2);
+    clock.advance(24 * 60 * 60 * 1000 + 1);
+    expect(await h.service.sweepIdempotencyKeys()).toBe(2);
+    expect(await h.service.idempotent({ ...request, fingerprint: 'other' }, work)).toMatchObject({ ok: true });
+  });
+
   it('pages deliveries newest first and attempts oldest first', async () => {
     await open();
     await endpoint(['orders.>']);
