@@ -1,5 +1,8 @@
 // Proves webhook delivery end to end against a real local HTTP receiver on both databases: fan-out by event type (once per event and endpoint), signed requests the receiver verifies, retries with backoff through failures and timeouts until the receiver recovers, dead-lettering after N attempts, redelivery, disabled endpoints holding deliveries, secret rotation, encryption at rest, SSRF refusal at connect time, and several workers never sending a delivery twice.
 
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { TestDatabase } from '@zhirong/db/testing';
 import { testBackends } from '@zhirong/db/testing';
 import { formatId, ManualClock } from '@zhirong/kernel';
@@ -335,6 +338,32 @@ describe.each(testBackends())('webhook delivery on %s', (backend) => {
     expect((await allowed.service.redeliver(refusedDelivery?.id ?? '')).ok).toBe(true);
     expect(await allowed.service.deliverDue()).toMatchObject({ succeeded: 1 });
     expect(receiver.requests[0]?.headers.host).toBe(`partner.example:${receiver.port}`);
+  });
+
+  it('speaks TLS to https endpoints and refuses a certificate it cannot trust', async () => {
+    const resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+    await open({ allowHttp: false, allowedHosts: ['partner.example'], resolver });
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    let reached = 0;
+    const tls = createHttpsServer(
+      { key: fixture('test-only-partner.key.pem'), cert: fixture('test-only-partner.cert.pem') },
+      (_req, res) => {
+        reached += 1;
+        res.end('ok');
+      },
+    );
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+    });
+    const port = (tls.address() as AddressInfo).port;
+    await endpoint(['orders.>'], `https://partner.example:${port}/hooks`);
+    await h.service.recordEvent(event('orders.order.created'));
+    expect(await h.service.deliverDue()).toMatchObject({ retrying: 1 });
+    const [delivery] = await h.service.listDeliveries({ limit: 1 });
+    expect(delivery?.lastError).toMatch(/^tls_failed: /);
+    expect(reached).toBe(0);
   });
 
   it('validates endpoints: URL policy and event-type patterns', async () => {

@@ -43,26 +43,30 @@ export function registerWebhooksCommands(program: Command): void {
     .description('Webhooks to partners: endpoints, deliveries, redelivery (the server’s worker sends them)');
   const endpoints = webhooks.command('endpoints').description('Registered webhook endpoints');
 
-  endpoints
-    .command('list')
-    .description('List endpoints, oldest first')
-    .option('--status <status>', 'active | disabled')
-    .option('--limit <n>', 'at most this many (1–500)', '100')
-    .option('--json', 'print one JSON document')
-    .action(async (opts) => {
-      const status = opts.status as EndpointStatus | undefined;
-      if (status !== undefined && status !== 'active' && status !== 'disabled') {
-        fail('--status must be active or disabled');
-      }
-      const limit = limitArg(String(opts.limit));
-      const rows = await withPlatform(configFromEnv(), (platform) =>
-        webhooksOf(platform).listEndpoints({ limit, ...(status ? { status } : {}) }),
-      );
-      const data = rows.map(endpointJson);
-      if (opts.json) return printJson({ data });
-      for (const e of data) console.log(`${e.id}  ${e.status.padEnd(8)}  ${e.url}  [${e.eventTypes.join(', ')}]`);
-      if (data.length === 0) console.log('no endpoints');
-    });
+  for (const parent of [endpoints, webhooks]) {
+    parent
+      .command('list')
+      .description(
+        parent === webhooks ? 'List endpoints (same as `webhooks endpoints list`)' : 'List endpoints, oldest first',
+      )
+      .option('--status <status>', 'active | disabled')
+      .option('--limit <n>', 'at most this many (1–500)', '100')
+      .option('--json', 'print one JSON document')
+      .action(async (opts) => {
+        const status = opts.status as EndpointStatus | undefined;
+        if (status !== undefined && status !== 'active' && status !== 'disabled') {
+          fail('--status must be active or disabled');
+        }
+        const limit = limitArg(String(opts.limit));
+        const rows = await withPlatform(configFromEnv(), (platform) =>
+          webhooksOf(platform).listEndpoints({ limit, ...(status ? { status } : {}) }),
+        );
+        const data = rows.map(endpointJson);
+        if (opts.json) return printJson({ data });
+        for (const e of data) console.log(`${e.id}  ${e.status.padEnd(8)}  ${e.url}  [${e.eventTypes.join(', ')}]`);
+        if (data.length === 0) console.log('no endpoints');
+      });
+  }
 
   endpoints
     .command('create')
