@@ -27,6 +27,11 @@ export const webhooksErrors = defineErrors({
     en: 'The event type pattern {pattern} is not valid: use dotted names such as payments.payment.*, ledger.> or ledger.transfers.created.',
     zh: '事件类型模式 {pattern} 无效：请使用点分名称，如 payments.payment.*、ledger.> 或 ledger.transfers.created。',
   },
+  endpoint_description_too_long: {
+    status: 400,
+    en: 'The endpoint description is limited to {max} characters.',
+    zh: '端点描述最多 {max} 个字符。',
+  },
   endpoint_disabled: {
     status: 409,
     en: 'Webhook endpoint {id} is disabled; enable it first.',

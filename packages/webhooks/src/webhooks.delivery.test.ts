@@ -379,6 +379,13 @@ describe.each(testBackends())('webhook delivery on %s', (backend) => {
     expect(await h.service.createEndpoint({ url: 'https://partner.example.com/h', eventTypes: [] })).toMatchObject({
       code: 'event_type_pattern_invalid',
     });
+    expect(
+      await h.service.createEndpoint({
+        url: 'https://partner.example.com/h',
+        eventTypes: ['>'],
+        description: 'x'.repeat(501),
+      }),
+    ).toMatchObject({ code: 'endpoint_description_too_long' });
     expect(await h.service.listEndpoints({ limit: 10 })).toEqual([]);
   });
 

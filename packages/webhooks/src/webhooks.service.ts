@@ -82,6 +82,7 @@ export interface WebhooksDependencies {
 }
 
 export const DELIVERY_BATCH_MAX = 32;
+export const DESCRIPTION_LENGTH_MAX = 500;
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export const PREVIOUS_SECRET_VALID_SECONDS_DEFAULT = 24 * 60 * 60;
 export const PREVIOUS_SECRET_VALID_SECONDS_MAX = 7 * 24 * 60 * 60;
@@ -126,6 +127,9 @@ export class WebhooksService {
   }
 
   #checkInput(input: EndpointChange): Failure | undefined {
+    if (input.description !== undefined && input.description.length > DESCRIPTION_LENGTH_MAX) {
+      return fail('endpoint_description_too_long', { max: DESCRIPTION_LENGTH_MAX });
+    }
     if (input.url !== undefined) {
       const checked = this.#d.policy.check(input.url);
       if (!checked.ok) {
