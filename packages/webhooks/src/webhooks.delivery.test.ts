@@ -91,6 +91,7 @@ describe.each(testBackends())('webhook delivery on %s', (backend) => {
     await h.service.setEndpointStatus(everything.endpoint.id, 'disabled');
     expect(await h.service.recordEvent(event('risk.decision.made'))).toBe(0);
     expect(await h.service.recordEvent(event('payments.refund'))).toBe(0);
+    expect(await h.service.recordEvent({ ...event('payments.payment.settled'), id: 'not-a-uuid' })).toBe(0);
     const { rows } = await sql<{ n: bigint }>`select count(*)::bigint as n from webhooks.events`.execute(h.db.kysely);
     expect(rows[0]?.n).toBe(3n);
   });

@@ -86,6 +86,7 @@ export const DESCRIPTION_LENGTH_MAX = 500;
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export const PREVIOUS_SECRET_VALID_SECONDS_DEFAULT = 24 * 60 * 60;
 export const PREVIOUS_SECRET_VALID_SECONDS_MAX = 7 * 24 * 60 * 60;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const USER_AGENT = 'Zhirong-Webhooks/1.0 (+https://zhirong.dev/docs/webhooks)';
 
 export function secretContext(endpointId: string): string {
@@ -294,6 +295,11 @@ export class WebhooksService {
    * nothing). Called by the bus subscription for every event the outbox relay publishes.
    */
   async recordEvent(event: DomainEvent): Promise<number> {
+    if (!UUID.test(event.id)) {
+      // Outbox events carry UUIDs; anything else did not come from the outbox and is not delivered.
+      this.#d.logger.warn({ eventId: event.id, topic: event.topic }, 'webhooks ignored an event without a UUID id');
+      return 0;
+    }
     const body: WebhookBody = {
       id: formatId(EVENT_PREFIX, event.id),
       type: event.topic,
