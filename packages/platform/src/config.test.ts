@@ -3,6 +3,7 @@ import { type CONFIG_KEYS, type Config, ConfigError, loadConfig, redactedConfig,
 import { describe, expect, it } from 'vitest';
 
 const CWD = '/srv/zhirong';
+const KEY32 = Buffer.alloc(32, 7).toString('base64');
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -29,6 +30,11 @@ describe('loadConfig', () => {
       timeZone: 'Asia/Shanghai',
       demo: false,
       outboxPollMs: 250,
+      webhooksSecretKey: undefined,
+      webhooksAllowHttp: false,
+      webhooksAllowedHosts: [],
+      webhooksAttemptsMax: 12,
+      webhooksTimeoutMs: 10_000,
     } satisfies Config);
   });
 
@@ -47,6 +53,11 @@ describe('loadConfig', () => {
         ZHIRONG_TIMEZONE: 'Europe/London',
         ZHIRONG_DEMO: 'yes',
         ZHIRONG_OUTBOX_POLL_MS: '10',
+        ZHIRONG_WEBHOOKS_SECRET_KEY: KEY32,
+        ZHIRONG_WEBHOOKS_ALLOW_HTTP: 'true',
+        ZHIRONG_WEBHOOKS_ALLOWED_HOSTS: ' 127.0.0.1, Receiver.Local ,10.0.0.0/8,',
+        ZHIRONG_WEBHOOKS_ATTEMPTS_MAX: '3',
+        ZHIRONG_WEBHOOKS_TIMEOUT_MS: '500',
       } satisfies Record<keyof typeof CONFIG_KEYS, string>,
       CWD,
     );
@@ -63,6 +74,11 @@ describe('loadConfig', () => {
       timeZone: 'Europe/London',
       demo: true,
       outboxPollMs: 10,
+      webhooksSecretKey: KEY32,
+      webhooksAllowHttp: true,
+      webhooksAllowedHosts: ['127.0.0.1', 'receiver.local', '10.0.0.0/8'],
+      webhooksAttemptsMax: 3,
+      webhooksTimeoutMs: 500,
     } satisfies Config);
   });
 
@@ -113,6 +129,11 @@ describe('loadConfig', () => {
     ['ZHIRONG_DEMO', 'maybe'],
     ['ZHIRONG_LOG_LEVEL', 'INFO'],
     ['DATABASE_URL', 'postgres:/missing-slash'],
+    ['ZHIRONG_WEBHOOKS_SECRET_KEY', Buffer.alloc(16, 7).toString('base64')],
+    ['ZHIRONG_WEBHOOKS_SECRET_KEY', 'not base64!'],
+    ['ZHIRONG_WEBHOOKS_ALLOWED_HOSTS', 'ok.example, bad host'],
+    ['ZHIRONG_WEBHOOKS_ATTEMPTS_MAX', '0'],
+    ['ZHIRONG_WEBHOOKS_TIMEOUT_MS', '99'],
   ])('rejects %s=%s', (key, value) => {
     expect(configError({ [key]: value }).issues.map((i) => i.key)).toEqual([key]);
   });
@@ -163,6 +184,14 @@ describe('redactedConfig', () => {
     expect(JSON.stringify(shown)).not.toContain('s3cr3t-pw');
     expect(shown).toEqual({ ...config, databaseUrl: 'postgres://zr:***@db.internal:5432/zhirong' });
     expect(config.databaseUrl).toContain('s3cr3t-pw');
+  });
+
+  it('masks the webhook secret-encryption key', () => {
+    const config = loadConfig({ ZHIRONG_WEBHOOKS_SECRET_KEY: KEY32 }, CWD);
+    const shown = redactedConfig(config);
+    expect(shown.webhooksSecretKey).toBe('***');
+    expect(JSON.stringify(shown)).not.toContain(KEY32);
+    expect(config.webhooksSecretKey).toBe(KEY32);
   });
 
   it('masks a password given as a query parameter, which node-postgres accepts too', () => {

@@ -24,6 +24,11 @@ export const CONFIG_KEYS = {
   ZHIRONG_TIMEZONE: 'The institution time zone for business dates (IANA name)',
   ZHIRONG_DEMO: 'Load demo data on start (true/false)',
   ZHIRONG_OUTBOX_POLL_MS: 'How often the outbox relay looks for unpublished events',
+  ZHIRONG_WEBHOOKS_SECRET_KEY: 'Base64 of 32 bytes: AES-256-GCM key that encrypts webhook signing secrets at rest',
+  ZHIRONG_WEBHOOKS_ALLOW_HTTP: 'Allow http:// webhook endpoints (development only; https otherwise)',
+  ZHIRONG_WEBHOOKS_ALLOWED_HOSTS: 'Comma-separated host names, IPs or CIDRs webhooks may reach despite being private',
+  ZHIRONG_WEBHOOKS_ATTEMPTS_MAX: 'Delivery attempts before a webhook delivery is marked dead',
+  ZHIRONG_WEBHOOKS_TIMEOUT_MS: 'Timeout of one webhook delivery attempt (connect to last body byte)',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -54,6 +59,25 @@ const schema = z.object({
     .default('Asia/Shanghai'),
   ZHIRONG_DEMO: booleanString.default(false),
   ZHIRONG_OUTBOX_POLL_MS: intString(10, 60_000).default(250),
+  ZHIRONG_WEBHOOKS_SECRET_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be the base64 of exactly 32 random bytes (openssl rand -base64 32)',
+    })
+    .optional(),
+  ZHIRONG_WEBHOOKS_ALLOW_HTTP: booleanString.default(false),
+  ZHIRONG_WEBHOOKS_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9.:\-[\]/]+$/, 'must list host names, IP addresses or CIDRs')).max(100))
+    .default([]),
+  ZHIRONG_WEBHOOKS_ATTEMPTS_MAX: intString(1, 100).default(12),
+  ZHIRONG_WEBHOOKS_TIMEOUT_MS: intString(100, 120_000).default(10_000),
 });
 
 export interface Config {
@@ -70,6 +94,13 @@ export interface Config {
   readonly timeZone: string;
   readonly demo: boolean;
   readonly outboxPollMs: number;
+  /** Base64 AES-256 key for webhook signing secrets at rest; undefined → stored in plain text. */
+  readonly webhooksSecretKey: string | undefined;
+  readonly webhooksAllowHttp: boolean;
+  /** Lower-case host names, IP addresses and CIDRs exempt from the private-address block. */
+  readonly webhooksAllowedHosts: readonly string[];
+  readonly webhooksAttemptsMax: number;
+  readonly webhooksTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -114,12 +145,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     timeZone: c.ZHIRONG_TIMEZONE,
     demo: c.ZHIRONG_DEMO,
     outboxPollMs: c.ZHIRONG_OUTBOX_POLL_MS,
+    webhooksSecretKey: c.ZHIRONG_WEBHOOKS_SECRET_KEY,
+    webhooksAllowHttp: c.ZHIRONG_WEBHOOKS_ALLOW_HTTP,
+    webhooksAllowedHosts: Object.freeze(c.ZHIRONG_WEBHOOKS_ALLOWED_HOSTS),
+    webhooksAttemptsMax: c.ZHIRONG_WEBHOOKS_ATTEMPTS_MAX,
+    webhooksTimeoutMs: c.ZHIRONG_WEBHOOKS_TIMEOUT_MS,
   });
 }
 
 /** The configuration with secrets masked, for logs and `zhirong config`. */
 export function redactedConfig(config: Config): Record<string, unknown> {
-  return { ...config, databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined };
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined,
+    webhooksSecretKey: config.webhooksSecretKey ? '***' : undefined,
+  };
 }
 
 /** Query parameters that carry secrets: node-postgres takes `?password=…` as the password. */

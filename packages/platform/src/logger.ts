@@ -13,11 +13,13 @@ export const REDACTED_PATHS = [
   'token',
   'apiKey',
   'databaseUrl',
+  'webhooksSecretKey',
   '*.password',
   '*.secret',
   '*.token',
   '*.apiKey',
   '*.databaseUrl',
+  '*.webhooksSecretKey',
   '*.authorization',
 ];
 

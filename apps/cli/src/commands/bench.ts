@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson } from '../context.ts';
 import { benchLedger } from './bench-ledger.ts';
+import { benchWebhooks } from './bench-webhooks.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -59,6 +60,38 @@ export function registerBenchCommands(program: Command): void {
           `  single API: ${result.api_transfers_per_sec} transfers/s with ${result.clients} clients, p50 ${result.api_p50_ms} ms, p99 ${result.api_p99_ms} ms`,
         );
         console.log(`  verified:   ${result.verified ?? 'skipped'}`);
+      }
+    });
+
+  bench
+    .command('webhooks')
+    .description('Webhook fan-out (events → deliveries) and delivery (signed POSTs to a local receiver) throughput')
+    .option('--json', 'print one JSON document')
+    .option('--events <n>', 'events to fan out', '2000')
+    .option('--endpoints <n>', 'endpoints subscribed to every event', '4')
+    .action(async (opts) => {
+      const json = Boolean(opts.json);
+      // The receiver runs on 127.0.0.1 over http: allowed for this run only.
+      const config = configFromEnv({
+        ZHIRONG_WEBHOOKS_ALLOW_HTTP: 'true',
+        ZHIRONG_WEBHOOKS_ALLOWED_HOSTS: '127.0.0.1',
+      });
+      const result = await benchWebhooks(config, {
+        events: positiveInt('events', opts.events, 1_000_000),
+        endpoints: positiveInt('endpoints', opts.endpoints, 100),
+        progress: (message) => {
+          if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
+        },
+      });
+      if (json) printJson(result);
+      else {
+        console.log(`webhooks benchmark on ${result.backend}`);
+        console.log(
+          `  fan-out:  ${result.fanout_events_per_sec} events/s → ${result.fanout_deliveries_per_sec} deliveries/s, p50 ${result.fanout_p50_ms} ms, p99 ${result.fanout_p99_ms} ms`,
+        );
+        console.log(
+          `  delivery: ${result.deliveries_per_sec} deliveries/s, attempt p50 ${result.attempt_p50_ms} ms, p99 ${result.attempt_p99_ms} ms`,
+        );
       }
     });
 }
