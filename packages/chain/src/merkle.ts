@@ -89,7 +89,7 @@ export function isPowerOfTwo(n: number): boolean {
 /** Folds the hashes of `rangeNodes(range)` from the right into the range's Merkle tree hash. */
 export function combineRange(hashes: readonly Uint8Array[]): Buffer {
   assert(hashes.length > 0, 'at least one node');
-  let acc = Buffer.from(hashes[hashes.length - 1] as Uint8Array);
+  let acc: Buffer = Buffer.from(hashes[hashes.length - 1] as Uint8Array);
   for (let i = hashes.length - 2; i >= 0; i--) acc = hashChildren(hashes[i] as Uint8Array, acc);
   return acc;
 }

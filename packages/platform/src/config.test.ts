@@ -29,6 +29,10 @@ describe('loadConfig', () => {
       timeZone: 'Asia/Shanghai',
       demo: false,
       outboxPollMs: 250,
+      chainHeadIntervalMs: 1000,
+      chainKeyFile: '/srv/zhirong/.zhirong/chain-log.key',
+      chainWitnessQuorum: 1,
+      scfSettleIntervalMs: 60_000,
     } satisfies Config);
   });
 
@@ -47,6 +51,10 @@ describe('loadConfig', () => {
         ZHIRONG_TIMEZONE: 'Europe/London',
         ZHIRONG_DEMO: 'yes',
         ZHIRONG_OUTBOX_POLL_MS: '10',
+        ZHIRONG_CHAIN_HEAD_INTERVAL_MS: '500',
+        ZHIRONG_CHAIN_KEY_FILE: 'keys/log.key',
+        ZHIRONG_CHAIN_WITNESS_QUORUM: '2',
+        ZHIRONG_SCF_SETTLE_INTERVAL_MS: '1000',
       } satisfies Record<keyof typeof CONFIG_KEYS, string>,
       CWD,
     );
@@ -63,6 +71,10 @@ describe('loadConfig', () => {
       timeZone: 'Europe/London',
       demo: true,
       outboxPollMs: 10,
+      chainHeadIntervalMs: 500,
+      chainKeyFile: '/srv/zhirong/keys/log.key',
+      chainWitnessQuorum: 2,
+      scfSettleIntervalMs: 1000,
     } satisfies Config);
   });
 

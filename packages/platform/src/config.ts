@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -24,6 +24,10 @@ export const CONFIG_KEYS = {
   ZHIRONG_TIMEZONE: 'The institution time zone for business dates (IANA name)',
   ZHIRONG_DEMO: 'Load demo data on start (true/false)',
   ZHIRONG_OUTBOX_POLL_MS: 'How often the outbox relay looks for unpublished events',
+  ZHIRONG_CHAIN_HEAD_INTERVAL_MS: 'How often the evidence log signs a new tree head when it has grown',
+  ZHIRONG_CHAIN_KEY_FILE: "The evidence log's Ed25519 signing key file (created on first use)",
+  ZHIRONG_CHAIN_WITNESS_QUORUM: 'Witness cosignatures that make a tree head final (k of n)',
+  ZHIRONG_SCF_SETTLE_INTERVAL_MS: 'How often matured receivables are settled automatically',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -54,6 +58,10 @@ const schema = z.object({
     .default('Asia/Shanghai'),
   ZHIRONG_DEMO: booleanString.default(false),
   ZHIRONG_OUTBOX_POLL_MS: intString(10, 60_000).default(250),
+  ZHIRONG_CHAIN_HEAD_INTERVAL_MS: intString(50, 86_400_000).default(1000),
+  ZHIRONG_CHAIN_KEY_FILE: z.string().min(1).optional(),
+  ZHIRONG_CHAIN_WITNESS_QUORUM: intString(1, 100).default(1),
+  ZHIRONG_SCF_SETTLE_INTERVAL_MS: intString(100, 86_400_000).default(60_000),
 });
 
 export interface Config {
@@ -70,6 +78,11 @@ export interface Config {
   readonly timeZone: string;
   readonly demo: boolean;
   readonly outboxPollMs: number;
+  readonly chainHeadIntervalMs: number;
+  /** Absolute path of the log's signing key; default `<dataDir>/chain-log.key`. */
+  readonly chainKeyFile: string;
+  readonly chainWitnessQuorum: number;
+  readonly scfSettleIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -101,9 +114,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   }
   if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
   const c = parsed.data;
+  const dataDir = isAbsolute(c.ZHIRONG_DATA_DIR) ? c.ZHIRONG_DATA_DIR : resolve(cwd, c.ZHIRONG_DATA_DIR);
+  const keyFile = c.ZHIRONG_CHAIN_KEY_FILE ?? join(dataDir, 'chain-log.key');
   return Object.freeze({
     databaseUrl: c.DATABASE_URL,
-    dataDir: isAbsolute(c.ZHIRONG_DATA_DIR) ? c.ZHIRONG_DATA_DIR : resolve(cwd, c.ZHIRONG_DATA_DIR),
+    dataDir,
     host: c.ZHIRONG_HOST,
     port: c.ZHIRONG_PORT,
     logLevel: c.ZHIRONG_LOG_LEVEL,
@@ -114,6 +129,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     timeZone: c.ZHIRONG_TIMEZONE,
     demo: c.ZHIRONG_DEMO,
     outboxPollMs: c.ZHIRONG_OUTBOX_POLL_MS,
+    chainHeadIntervalMs: c.ZHIRONG_CHAIN_HEAD_INTERVAL_MS,
+    chainKeyFile: isAbsolute(keyFile) ? keyFile : resolve(cwd, keyFile),
+    chainWitnessQuorum: c.ZHIRONG_CHAIN_WITNESS_QUORUM,
+    scfSettleIntervalMs: c.ZHIRONG_SCF_SETTLE_INTERVAL_MS,
   });
 }
 
