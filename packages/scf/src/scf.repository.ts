@@ -220,7 +220,7 @@ export async function lockPendingStep(trx: Trx, id: string): Promise<Step | unde
 
 export async function pendingStepsBefore(db: Db, before: Date, limit: number): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
-    select id from scf.steps where status = 'pending' and created_at < ${before.toISOString()}::timestamptz order by created_at limit ${limit}
+    select id from scf.steps where status = 'pending' and created_at <= ${before.toISOString()}::timestamptz order by created_at limit ${limit}
   `.execute(db);
   return rows.map((r) => r.id);
 }
