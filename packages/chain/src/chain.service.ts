@@ -1,6 +1,7 @@
 import { inTransaction, isUniqueViolation } from '@zhirong/db';
-import { assert, type Clock, canonicalJson, type IdGenerator } from '@zhirong/kernel';
+import { assert, type Clock, type IdGenerator } from '@zhirong/kernel';
 import type { Logger } from '@zhirong/platform';
+import { canonicalJsonFast, envelopeJson } from './canonical.ts';
 import * as repo from './chain.repository.ts';
 import type { ChainErrorCode } from './errors.ts';
 import { ed25519Verify, type SigningKey } from './keys.ts';
@@ -117,26 +118,31 @@ export function recordKey(recordType: string, recordId: string): string {
 
 /** The body digest of a record: hex SHA-256 of its canonical JSON. */
 export function bodyDigest(body: unknown): Buffer {
-  return sha256(Buffer.from(canonicalJson(body), 'utf8'));
+  return sha256(Buffer.from(canonicalJsonFast(body), 'utf8'));
 }
 
-/** Validates and hashes a record (outside any transaction: this is the CPU part of an append). */
-export function prepareRecord(record: EvidenceRecord): PreparedRecord | string {
+/** Why a record cannot be appended, or undefined when it can. */
+export function validateRecord(record: EvidenceRecord): string | undefined {
   if (typeof record?.recordType !== 'string' || !RECORD_TYPE.test(record.recordType)) {
     return 'recordType must be lower-case letters, digits, dots, dashes or underscores (at most 64)';
   }
   if (typeof record.recordId !== 'string' || record.recordId.length < 1 || record.recordId.length > RECORD_ID_LENGTH_MAX) {
     return `recordId must be 1 to ${RECORD_ID_LENGTH_MAX} characters`;
   }
-  let digest: Buffer;
   if (record.bodySha256 !== undefined) {
-    if (!HEX_DIGEST.test(record.bodySha256)) return 'bodySha256 must be 64 lower-case hex characters';
-    digest = Buffer.from(record.bodySha256, 'hex');
-  } else {
-    if (record.body === undefined) return 'a record needs a body or a bodySha256';
-    digest = bodyDigest(record.body);
-  }
-  const envelope = envelopeBytes({ recordType: record.recordType, recordId: record.recordId, sha256: digest.toString('hex') });
+    if (typeof record.bodySha256 !== 'string' || !HEX_DIGEST.test(record.bodySha256)) {
+      return 'bodySha256 must be 64 lower-case hex characters';
+    }
+  } else if (record.body === undefined) return 'a record needs a body or a bodySha256';
+  return undefined;
+}
+
+/** Validates and hashes a record (outside any transaction: this is the CPU part of an append). */
+export function prepareRecord(record: EvidenceRecord): PreparedRecord | string {
+  const problem = validateRecord(record);
+  if (problem !== undefined) return problem;
+  const digest = record.bodySha256 !== undefined ? Buffer.from(record.bodySha256, 'hex') : bodyDigest(record.body);
+  const envelope = Buffer.from(envelopeJson(record.recordType, record.recordId, digest.toString('hex')), 'utf8');
   return {
     recordType: record.recordType,
     recordId: record.recordId,
@@ -144,6 +150,22 @@ export function prepareRecord(record: EvidenceRecord): PreparedRecord | string {
     bodySha256: digest,
     leafHash: hashLeaf(envelope),
   };
+}
+
+const PREPARE_SLICE = 2000;
+
+/** Prepares validated records in slices, yielding to the event loop between them. */
+async function prepareSliced(records: readonly EvidenceRecord[]): Promise<PreparedRecord[]> {
+  const out: PreparedRecord[] = [];
+  for (let i = 0; i < records.length; i += PREPARE_SLICE) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const record of records.slice(i, i + PREPARE_SLICE)) {
+      const p = prepareRecord(record);
+      assert(typeof p !== 'string', 'records are validated before they are prepared');
+      out.push(p);
+    }
+  }
+  return out;
 }
 
 /**
@@ -177,18 +199,22 @@ export class ChainService {
    * (recordType, recordId). Invalid records are refused before anything is written.
    */
   async append(records: readonly EvidenceRecord[]): Promise<Outcome<AppendResult>> {
-    const prepared: PreparedRecord[] = [];
     for (const [index, record] of records.entries()) {
-      const p = prepareRecord(record);
-      if (typeof p === 'string') return fail('chain_record_invalid', { detail: `record ${index}: ${p}` });
-      prepared.push(p);
+      const problem = validateRecord(record);
+      if (problem !== undefined) return fail('chain_record_invalid', { detail: `record ${index}: ${problem}` });
     }
     let appended = 0;
     let existing = 0;
     const conflicts: { recordType: string; recordId: string }[] = [];
     let treeSize = await repo.treeSize(this.#deps.db);
-    for (let i = 0; i < prepared.length; i += APPEND_BATCH_MAX) {
-      const result = await this.#appendBatch(prepared.slice(i, i + APPEND_BATCH_MAX));
+    // Hashing the next batch (CPU, here) overlaps writing the current one (the database's CPU).
+    let next: Promise<PreparedRecord[]> | undefined = prepareSliced(records.slice(0, APPEND_BATCH_MAX));
+    for (let i = 0; next !== undefined; i += APPEND_BATCH_MAX) {
+      const batch = await next;
+      const writing = this.#appendBatch(batch);
+      const upcoming = records.slice(i + APPEND_BATCH_MAX, i + 2 * APPEND_BATCH_MAX);
+      next = upcoming.length > 0 ? prepareSliced(upcoming) : undefined;
+      const result = await writing;
       appended += result.appended;
       existing += result.existing;
       conflicts.push(...result.conflicts);

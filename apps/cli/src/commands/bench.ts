@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson } from '../context.ts';
+import { benchChain } from './bench-chain.ts';
 import { benchLedger } from './bench-ledger.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
@@ -59,6 +60,37 @@ export function registerBenchCommands(program: Command): void {
           `  single API: ${result.api_transfers_per_sec} transfers/s with ${result.clients} clients, p50 ${result.api_p50_ms} ms, p99 ${result.api_p99_ms} ms`,
         );
         console.log(`  verified:   ${result.verified ?? 'skipped'}`);
+      }
+    });
+
+  bench
+    .command('chain')
+    .description('Evidence log: batched appends/s, inclusion-proof generation and verification times on a large tree')
+    .option('--json', 'print one JSON document')
+    .option('--leaves <n>', 'size of the tree built once and reused (default: 10000000 on PostgreSQL, 1000000 on PGlite)')
+    .option('--records <n>', 'records appended in the throughput phase', '200000')
+    .option('--batch-size <n>', 'records per append call', '50000')
+    .option('--samples <n>', 'random leaves whose proofs are generated and verified', '1000')
+    .option('--seed <n>', 'seed of the record bodies and samples', '42')
+    .action(async (opts) => {
+      const config = configFromEnv();
+      const json = Boolean(opts.json);
+      const result = await benchChain(config, {
+        leaves: positiveInt('leaves', opts.leaves ?? (config.databaseUrl ? '10000000' : '1000000'), 100_000_000),
+        records: positiveInt('records', opts.records, 10_000_000),
+        batchSize: positiveInt('batch-size', opts.batchSize, 50_000),
+        samples: positiveInt('samples', opts.samples, 100_000),
+        seed: positiveInt('seed', opts.seed, 2 ** 31),
+        progress: (message) => {
+          if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
+        },
+      });
+      if (json) printJson(result);
+      else {
+        console.log(`evidence log benchmark on ${result.database}, tree of ${result.tree_size} leaves`);
+        console.log(`  appends:          ${result.appends.appends_per_sec} records/s (batches of ${result.appends.batch_size})`);
+        console.log(`  inclusion proof:  p50 ${result.inclusion_proof_generation.p50_ms} ms, p99 ${result.inclusion_proof_generation.p99_ms} ms, ≤ ${result.inclusion_proof_generation.rows_read_max} rows`);
+        console.log(`  verification:     p50 ${result.inclusion_proof_verification_node_sha256.p50_us} µs (node:crypto), ${result.inclusion_proof_verification_webcrypto.p50_us} µs (Web Crypto)`);
       }
     });
 }
