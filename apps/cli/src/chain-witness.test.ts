@@ -83,11 +83,29 @@ function spawnWitness(index: number, logUrl: string, logPublicKey: string, apiKe
   writeFileSync(join(dataDir, 'witness.key'), `${Buffer.from(seed).toString('hex')}\n`, { mode: 0o600 });
   const apiKeyFile = join(dataDir, 'log-api-key');
   writeFileSync(apiKeyFile, apiKey, { mode: 0o600 });
-  const env: NodeJS.ProcessEnv = { ...process.env, ZHIRONG_DATA_DIR: dataDir, ZHIRONG_PORT: String(port), ZHIRONG_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ZHIRONG_DATA_DIR: dataDir,
+    ZHIRONG_PORT: String(port),
+    ZHIRONG_LOG_LEVEL: 'warn',
+  };
   delete env.DATABASE_URL;
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--role', 'witness', '--log-url', logUrl, '--log-public-key', logPublicKey, '--log-api-key-file', apiKeyFile, '--poll-ms', '100'],
+    [
+      BIN,
+      'serve',
+      '--role',
+      'witness',
+      '--log-url',
+      logUrl,
+      '--log-public-key',
+      logPublicKey,
+      '--log-api-key-file',
+      apiKeyFile,
+      '--poll-ms',
+      '100',
+    ],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -96,7 +114,13 @@ function spawnWitness(index: number, logUrl: string, logPublicKey: string, apiKe
   });
   children.push(child);
   const state = () => JSON.parse(readFileSync(join(dataDir, 'witness-state.json'), 'utf8'));
-  return { child, publicKey: Buffer.from(signingKeyFromSeed(seed).publicKey).toString('hex'), state, stderr: () => stderr, port };
+  return {
+    child,
+    publicKey: Buffer.from(signingKeyFromSeed(seed).publicKey).toString('hex'),
+    state,
+    stderr: () => stderr,
+    port,
+  };
 }
 
 describe('witnesses on loopback', () => {
@@ -122,7 +146,13 @@ describe('witnesses on loopback', () => {
 
     const witnesses = await Promise.all(
       [0, 1, 2].map(async (i) =>
-        spawnWitness(i, i === 2 ? `http://127.0.0.1:${proxyPort}` : a.handle.address, logPublicKey, a.key, await freePort()),
+        spawnWitness(
+          i,
+          i === 2 ? `http://127.0.0.1:${proxyPort}` : a.handle.address,
+          logPublicKey,
+          a.key,
+          await freePort(),
+        ),
       ),
     );
     for (const [i, w] of witnesses.entries()) {

@@ -7,7 +7,9 @@ import { registerScfCommands } from './commands/scf.ts';
 
 const program = new Command()
   .name('zhirong')
-  .description('Zhirong (智融) — smart-finance platform: server, ledger, evidence log, supply-chain finance, operations and benchmarks')
+  .description(
+    'Zhirong (智融) — smart-finance platform: server, ledger, evidence log, supply-chain finance, operations and benchmarks',
+  )
   .version('0.1.0')
   .showHelpAfterError();
 

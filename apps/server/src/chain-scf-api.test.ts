@@ -26,7 +26,9 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
     const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-api-'));
     platform = await bootTestPlatform(backend, {
       env: { ZHIRONG_DATA_DIR: dataDir, ZHIRONG_CHAIN_WITNESS_QUORUM: '1' },
-      modules: [ledgerModule, chainModule, scfModule, evidenceModule] as unknown as ZhirongModule<Record<string, never>>[],
+      modules: [ledgerModule, chainModule, scfModule, evidenceModule] as unknown as ZhirongModule<
+        Record<string, never>
+      >[],
     });
     app = await createApp(platform);
     platform.start();
@@ -69,7 +71,11 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
     expect(replay.statusCode).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.json()).toEqual(issued);
-    const reused = await post('/v1/scf/receivables', { ...issueBody(), amount: '2.00' }, { 'idempotency-key': 'issue-1' });
+    const reused = await post(
+      '/v1/scf/receivables',
+      { ...issueBody(), amount: '2.00' },
+      { 'idempotency-key': 'issue-1' },
+    );
     expect(reused.statusCode).toBe(409);
     expect(reused.json().code).toBe('idempotency_key_reused');
     const list = (await get(`/v1/scf/receivables?holderAccountId=${id('a')}`, reader)).json();
@@ -78,7 +84,11 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
     const rcv = issued.outputs[0].id;
     const split = await post(`/v1/scf/receivables/${rcv}/split`, { amounts: ['600000.00', '400000.00'] });
     expect(split.statusCode, split.body).toBe(201);
-    const again = await post(`/v1/scf/receivables/${rcv}/split`, { amounts: ['500000.00', '500000.00'] }, { 'accept-language': 'zh-CN' });
+    const again = await post(
+      `/v1/scf/receivables/${rcv}/split`,
+      { amounts: ['500000.00', '500000.00'] },
+      { 'accept-language': 'zh-CN' },
+    );
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'receivable_not_active' });
     expect(again.json().title).toContain('不能再次使用');
@@ -86,7 +96,10 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
     const moved = await post(`/v1/scf/receivables/${sixty.id}/transfer`, { toAccountId: id('b'), amount: '100000.00' });
     expect(moved.statusCode, moved.body).toBe(201);
     expect(moved.json().outputs.map((o: { amount: string }) => o.amount)).toEqual(['100000.00', '500000.00']);
-    const financed = await post(`/v1/scf/receivables/${forty.id}/finance`, { funderAccountId: id('bank'), annualRate: '0.0365' });
+    const financed = await post(`/v1/scf/receivables/${forty.id}/finance`, {
+      funderAccountId: id('bank'),
+      annualRate: '0.0365',
+    });
     expect(financed.statusCode, financed.body).toBe(201);
     expect(financed.json().step.payments).toHaveLength(1);
     const history = (await get(`/v1/scf/receivables/${financed.json().outputs[0].id}/history`, reader)).json();
@@ -127,7 +140,12 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
     expect((await post('/v1/scf/receivables', issueBody(), { 'idempotency-key': ' bad key ' })).json().code).toBe(
       'idempotency_key_invalid',
     );
-    const forbidden = await app.inject({ method: 'POST', url: '/v1/scf/receivables', headers: reader, payload: issueBody() });
+    const forbidden = await app.inject({
+      method: 'POST',
+      url: '/v1/scf/receivables',
+      headers: reader,
+      payload: issueBody(),
+    });
     expect(forbidden.statusCode).toBe(403);
     const unknown = await get(`/v1/scf/receivables/${formatId('rcv', platform.context.ids.uuid())}`, reader);
     expect(unknown.statusCode).toBe(404);
@@ -143,9 +161,9 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
       records: Array.from({ length: 9 }, (_, i) => ({ recordType: 'consent.grant', recordId: `c${i}`, body: { i } })),
     });
     expect(appended.statusCode, appended.body).toBe(200);
-    expect((await post('/v1/chain/records', { records: [{ recordType: 'Bad', recordId: 'x', body: 1 }] })).json().code).toBe(
-      'chain_record_invalid',
-    );
+    expect(
+      (await post('/v1/chain/records', { records: [{ recordType: 'Bad', recordId: 'x', body: 1 }] })).json().code,
+    ).toBe('chain_record_invalid');
     await platform.service<{ signHead(): Promise<unknown> }>('chain').signHead();
     const head = (await get('/v1/chain/heads/latest')).json();
     expect(head.treeSize).toBeGreaterThanOrEqual(9);
@@ -190,7 +208,11 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
     const accepted = await post('/v1/chain/witness/cosignatures', cosign(1));
     expect(accepted.json()).toMatchObject({ treeSize: head.treeSize, cosignatures: 1, final: true });
     expect((await get('/v1/chain/heads/final')).json().treeSize).toBe(head.treeSize);
-    const alarm = await post('/v1/chain/witness/alarms', { witnessPublicKey: publicKey, reason: 'test', evidence: { a: 1 } });
+    const alarm = await post('/v1/chain/witness/alarms', {
+      witnessPublicKey: publicKey,
+      reason: 'test',
+      evidence: { a: 1 },
+    });
     expect(alarm.statusCode).toBe(201);
     expect((await get('/v1/chain/witness/alarms')).json().data[0]).toMatchObject({ reason: 'test' });
   });

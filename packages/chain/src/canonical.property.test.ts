@@ -8,8 +8,22 @@ import { canonicalJson as verifierCanonicalJson } from './verifier/verifier.ts';
 describe('canonical JSON (property)', () => {
   it('equals the kernel and the verifier encodings', () => {
     const value = fc.letrec((tie) => ({
-      leaf: fc.oneof(fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null), fc.bigInt(), fc.constant(undefined), fc.date({ noInvalidDate: true })),
-      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.string({ unit: 'binary' }), tie('node'), { maxKeys: 6 })),
+      leaf: fc.oneof(
+        fc.string({ unit: 'binary' }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.bigInt(),
+        fc.constant(undefined),
+        fc.date({ noInvalidDate: true }),
+      ),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        tie('leaf'),
+        fc.array(tie('node'), { maxLength: 5 }),
+        fc.dictionary(fc.string({ unit: 'binary' }), tie('node'), { maxKeys: 6 }),
+      ),
     })).node;
     fc.assert(
       fc.property(value, (v) => {
@@ -22,9 +36,16 @@ describe('canonical JSON (property)', () => {
 
   it('builds the envelope the verifier builds', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.stringMatching(/^[0-9a-f]{64}$/), (type, id, sha) => {
-        expect(envelopeJson(type, id, sha)).toBe(verifierCanonicalJson({ recordType: type, recordId: id, sha256: sha }));
-      }),
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.string({ unit: 'binary' }),
+        fc.stringMatching(/^[0-9a-f]{64}$/),
+        (type, id, sha) => {
+          expect(envelopeJson(type, id, sha)).toBe(
+            verifierCanonicalJson({ recordType: type, recordId: id, sha256: sha }),
+          );
+        },
+      ),
     );
   });
 });

@@ -180,7 +180,13 @@ export interface HeadRow {
   readonly signature: Buffer;
 }
 
-type HeadDbRow = { tree_size: bigint; root_hash: Uint8Array; timestamp_ms: bigint; log_id: string; signature: Uint8Array };
+type HeadDbRow = {
+  tree_size: bigint;
+  root_hash: Uint8Array;
+  timestamp_ms: bigint;
+  log_id: string;
+  signature: Uint8Array;
+};
 
 function headRow(r: HeadDbRow): HeadRow {
   return {
@@ -265,9 +271,8 @@ export async function findWitnesses(db: Db, where: { name?: string; publicKey?: 
 }
 
 export async function listWitnesses(db: Db): Promise<WitnessRow[]> {
-  const { rows } = await sql<WitnessDbRow>`select id, name, public_key, created_at from chain.witnesses order by name`.execute(
-    db,
-  );
+  const { rows } =
+    await sql<WitnessDbRow>`select id, name, public_key, created_at from chain.witnesses order by name`.execute(db);
   return rows.map(witnessRow);
 }
 
@@ -340,8 +345,20 @@ export async function insertAlarm(db: Db, alarm: AlarmRow): Promise<void> {
 }
 
 export async function listAlarms(db: Db, limit: number): Promise<AlarmRow[]> {
-  const { rows } = await sql<{ id: string; witness_id: string | null; reason: string; evidence: unknown; raised_at: Date }>`
+  const { rows } = await sql<{
+    id: string;
+    witness_id: string | null;
+    reason: string;
+    evidence: unknown;
+    raised_at: Date;
+  }>`
     select id, witness_id, reason, evidence, raised_at from chain.fork_alarms order by id desc limit ${limit}
   `.execute(db);
-  return rows.map((r) => ({ id: r.id, witnessId: r.witness_id, reason: r.reason, evidence: r.evidence, raisedAt: r.raised_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    witnessId: r.witness_id,
+    reason: r.reason,
+    evidence: r.evidence,
+    raisedAt: r.raised_at,
+  }));
 }

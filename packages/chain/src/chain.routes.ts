@@ -40,12 +40,16 @@ export async function chainRoutes(appBase: FastifyInstance, chain: ChainService)
   const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['chain'];
 
-  app.get('/log', { config: read, schema: { tags, summary: "The log's identity: id, public key, witness quorum, size" } }, async () => ({
-    logId: chain.logId,
-    publicKey: bytesToHex(chain.publicKey),
-    witnessQuorum: chain.witnessQuorum,
-    treeSize: await chain.treeSize(),
-  }));
+  app.get(
+    '/log',
+    { config: read, schema: { tags, summary: "The log's identity: id, public key, witness quorum, size" } },
+    async () => ({
+      logId: chain.logId,
+      publicKey: bytesToHex(chain.publicKey),
+      witnessQuorum: chain.witnessQuorum,
+      treeSize: await chain.treeSize(),
+    }),
+  );
 
   app.get(
     '/heads',
@@ -56,7 +60,9 @@ export async function chainRoutes(appBase: FastifyInstance, chain: ChainService)
         summary: 'Signed tree heads, newest first, with their witness cosignatures',
         querystring: Type.Object(
           {
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault })),
+            limit: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault }),
+            ),
             before: Type.Optional(Size),
           },
           strict,
@@ -89,7 +95,10 @@ export async function chainRoutes(appBase: FastifyInstance, chain: ChainService)
 
   app.get(
     '/heads/:size',
-    { config: read, schema: { tags, summary: 'The signed head of one tree size', params: Type.Object({ size: Size }, strict) } },
+    {
+      config: read,
+      schema: { tags, summary: 'The signed head of one tree size', params: Type.Object({ size: Size }, strict) },
+    },
     async (request) => {
       const head = await chain.headAt(request.params.size);
       if (!head) chainFail('chain_head_not_found', { size: request.params.size });
@@ -99,7 +108,14 @@ export async function chainRoutes(appBase: FastifyInstance, chain: ChainService)
 
   app.get(
     '/leaves/:index',
-    { config: read, schema: { tags, summary: 'One leaf: its record identity and hashes', params: Type.Object({ index: Size }, strict) } },
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'One leaf: its record identity and hashes',
+        params: Type.Object({ index: Size }, strict),
+      },
+    },
     async (request) => {
       const leaf = await chain.leaf(request.params.index);
       if (!leaf) chainFail('chain_leaf_not_found', { index: request.params.index });
@@ -149,7 +165,10 @@ export async function chainRoutes(appBase: FastifyInstance, chain: ChainService)
         tags,
         summary: 'Evidence bundle of a record: leaf, inclusion proof, signed head, cosignatures',
         params: Type.Object(
-          { recordType: Type.String({ minLength: 1, maxLength: 64 }), recordId: Type.String({ minLength: 1, maxLength: 200 }) },
+          {
+            recordType: Type.String({ minLength: 1, maxLength: 64 }),
+            recordId: Type.String({ minLength: 1, maxLength: 200 }),
+          },
           strict,
         ),
         querystring: Type.Object({ treeSize: Type.Optional(Size) }, strict),
@@ -222,7 +241,9 @@ export async function chainRoutes(appBase: FastifyInstance, chain: ChainService)
     },
     async (request, reply) => {
       const w = unwrap(await chain.registerWitness(request.body.name, request.body.publicKey));
-      return reply.code(201).send({ name: w.name, publicKey: w.publicKey.toString('hex'), createdAt: w.createdAt.toISOString() });
+      return reply
+        .code(201)
+        .send({ name: w.name, publicKey: w.publicKey.toString('hex'), createdAt: w.createdAt.toISOString() });
     },
   );
 
@@ -285,7 +306,10 @@ export async function chainRoutes(appBase: FastifyInstance, chain: ChainService)
       schema: {
         tags,
         summary: 'Fork alarms raised by witnesses, newest first',
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax })) }, strict),
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax })) },
+          strict,
+        ),
       },
     },
     async (request) => ({

@@ -17,7 +17,11 @@ import {
   verifySignedHead,
 } from './verifier/verifier.ts';
 
-const record = (i: number) => ({ recordType: 'test.record', recordId: `r${i}`, body: { n: i, amount: 100n * BigInt(i), tag: 'x' } });
+const record = (i: number) => ({
+  recordType: 'test.record',
+  recordId: `r${i}`,
+  body: { n: i, amount: 100n * BigInt(i), tag: 'x' },
+});
 
 describe.each(testBackends())('evidence log on %s', (backend) => {
   let chain: ChainService;
@@ -39,7 +43,9 @@ describe.each(testBackends())('evidence log on %s', (backend) => {
     for (let i = from; i < to; i++) {
       const r = record(i);
       reference.append(
-        hashLeaf(envelopeBytes({ recordType: r.recordType, recordId: r.recordId, sha256: bodyDigest(r.body).toString('hex') })),
+        hashLeaf(
+          envelopeBytes({ recordType: r.recordType, recordId: r.recordId, sha256: bodyDigest(r.body).toString('hex') }),
+        ),
       );
     }
   };
@@ -128,11 +134,21 @@ describe.each(testBackends())('evidence log on %s', (backend) => {
   it('gives an evidence bundle a third party verifies with only the public key; tampering fails', async () => {
     const bundle = await chain.evidence('test.record', 'r7');
     if (!bundle.ok) throw new Error(bundle.code);
-    const withBody = { ...bundle.value, record: { recordType: 'test.record', recordId: 'r7', body: JSON.parse(JSON.stringify(record(7).body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) } };
+    const withBody = {
+      ...bundle.value,
+      record: {
+        recordType: 'test.record',
+        recordId: 'r7',
+        body: JSON.parse(JSON.stringify(record(7).body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))),
+      },
+    };
     const report = await verifyEvidence(withBody, publicKey);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
-    const tamperedBody = await verifyEvidence({ ...withBody, record: { ...withBody.record, body: { ...withBody.record.body, n: 8 } } }, publicKey);
+    const tamperedBody = await verifyEvidence(
+      { ...withBody, record: { ...withBody.record, body: { ...withBody.record.body, n: 8 } } },
+      publicKey,
+    );
     expect(tamperedBody.ok).toBe(false);
     expect(tamperedBody.checks.find((c) => c.name === 'record_matches_leaf')?.ok).toBe(false);
     const otherLeaf = await verifyEvidence({ ...bundle.value, leaf: { ...bundle.value.leaf, index: 8 } }, publicKey);
@@ -148,7 +164,9 @@ describe.each(testBackends())('evidence log on %s', (backend) => {
     for (const [i, w] of witnesses.slice(0, 2).entries()) {
       expect(await chain.registerWitness(`bank-${i}`, bytesToHex(w.publicKey))).toMatchObject({ ok: true });
     }
-    expect(await chain.registerWitness('bank-0', bytesToHex(witnesses[0]?.publicKey as Uint8Array))).toMatchObject({ ok: true });
+    expect(await chain.registerWitness('bank-0', bytesToHex(witnesses[0]?.publicKey as Uint8Array))).toMatchObject({
+      ok: true,
+    });
     expect(await chain.registerWitness('bank-0', bytesToHex(witnesses[2]?.publicKey as Uint8Array))).toMatchObject({
       ok: false,
       code: 'witness_exists',
@@ -163,9 +181,14 @@ describe.each(testBackends())('evidence log on %s', (backend) => {
     expect(await chain.addCosignature(cosign(a))).toMatchObject({ ok: true, value: { cosignatures: 1, final: false } });
     expect(await chain.addCosignature(cosign(a))).toMatchObject({ ok: true, value: { cosignatures: 1 } });
     expect(await chain.addCosignature(cosign(stranger))).toMatchObject({ ok: false, code: 'witness_unknown' });
-    expect(await chain.addCosignature({ ...cosign(b), timestampMs: 999 })).toMatchObject({ ok: false, code: 'cosignature_invalid' });
+    expect(await chain.addCosignature({ ...cosign(b), timestampMs: 999 })).toMatchObject({
+      ok: false,
+      code: 'cosignature_invalid',
+    });
     expect(
-      await chain.addCosignature(cosign(b, 1000, { ...head, rootHash: Buffer.from(sha256(new Uint8Array([1]))).toString('base64') })),
+      await chain.addCosignature(
+        cosign(b, 1000, { ...head, rootHash: Buffer.from(sha256(new Uint8Array([1]))).toString('base64') }),
+      ),
     ).toMatchObject({ ok: false, code: 'cosignature_head_mismatch' });
     expect(await chain.latestFinalHead()).toBeUndefined();
     expect(await chain.addCosignature(cosign(b))).toMatchObject({ ok: true, value: { cosignatures: 2, final: true } });
@@ -177,12 +200,24 @@ describe.each(testBackends())('evidence log on %s', (backend) => {
     if (!bundle.ok) throw new Error(bundle.code);
     const keys = [a, b].map((w) => bytesToHex(w.publicKey));
     expect((await verifyEvidence(bundle.value, publicKey, { witnesses: { keys, quorum: 2 } })).ok).toBe(true);
-    expect((await verifyEvidence(bundle.value, publicKey, { witnesses: { keys: keys.slice(0, 1), quorum: 2 } })).ok).toBe(false);
+    expect(
+      (await verifyEvidence(bundle.value, publicKey, { witnesses: { keys: keys.slice(0, 1), quorum: 2 } })).ok,
+    ).toBe(false);
   });
 
   it('audits clean, then names a tampered record, leaf and node', async () => {
-    const bodies = new Map(Array.from({ length: 52 }, (_, i) => [`r${i}`, JSON.parse(JSON.stringify(record(i).body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))]));
-    const resolvers = new Map([['test.record', async (ids: readonly string[]) => new Map(ids.filter((id) => bodies.has(id)).map((id) => [id, bodies.get(id)]))]]);
+    const bodies = new Map(
+      Array.from({ length: 52 }, (_, i) => [
+        `r${i}`,
+        JSON.parse(JSON.stringify(record(i).body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))),
+      ]),
+    );
+    const resolvers = new Map([
+      [
+        'test.record',
+        async (ids: readonly string[]) => new Map(ids.filter((id) => bodies.has(id)).map((id) => [id, bodies.get(id)])),
+      ],
+    ]);
     const clean = await chain.audit(resolvers);
     expect(clean.problems).toEqual([]);
     expect(clean).toMatchObject({ ok: true, leaves: 52, recordsChecked: 52 });
@@ -190,7 +225,9 @@ describe.each(testBackends())('evidence log on %s', (backend) => {
     bodies.set('r9', { n: 9, amount: '1', tag: 'x' });
     bodies.delete('r10');
     await sql`update chain.leaves set leaf_hash = decode(repeat('00', 32), 'hex') where idx = 20`.execute(db.kysely);
-    await sql`update chain.nodes set hash = decode(repeat('11', 32), 'hex') where level = 2 and idx = 3`.execute(db.kysely);
+    await sql`update chain.nodes set hash = decode(repeat('11', 32), 'hex') where level = 2 and idx = 3`.execute(
+      db.kysely,
+    );
     const tampered = await chain.audit(resolvers);
     expect(tampered.ok).toBe(false);
     const found = tampered.problems.map((p) => `${p.check} ${p.subject}`);

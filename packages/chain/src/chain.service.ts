@@ -126,7 +126,11 @@ export function validateRecord(record: EvidenceRecord): string | undefined {
   if (typeof record?.recordType !== 'string' || !RECORD_TYPE.test(record.recordType)) {
     return 'recordType must be lower-case letters, digits, dots, dashes or underscores (at most 64)';
   }
-  if (typeof record.recordId !== 'string' || record.recordId.length < 1 || record.recordId.length > RECORD_ID_LENGTH_MAX) {
+  if (
+    typeof record.recordId !== 'string' ||
+    record.recordId.length < 1 ||
+    record.recordId.length > RECORD_ID_LENGTH_MAX
+  ) {
     return `recordId must be 1 to ${RECORD_ID_LENGTH_MAX} characters`;
   }
   if (record.bodySha256 !== undefined) {
@@ -323,7 +327,12 @@ export class ChainService {
     const latest = await repo.latestHead(db);
     if (latest !== undefined && latest.treeSize >= size) return headJson(latest);
     const root = await this.rootAt(size);
-    const unsigned = { logId: key.keyId, treeSize: size, rootHash: root.toString('base64'), timestampMs: clock.nowMs() };
+    const unsigned = {
+      logId: key.keyId,
+      treeSize: size,
+      rootHash: root.toString('base64'),
+      timestampMs: clock.nowMs(),
+    };
     const signature = Buffer.from(key.sign(Buffer.from(checkpointText(unsigned), 'utf8')));
     await repo.insertHead(db, {
       treeSize: size,
@@ -422,7 +431,8 @@ export class ChainService {
     if (atSize !== undefined) {
       head = await this.headAt(atSize);
       if (!head) return fail('chain_head_not_found', { size: atSize });
-      if (head.treeSize <= leaf.index) return fail('chain_size_invalid', { detail: `leaf ${leaf.index} is not in a tree of ${atSize}` });
+      if (head.treeSize <= leaf.index)
+        return fail('chain_size_invalid', { detail: `leaf ${leaf.index} is not in a tree of ${atSize}` });
     } else {
       const final = await this.latestFinalHead();
       head = final && final.treeSize > leaf.index ? final : undefined;
@@ -513,7 +523,13 @@ export class ChainService {
     const publicKey = Buffer.from(input.witnessPublicKey, 'hex');
     const witness = (await repo.findWitnesses(db, { publicKey })).find((w) => w.publicKey.equals(publicKey));
     if (!witness) return fail('witness_unknown', { key: input.witnessPublicKey });
-    const alarm = { id: ids.uuid(), witnessId: witness.id, reason: input.reason, evidence: input.evidence, raisedAt: clock.now() };
+    const alarm = {
+      id: ids.uuid(),
+      witnessId: witness.id,
+      reason: input.reason,
+      evidence: input.evidence,
+      raisedAt: clock.now(),
+    };
     await repo.insertAlarm(db, alarm);
     logger.error({ witness: witness.name, reason: input.reason }, 'evidence log fork alarm raised by a witness');
     return { ok: true, value: alarm };
@@ -546,7 +562,11 @@ export class ChainService {
         if (head.treeSize !== builtSize) continue;
         const root = rootFromFrontier(frontier);
         if (!root.equals(head.rootHash)) {
-          report('head_root', `head ${head.treeSize}`, `signed root ${head.rootHash.toString('hex')}, rebuilt ${root.toString('hex')}`);
+          report(
+            'head_root',
+            `head ${head.treeSize}`,
+            `signed root ${head.rootHash.toString('hex')}, rebuilt ${root.toString('hex')}`,
+          );
         }
         const json = headJson(head);
         if (!ed25519Verify(key.publicKey, head.signature, Buffer.from(checkpointText(json), 'utf8'))) {
@@ -600,17 +620,29 @@ export class ChainService {
           return finish();
         }
         const leafHash = hashLeaf(
-          envelopeBytes({ recordType: leaf.recordType, recordId: leaf.recordId, sha256: leaf.bodySha256.toString('hex') }),
+          envelopeBytes({
+            recordType: leaf.recordType,
+            recordId: leaf.recordId,
+            sha256: leaf.bodySha256.toString('hex'),
+          }),
         );
         if (!leafHash.equals(leaf.leafHash)) {
-          report('leaf_hash', `${leaf.recordType}/${leaf.recordId}`, `leaf ${leaf.index}: stored hash does not match its envelope`);
+          report(
+            'leaf_hash',
+            `${leaf.recordType}/${leaf.recordId}`,
+            `leaf ${leaf.index}: stored hash does not match its envelope`,
+          );
         }
         const grown = appendLeaves(built, frontier, [leaf.leafHash]);
         for (const node of grown.nodes) {
           nodesChecked++;
           const stored = storedNodes.get(nodeKey(node));
           if (!stored?.equals(node.hash)) {
-            report('node_hash', `node ${nodeKey(node)}`, stored ? 'stored hash differs from the rebuilt one' : 'node missing');
+            report(
+              'node_hash',
+              `node ${nodeKey(node)}`,
+              stored ? 'stored hash differs from the rebuilt one' : 'node missing',
+            );
           }
         }
         frontier = grown.frontier;

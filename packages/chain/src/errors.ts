@@ -2,7 +2,11 @@ import { defineErrors } from '@zhirong/kernel';
 
 /** Every evidence-log error code, with its HTTP status and zh/en message. */
 export const chainErrors = defineErrors({
-  chain_head_not_found: { status: 404, en: 'No signed tree head of size {size}.', zh: '不存在大小为 {size} 的签名树头。' },
+  chain_head_not_found: {
+    status: 404,
+    en: 'No signed tree head of size {size}.',
+    zh: '不存在大小为 {size} 的签名树头。',
+  },
   chain_no_head: {
     status: 404,
     en: 'The log has not signed a tree head yet.',

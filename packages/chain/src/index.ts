@@ -19,4 +19,4 @@ export * as merkle from './merkle.ts';
 export { chainMigrations } from './migrations.ts';
 export { chainModule, EVIDENCE_TOPIC, type EvidenceEventPayload } from './module.ts';
 export * as verifier from './verifier/verifier.ts';
-export { type WitnessOptions, WitnessNode, type WitnessState } from './witness.ts';
+export { WitnessNode, type WitnessOptions, type WitnessState } from './witness.ts';

@@ -1,5 +1,6 @@
 // Proves the Merkle tree and both verifiers reproduce the RFC 6962 reference vectors (the 8-leaf Certificate Transparency test tree: every root, node, inclusion and consistency proof) and refuse tampered proofs, wrong sizes and wrong roots.
 import { describe, expect, it } from 'vitest';
+import { EMPTY_ROOT, hashChildren, hashLeaf, MemoryTree, sha256 } from './merkle.ts';
 import {
   base64ToBytes,
   bytesToHex,
@@ -7,7 +8,6 @@ import {
   verifyConsistency as webVerifyConsistency,
   verifyInclusion as webVerifyInclusion,
 } from './verifier/verifier.ts';
-import { EMPTY_ROOT, hashChildren, hashLeaf, MemoryTree, sha256 } from './merkle.ts';
 
 // transparency-dev/merkle testonly/constants.go: the leaf inputs, every node and every root.
 const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];

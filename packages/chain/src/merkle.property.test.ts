@@ -23,7 +23,10 @@ function treeOf(size: number): MemoryTree {
 
 const BIG = treeOf(300);
 // Sizes lean toward the edges: 1, powers of two and their neighbours.
-const size = fc.oneof(fc.integer({ min: 1, max: 300 }), fc.constantFrom(1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 255, 256, 257));
+const size = fc.oneof(
+  fc.integer({ min: 1, max: 300 }),
+  fc.constantFrom(1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 255, 256, 257),
+);
 
 function flip(proof: readonly Buffer[], which: number, bit: number): Buffer[] {
   return proof.map((p, i) => {
@@ -41,12 +44,21 @@ describe('Merkle proofs (property)', () => {
         size.chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n - 1 }), fc.nat(), fc.nat())),
         async ([n, leaf, which, bit]) => {
           const proof = BIG.inclusionProof(leaf, n);
-          const input = { leafIndex: leaf, treeSize: n, leafHash: BIG.node({ level: 0, index: leaf }), proof, rootHash: BIG.root(n) };
+          const input = {
+            leafIndex: leaf,
+            treeSize: n,
+            leafHash: BIG.node({ level: 0, index: leaf }),
+            proof,
+            rootHash: BIG.root(n),
+          };
           expect(await verifyInclusion(input, sync)).toBe(true);
-          if (proof.length > 0) expect(await verifyInclusion({ ...input, proof: flip(proof, which, bit) }, sync)).toBe(false);
+          if (proof.length > 0)
+            expect(await verifyInclusion({ ...input, proof: flip(proof, which, bit) }, sync)).toBe(false);
           const other = (leaf + 1 + (which % Math.max(1, n - 1))) % n;
           if (other !== leaf) {
-            expect(await verifyInclusion({ ...input, leafHash: BIG.node({ level: 0, index: other }) }, sync)).toBe(false);
+            expect(await verifyInclusion({ ...input, leafHash: BIG.node({ level: 0, index: other }) }, sync)).toBe(
+              false,
+            );
           }
           if (n < 300) expect(await verifyInclusion({ ...input, rootHash: BIG.root(n + 1) }, sync)).toBe(false);
         },
@@ -63,7 +75,8 @@ describe('Merkle proofs (property)', () => {
           const proof = BIG.consistencyProof(m, n);
           const input = { size1: m, size2: n, root1: BIG.root(m), root2: BIG.root(n), proof };
           expect(await verifyConsistency(input, sync)).toBe(true);
-          if (proof.length > 0) expect(await verifyConsistency({ ...input, proof: flip(proof, which, bit) }, sync)).toBe(false);
+          if (proof.length > 0)
+            expect(await verifyConsistency({ ...input, proof: flip(proof, which, bit) }, sync)).toBe(false);
           if (m > 0 && m < n) {
             // A root that is not the tree's: the proof cannot lead to it.
             expect(await verifyConsistency({ ...input, root1: BIG.root(m - 1) }, sync)).toBe(false);

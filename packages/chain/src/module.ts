@@ -44,9 +44,13 @@ export const chainModule: ZhirongModule<ChainService> = {
     const unsubscribe = context.bus.subscribe(EVIDENCE_TOPIC, async (event: DomainEvent) => {
       const payload = event.payload as EvidenceEventPayload;
       const result = await service.append(Array.isArray(payload?.records) ? payload.records : []);
-      if (!result.ok) context.logger.error({ event: event.id, code: result.code, params: result.params }, 'evidence event refused');
+      if (!result.ok)
+        context.logger.error({ event: event.id, code: result.code, params: result.params }, 'evidence event refused');
       else if (result.value.conflicts.length > 0) {
-        context.logger.error({ event: event.id, conflicts: result.value.conflicts }, 'evidence records changed after they were logged');
+        context.logger.error(
+          { event: event.id, conflicts: result.value.conflicts },
+          'evidence records changed after they were logged',
+        );
       }
     });
     // Sign a head whenever the log has grown, at the configured interval.

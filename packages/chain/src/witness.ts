@@ -187,7 +187,10 @@ export class WitnessNode {
       signature: Buffer.from(signature).toString('base64'),
     });
     if (posted.status !== 200) {
-      this.#options.logger.warn({ status: posted.status, body: posted.json }, 'witness: the log refused the cosignature');
+      this.#options.logger.warn(
+        { status: posted.status, body: posted.json },
+        'witness: the log refused the cosignature',
+      );
       return;
     }
     if (this.#state.lastHead?.treeSize === head.treeSize) this.#save({ ...this.#state, delivered: true });
@@ -196,7 +199,10 @@ export class WitnessNode {
   async #alarm(reason: string, vouched: SignedHead, contradicting: SignedHead): Promise<'alarm'> {
     const alarm: WitnessAlarm = { reason, heads: [vouched, contradicting], raisedAtMs: this.#options.clock.nowMs() };
     this.#save({ ...this.#state, alarm });
-    this.#options.logger.error({ reason, vouched, contradicting }, 'FORK ALARM: the evidence log served inconsistent heads');
+    this.#options.logger.error(
+      { reason, vouched, contradicting },
+      'FORK ALARM: the evidence log served inconsistent heads',
+    );
     await this.#request('POST', '/v1/chain/witness/alarms', {
       witnessPublicKey: this.publicKey,
       reason,
@@ -212,7 +218,8 @@ export class WitnessNode {
       if (this.#stopped) return;
       this.#running = this.pollOnce()
         .then((outcome) => {
-          if (outcome === 'cosigned') this.#options.logger.info({ head: this.#state.lastHead }, 'witness co-signed a head');
+          if (outcome === 'cosigned')
+            this.#options.logger.info({ head: this.#state.lastHead }, 'witness co-signed a head');
         })
         .catch((error: unknown) => this.#options.logger.warn({ err: error }, 'witness: polling the log failed'))
         .finally(() => {
@@ -266,5 +273,11 @@ function pickHead(value: unknown): SignedHead | undefined {
   ) {
     return undefined;
   }
-  return { logId: v.logId, treeSize: v.treeSize, rootHash: v.rootHash, timestampMs: v.timestampMs, signature: v.signature };
+  return {
+    logId: v.logId,
+    treeSize: v.treeSize,
+    rootHash: v.rootHash,
+    timestampMs: v.timestampMs,
+    signature: v.signature,
+  };
 }

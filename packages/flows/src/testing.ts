@@ -24,7 +24,12 @@ export async function bootFlowsPlatform(backend: Backend, options: { clock?: Clo
     .register(evidenceModule);
   const platform = await bootPlatform({
     config: loadConfig(
-      { ZHIRONG_DATA_DIR: dataDir, ZHIRONG_OUTBOX_POLL_MS: '60000', ZHIRONG_CHAIN_HEAD_INTERVAL_MS: '3600000', ZHIRONG_CHAIN_WITNESS_QUORUM: '1' },
+      {
+        ZHIRONG_DATA_DIR: dataDir,
+        ZHIRONG_OUTBOX_POLL_MS: '60000',
+        ZHIRONG_CHAIN_HEAD_INTERVAL_MS: '3600000',
+        ZHIRONG_CHAIN_WITNESS_QUORUM: '1',
+      },
       dataDir,
     ),
     modules,

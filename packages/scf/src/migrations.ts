@@ -45,7 +45,9 @@ export const scfMigrations: SchemaMigrations = {
             created_at timestamptz not null,
             check ((status in ('spent', 'settled', 'locked')) = (spent_by_step_id is not null))
           )`.execute(db);
-        await sql`create index receivables_holder on scf.receivables (holder_account_id, id) where status = 'active'`.execute(db);
+        await sql`create index receivables_holder on scf.receivables (holder_account_id, id) where status = 'active'`.execute(
+          db,
+        );
         await sql`create index receivables_due on scf.receivables (maturity_date) where status = 'active'`.execute(db);
         await sql`create index receivables_parent on scf.receivables (parent_id)`.execute(db);
         await sql`

@@ -48,7 +48,8 @@ export function createScfModule(moneyPort: (context: ModuleContext) => ScfMoneyP
           .then(() => service.recoverPending())
           .then(() => service.settleDue())
           .then((result) => {
-            if (result.settled > 0 || result.failed.length > 0) context.logger.info(result, 'scf: matured receivables settled');
+            if (result.settled > 0 || result.failed.length > 0)
+              context.logger.info(result, 'scf: matured receivables settled');
           })
           .catch((error: unknown) => context.logger.error({ err: error }, 'scf: settlement pass failed'))
           .finally(() => {

@@ -234,7 +234,12 @@ export interface StoredResponse {
 }
 
 /** Claims a key; returns the existing record when it was already claimed. */
-export async function claimIdempotencyKey(db: Db, key: string, fingerprint: string, at: Date): Promise<StoredResponse | undefined> {
+export async function claimIdempotencyKey(
+  db: Db,
+  key: string,
+  fingerprint: string,
+  at: Date,
+): Promise<StoredResponse | undefined> {
   const inserted = await sql`
     insert into scf.idempotency (key, fingerprint, created_at) values (${key}, ${fingerprint}, ${at.toISOString()}::timestamptz)
     on conflict (key) do nothing
@@ -248,7 +253,12 @@ export async function claimIdempotencyKey(db: Db, key: string, fingerprint: stri
   return { fingerprint: row.fingerprint, statusCode: row.status_code, response: row.response };
 }
 
-export async function storeIdempotentResponse(db: Db, key: string, statusCode: number, response: unknown): Promise<void> {
+export async function storeIdempotentResponse(
+  db: Db,
+  key: string,
+  statusCode: number,
+  response: unknown,
+): Promise<void> {
   await sql`update scf.idempotency set status_code = ${statusCode}, response = ${JSON.stringify(response)}::json where key = ${key}`.execute(
     db,
   );

@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import {
-  canonicalJson,
-  formatAmount,
-  formatId,
-  LIMITS,
-  parseAmount,
-  parseId,
-} from '@zhirong/kernel';
+import { canonicalJson, formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
 import { problem } from '@zhirong/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -27,7 +20,12 @@ import {
 
 const strict = { additionalProperties: false } as const;
 const AccountId = Type.String({ minLength: 1, maxLength: 64, description: 'A ledger account id (`acc_…`)' });
-const Amount = Type.String({ minLength: 1, maxLength: 64, description: 'Decimal string in major units', examples: ['1000000.00'] });
+const Amount = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'Decimal string in major units',
+  examples: ['1000000.00'],
+});
 const Currency = Type.String({ minLength: 3, maxLength: 3, examples: ['CNY'] });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, strict);
 const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -119,7 +117,9 @@ async function idempotent(
   const key = Array.isArray(raw) ? '' : raw;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) scfFail('idempotency_key_invalid');
   const fingerprint = createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params)} ${canonicalJson(request.body ?? null)}`)
+    .update(
+      `${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params)} ${canonicalJson(request.body ?? null)}`,
+    )
     .digest('hex');
   const existing = await repo.claimIdempotencyKey(db, `scf:${key}`, fingerprint, now());
   if (existing) {
@@ -137,12 +137,19 @@ async function idempotent(
   }
 }
 
-export async function scfRoutes(appBase: FastifyInstance, scf: ScfService, db: repo.Db, now: () => Date): Promise<void> {
+export async function scfRoutes(
+  appBase: FastifyInstance,
+  scf: ScfService,
+  db: repo.Db,
+  now: () => Date,
+): Promise<void> {
   const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['scf'];
   const receivableId = (text: string) => idOf(RECEIVABLE_PREFIX, text, '/id');
   const idempotencyHeader = Type.Object({
-    'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key and body return the first response' })),
+    'idempotency-key': Type.Optional(
+      Type.String({ description: 'Retries with the same key and body return the first response' }),
+    ),
   });
 
   app.post(
@@ -160,7 +167,11 @@ export async function scfRoutes(appBase: FastifyInstance, scf: ScfService, db: r
             amount: Amount,
             currency: Currency,
             maturityDate: Type.String({ format: 'date', description: 'YYYY-MM-DD, after today' }),
-            debtReference: Type.String({ minLength: 1, maxLength: 200, description: 'The confirmed contract or invoice' }),
+            debtReference: Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'The confirmed contract or invoice',
+            }),
           },
           strict,
         ),
@@ -235,7 +246,11 @@ export async function scfRoutes(appBase: FastifyInstance, scf: ScfService, db: r
     '/receivables/:id/history',
     {
       config: { scope: 'scf:read' },
-      schema: { tags, summary: 'Every step from issuance to this receivable, each a record in the evidence log', params: IdParams },
+      schema: {
+        tags,
+        summary: 'Every step from issuance to this receivable, each a record in the evidence log',
+        params: IdParams,
+      },
     },
     async (request) => {
       const h = unwrap(await scf.history(receivableId(request.params.id)));
@@ -282,7 +297,8 @@ export async function scfRoutes(appBase: FastifyInstance, scf: ScfService, db: r
         const id = receivableId(request.params.id);
         const current = await scf.get(id);
         if (!current) scfFail('receivable_not_found', { id: request.params.id });
-        const amount = request.body.amount === undefined ? undefined : amountOf(request.body.amount, current.currency, '/amount');
+        const amount =
+          request.body.amount === undefined ? undefined : amountOf(request.body.amount, current.currency, '/amount');
         const result = await scf.transfer(id, idOf('acc', request.body.toAccountId, '/toAccountId'), amount);
         return { status: 201, body: stepResultJson(unwrap(result)) };
       }),

@@ -21,8 +21,8 @@ import {
   isBusinessDate,
   parseRate,
   type Receivable,
-  SPLIT_PARTS_MAX,
   type ScfDecisionError,
+  SPLIT_PARTS_MAX,
   type StepKind,
 } from './receivable.ts';
 import * as repo from './scf.repository.ts';
@@ -34,7 +34,9 @@ import * as repo from './scf.repository.ts';
  * keys, so posting the same payment twice moves money once.
  */
 export interface ScfMoneyPort {
-  accounts(ids: readonly string[]): Promise<ReadonlyMap<string, { readonly currency: string; readonly status: string }>>;
+  accounts(
+    ids: readonly string[],
+  ): Promise<ReadonlyMap<string, { readonly currency: string; readonly status: string }>>;
   postTransfers(
     transfers: readonly {
       readonly id: string;
@@ -150,10 +152,7 @@ export class ScfService {
     return businessDate(this.#deps.clock.now(), this.#deps.timeZone);
   }
 
-  async #checkAccounts(
-    parties: readonly string[],
-    currency: string,
-  ): Promise<Failure | undefined> {
+  async #checkAccounts(parties: readonly string[], currency: string): Promise<Failure | undefined> {
     const found = await this.#deps.money.accounts(parties);
     for (const id of parties) {
       const account = found.get(id);
@@ -174,7 +173,11 @@ export class ScfService {
       key: formatId(STEP_PREFIX, step.id),
       payload: {
         records: [
-          { recordType: STEP_RECORD_TYPE, recordId: formatId(STEP_PREFIX, step.id), body: stepRecordBody(step, outputs) },
+          {
+            recordType: STEP_RECORD_TYPE,
+            recordId: formatId(STEP_PREFIX, step.id),
+            body: stepRecordBody(step, outputs),
+          },
         ],
       },
     };
@@ -241,7 +244,8 @@ export class ScfService {
 
   /** Splits a receivable into parts held by the same holder; the parts sum exactly to it. */
   async split(receivableId: string, amounts: readonly bigint[]): Promise<Outcome<StepResult>> {
-    if (amounts.length < 2 || amounts.length > SPLIT_PARTS_MAX) return fail('split_parts_invalid', { max: SPLIT_PARTS_MAX });
+    if (amounts.length < 2 || amounts.length > SPLIT_PARTS_MAX)
+      return fail('split_parts_invalid', { max: SPLIT_PARTS_MAX });
     return this.#instantStep('split', receivableId, (r) => decideSplit(r, amounts));
   }
 
@@ -363,7 +367,8 @@ export class ScfService {
           out.push(fail('receivable_not_found', { id: formatId(RECEIVABLE_PREFIX, plan.receivableId) }));
           continue;
         }
-        const decision = r.status === 'active' ? plan.decide(r) : ({ ok: false, code: 'receivable_not_active' } as const);
+        const decision =
+          r.status === 'active' ? plan.decide(r) : ({ ok: false, code: 'receivable_not_active' } as const);
         if (!decision.ok) {
           out.push(this.#decisionFailure(decision.code, r));
           continue;
@@ -415,7 +420,11 @@ export class ScfService {
         amountMinor: BigInt(m.amountMinor),
         currency: input.currency,
         metadata: {
-          scf: { step: formatId(STEP_PREFIX, step.id), kind: step.kind, receivable: formatId(RECEIVABLE_PREFIX, input.id) },
+          scf: {
+            step: formatId(STEP_PREFIX, step.id),
+            kind: step.kind,
+            receivable: formatId(RECEIVABLE_PREFIX, input.id),
+          },
         },
       }));
     });
@@ -459,7 +468,12 @@ export class ScfService {
           null,
           now,
         );
-        const completed: repo.Step = { ...step, status: 'completed', outputIds: outputs.map((o) => o.id), completedAt: now };
+        const completed: repo.Step = {
+          ...step,
+          status: 'completed',
+          outputIds: outputs.map((o) => o.id),
+          completedAt: now,
+        };
         await this.#deps.outbox.enqueue(trx, [this.#event(completed, outputs)]);
         return { ok: true, value: { step: completed, outputs } };
       });
@@ -502,10 +516,19 @@ export class ScfService {
       cursor = r.parentId;
     }
     const receivable = lineage.at(-1);
-    if (!receivable || receivable.id !== id) return fail('receivable_not_found', { id: formatId(RECEIVABLE_PREFIX, id) });
-    const stepIds = [...new Set([...lineage.map((r) => r.createdByStepId), ...(receivable.spentByStepId ? [receivable.spentByStepId] : [])])];
+    if (!receivable || receivable.id !== id)
+      return fail('receivable_not_found', { id: formatId(RECEIVABLE_PREFIX, id) });
+    const stepIds = [
+      ...new Set([
+        ...lineage.map((r) => r.createdByStepId),
+        ...(receivable.spentByStepId ? [receivable.spentByStepId] : []),
+      ]),
+    ];
     const steps = await this.completedSteps(stepIds);
-    return { ok: true, value: { receivable, steps: stepIds.flatMap((s) => (steps.has(s) ? [steps.get(s) as StepResult] : [])) } };
+    return {
+      ok: true,
+      value: { receivable, steps: stepIds.flatMap((s) => (steps.has(s) ? [steps.get(s) as StepResult] : [])) },
+    };
   }
 
   /** Completed steps with their outputs (the audit re-hashes these). */

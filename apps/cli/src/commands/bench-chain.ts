@@ -165,7 +165,9 @@ export async function benchChain(config: Config, options: ChainBenchOptions) {
         createdAt: '2026-01-01T00:00:00.000Z',
       },
     }));
-    log(`appending ${options.records.toLocaleString('en')} records in batches of ${options.batchSize.toLocaleString('en')}`);
+    log(
+      `appending ${options.records.toLocaleString('en')} records in batches of ${options.batchSize.toLocaleString('en')}`,
+    );
     const appendStarted = performance.now();
     for (let i = 0; i < records.length; i += options.batchSize) {
       const result = await chain.append(records.slice(i, i + options.batchSize));
@@ -195,7 +197,9 @@ export async function benchChain(config: Config, options: ChainBenchOptions) {
     }
     const leafHashes = (
       await sql<{ idx: bigint; leaf_hash: Uint8Array }>`
-        select idx, leaf_hash from chain.leaves where idx = any(${leafIndexes.map(String)}::bigint[])`.execute(db.kysely)
+        select idx, leaf_hash from chain.leaves where idx = any(${leafIndexes.map(String)}::bigint[])`.execute(
+        db.kysely,
+      )
     ).rows;
     const leafHash = new Map(leafHashes.map((r) => [Number(r.idx), Buffer.from(r.leaf_hash)]));
     const consistencyMs: number[] = [];

@@ -67,7 +67,10 @@ export function registerBenchCommands(program: Command): void {
     .command('chain')
     .description('Evidence log: batched appends/s, inclusion-proof generation and verification times on a large tree')
     .option('--json', 'print one JSON document')
-    .option('--leaves <n>', 'size of the tree built once and reused (default: 10000000 on PostgreSQL, 1000000 on PGlite)')
+    .option(
+      '--leaves <n>',
+      'size of the tree built once and reused (default: 10000000 on PostgreSQL, 1000000 on PGlite)',
+    )
     .option('--records <n>', 'records appended in the throughput phase', '200000')
     .option('--batch-size <n>', 'records per append call', '50000')
     .option('--samples <n>', 'random leaves whose proofs are generated and verified', '1000')
@@ -88,9 +91,15 @@ export function registerBenchCommands(program: Command): void {
       if (json) printJson(result);
       else {
         console.log(`evidence log benchmark on ${result.database}, tree of ${result.tree_size} leaves`);
-        console.log(`  appends:          ${result.appends.appends_per_sec} records/s (batches of ${result.appends.batch_size})`);
-        console.log(`  inclusion proof:  p50 ${result.inclusion_proof_generation.p50_ms} ms, p99 ${result.inclusion_proof_generation.p99_ms} ms, ≤ ${result.inclusion_proof_generation.rows_read_max} rows`);
-        console.log(`  verification:     p50 ${result.inclusion_proof_verification_node_sha256.p50_us} µs (node:crypto), ${result.inclusion_proof_verification_webcrypto.p50_us} µs (Web Crypto)`);
+        console.log(
+          `  appends:          ${result.appends.appends_per_sec} records/s (batches of ${result.appends.batch_size})`,
+        );
+        console.log(
+          `  inclusion proof:  p50 ${result.inclusion_proof_generation.p50_ms} ms, p99 ${result.inclusion_proof_generation.p99_ms} ms, ≤ ${result.inclusion_proof_generation.rows_read_max} rows`,
+        );
+        console.log(
+          `  verification:     p50 ${result.inclusion_proof_verification_node_sha256.p50_us} µs (node:crypto), ${result.inclusion_proof_verification_webcrypto.p50_us} µs (Web Crypto)`,
+        );
       }
     });
 }

@@ -51,8 +51,12 @@ export function registerChainCommands(program: Command): void {
         if (!head) fail(explain('chain_no_head'), 1);
         if (opts.json) return printJson({ ...head, publicKey: Buffer.from(service.publicKey).toString('hex') });
         console.log(`log ${head.logId}`);
-        console.log(`  size ${head.treeSize}  root ${head.rootHash}  signed ${new Date(head.timestampMs).toISOString()}`);
-        console.log(`  cosignatures ${head.cosignatures.length} of quorum ${service.witnessQuorum}: ${head.final ? 'final' : 'not final yet'}`);
+        console.log(
+          `  size ${head.treeSize}  root ${head.rootHash}  signed ${new Date(head.timestampMs).toISOString()}`,
+        );
+        console.log(
+          `  cosignatures ${head.cosignatures.length} of quorum ${service.witnessQuorum}: ${head.final ? 'final' : 'not final yet'}`,
+        );
       });
     });
 
@@ -67,7 +71,10 @@ export function registerChainCommands(program: Command): void {
         const service = await catchUp(platform);
         const bundle = await service.evidence(recordType, recordId, treeSize);
         if (!bundle.ok) fail(explain(bundle.code, bundle.params), 1);
-        const body = opts.body === false ? undefined : await platform.service<EvidenceFlow>('evidence').recordBody(recordType, recordId);
+        const body =
+          opts.body === false
+            ? undefined
+            : await platform.service<EvidenceFlow>('evidence').recordBody(recordType, recordId);
         printJson({
           ...bundle.value,
           ...(body === undefined ? {} : { record: { recordType, recordId, body: JSON.parse(JSON.stringify(body)) } }),
@@ -101,10 +108,15 @@ export function registerChainCommands(program: Command): void {
       if (publicKey.length !== 32) fail('--public-key must be 64 hex characters');
       const witnesses = (opts.witness ?? []) as string[];
       const quorum = opts.quorum === undefined ? witnesses.length : wholeNumber('--quorum', String(opts.quorum));
-      const report = await verifyEvidence(bundle, publicKey, witnesses.length > 0 ? { witnesses: { keys: witnesses, quorum } } : {});
+      const report = await verifyEvidence(
+        bundle,
+        publicKey,
+        witnesses.length > 0 ? { witnesses: { keys: witnesses, quorum } } : {},
+      );
       if (opts.json) printJson(report);
       else {
-        for (const c of report.checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? `  (${c.detail})` : ''}`);
+        for (const c of report.checks)
+          console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? `  (${c.detail})` : ''}`);
         console.log(report.ok ? 'proof verified' : 'proof NOT verified');
       }
       process.exitCode = report.ok ? 0 : 1;
@@ -125,7 +137,11 @@ export function registerChainCommands(program: Command): void {
           `leaves ${report.leaves}, nodes ${report.nodes}, heads ${report.heads}, records re-hashed ${report.recordsChecked}, unchecked ${report.recordsUnchecked}`,
         );
         for (const p of report.problems) console.log(`MISMATCH ${p.check} ${p.subject}: ${p.detail}`);
-        console.log(report.ok ? 'log audited: every record and hash matches' : `log NOT audited clean: ${report.problems.length} problem(s)`);
+        console.log(
+          report.ok
+            ? 'log audited: every record and hash matches'
+            : `log NOT audited clean: ${report.problems.length} problem(s)`,
+        );
       }
       process.exitCode = report.ok ? 0 : 1;
     });
@@ -139,7 +155,9 @@ export function registerChainCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (opts) => {
       await withPlatform(configFromEnv(), async (platform) => {
-        const result = await platform.service<ChainService>('chain').registerWitness(String(opts.name), String(opts.publicKey));
+        const result = await platform
+          .service<ChainService>('chain')
+          .registerWitness(String(opts.name), String(opts.publicKey));
         if (!result.ok) fail(explain(result.code, result.params), 1);
         const view = { name: result.value.name, publicKey: result.value.publicKey.toString('hex') };
         if (opts.json) printJson(view);
@@ -153,7 +171,10 @@ export function registerChainCommands(program: Command): void {
     .action(async (opts) => {
       await withPlatform(configFromEnv(), async (platform) => {
         const service = platform.service<ChainService>('chain');
-        const witnesses = (await service.listWitnesses()).map((w) => ({ name: w.name, publicKey: w.publicKey.toString('hex') }));
+        const witnesses = (await service.listWitnesses()).map((w) => ({
+          name: w.name,
+          publicKey: w.publicKey.toString('hex'),
+        }));
         const alarms = await service.listAlarms(100);
         if (opts.json) return printJson({ witnesses, alarms });
         for (const w of witnesses) console.log(`${w.name}  ${w.publicKey}`);

@@ -3,9 +3,9 @@ import { CONFIG_KEYS, createLogger, outboxMigrations, redactedConfig } from '@zh
 import { serve } from '@zhirong/server';
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson, withPlatform } from '../context.ts';
-import { serveWitness } from './witness.ts';
 import { seedDemoData } from '../demo.ts';
 import { platformModules } from '../modules.ts';
+import { serveWitness } from './witness.ts';
 
 export function registerPlatformCommands(program: Command): void {
   program

@@ -42,13 +42,18 @@ async function withScf<T>(work: (scf: ScfService, platform: Platform) => Promise
   });
 }
 
-function printStep(outcome: { ok: true; value: StepResult } | { ok: false; code: string; params?: Record<string, unknown> }, json: boolean) {
+function printStep(
+  outcome: { ok: true; value: StepResult } | { ok: false; code: string; params?: Record<string, unknown> },
+  json: boolean,
+) {
   if (!outcome.ok) fail(explain(outcome.code, outcome.params), 1);
   const view = stepResultJson(outcome.value);
   if (json) return printJson(view);
   console.log(`${view.step.id} ${view.step.kind} ${view.step.status}`);
-  for (const p of view.step.payments) console.log(`  paid ${p.amountMinor} minor units ${p.debitAccountId} → ${p.creditAccountId} (${p.transferId})`);
-  for (const o of view.outputs) console.log(`  → ${o.id} ${o.amount} ${o.currency} held by ${o.holderAccountId}, due ${o.maturityDate}`);
+  for (const p of view.step.payments)
+    console.log(`  paid ${p.amountMinor} minor units ${p.debitAccountId} → ${p.creditAccountId} (${p.transferId})`);
+  for (const o of view.outputs)
+    console.log(`  → ${o.id} ${o.amount} ${o.currency} held by ${o.holderAccountId}, due ${o.maturityDate}`);
   console.log(`  evidence: zhirong chain proof scf.step ${view.step.id}`);
 }
 
@@ -61,7 +66,9 @@ async function currencyOf(scf: ScfService, id: string, text: string): Promise<st
 export function registerScfCommands(program: Command): void {
   const scf = program
     .command('scf')
-    .description('Supply-chain finance (供应链金融): digital receivables issued, split, transferred, financed, settled');
+    .description(
+      'Supply-chain finance (供应链金融): digital receivables issued, split, transferred, financed, settled',
+    );
 
   scf
     .command('issue')
@@ -118,7 +125,11 @@ export function registerScfCommands(program: Command): void {
       const to = idArg('acc', String(opts.to));
       const outcome = await withScf(async (service) => {
         const currency = await currencyOf(service, id, text);
-        return service.transfer(id, to, opts.amount === undefined ? undefined : amountArg(String(opts.amount), currency));
+        return service.transfer(
+          id,
+          to,
+          opts.amount === undefined ? undefined : amountArg(String(opts.amount), currency),
+        );
       });
       printStep(outcome, Boolean(opts.json));
     });

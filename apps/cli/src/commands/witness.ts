@@ -20,7 +20,8 @@ export async function serveWitness(opts: Record<string, unknown>): Promise<void>
     }
   }
   const pollMs = Number(opts.pollMs);
-  if (!Number.isInteger(pollMs) || pollMs < 10 || pollMs > 3_600_000) fail('--poll-ms must be a whole number from 10 to 3600000');
+  if (!Number.isInteger(pollMs) || pollMs < 10 || pollMs > 3_600_000)
+    fail('--poll-ms must be a whole number from 10 to 3600000');
   let apiKey: string;
   try {
     apiKey = readFileSync(String(opts.logApiKeyFile), 'utf8').trim();

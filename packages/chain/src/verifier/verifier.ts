@@ -286,11 +286,17 @@ export interface Cosignature {
 }
 
 export async function logIdOf(publicKey: Uint8Array): Promise<string> {
-  return bytesToHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', publicKey as Uint8Array<ArrayBuffer>)));
+  return bytesToHex(
+    new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', publicKey as Uint8Array<ArrayBuffer>)),
+  );
 }
 
 /** Ed25519 signature check through Web Crypto; false for any malformed input. */
-export async function ed25519Verify(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+export async function ed25519Verify(
+  publicKey: Uint8Array,
+  signature: Uint8Array,
+  message: Uint8Array,
+): Promise<boolean> {
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   try {
     const key = await globalThis.crypto.subtle.importKey(

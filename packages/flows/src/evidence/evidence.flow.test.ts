@@ -77,6 +77,8 @@ describe.each(testBackends())('ledger → evidence log on %s', (backend) => {
     );
     const tampered = await flow.audit();
     expect(tampered.ok).toBe(false);
-    expect(tampered.problems.map((p) => `${p.check} ${p.subject}`)).toEqual([`record_changed ledger.transfer/${recordId}`]);
+    expect(tampered.problems.map((p) => `${p.check} ${p.subject}`)).toEqual([
+      `record_changed ledger.transfer/${recordId}`,
+    ]);
   });
 });

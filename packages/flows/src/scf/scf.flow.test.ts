@@ -36,7 +36,12 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
       { id: accounts.bank as string, currency: CNY, type: 'asset', metadata: { role: 'bills discounted' } },
       { id: accounts.core as string, currency: CNY, type: 'liability', flags: guarded },
       { id: accounts.poorCore as string, currency: CNY, type: 'liability', flags: guarded },
-      ...['a', 'b', 'c'].map((n) => ({ id: accounts[n] as string, currency: CNY, type: 'liability' as const, flags: guarded })),
+      ...['a', 'b', 'c'].map((n) => ({
+        id: accounts[n] as string,
+        currency: CNY,
+        type: 'liability' as const,
+        flags: guarded,
+      })),
     ]);
     // The core enterprise holds 2,000,000.00 at the bank.
     await ledger.createTransfers([
@@ -82,9 +87,18 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
     const split = ok(await scf.split(root.id, [60_000_000n, 40_000_000n]));
     steps.push(split);
     const [sixty, forty] = split.outputs as [StepResult['outputs'][0], StepResult['outputs'][0]];
-    expect(await scf.split(root.id, [50_000_000n, 50_000_000n])).toMatchObject({ ok: false, code: 'receivable_not_active' });
-    expect(await scf.transfer(root.id, accounts.b as string)).toMatchObject({ ok: false, code: 'receivable_not_active' });
-    expect(await scf.split(forty.id, [30_000_000n, 9_999_999n])).toMatchObject({ ok: false, code: 'split_sum_mismatch' });
+    expect(await scf.split(root.id, [50_000_000n, 50_000_000n])).toMatchObject({
+      ok: false,
+      code: 'receivable_not_active',
+    });
+    expect(await scf.transfer(root.id, accounts.b as string)).toMatchObject({
+      ok: false,
+      code: 'receivable_not_active',
+    });
+    expect(await scf.split(forty.id, [30_000_000n, 9_999_999n])).toMatchObject({
+      ok: false,
+      code: 'split_sum_mismatch',
+    });
 
     const toB = ok(await scf.transfer(sixty.id, accounts.b as string));
     steps.push(toB);
@@ -94,7 +108,10 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
       [accounts.c, 15_000_000n],
       [accounts.a, 25_000_000n],
     ]);
-    expect(await scf.transfer(forty.id, accounts.b as string)).toMatchObject({ ok: false, code: 'receivable_not_active' });
+    expect(await scf.transfer(forty.id, accounts.b as string)).toMatchObject({
+      ok: false,
+      code: 'receivable_not_active',
+    });
 
     // Finance B's 600,000.00 at 3.65 % for 90 days: 600000.00 × (1 − 0.0365 × 90/360) = 594,525.00.
     const bHeld = toB.outputs[0];
@@ -103,7 +120,10 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
     steps.push(financed);
     expect(financed.step.details).toMatchObject({ days: 90, payoutMinor: '59452500', discountMinor: '547500' });
     expect(await balance('b')).toBe(59_452_500n);
-    expect(await scf.finance(bHeld.id, accounts.bank as string, '0.0365')).toMatchObject({ ok: false, code: 'receivable_not_active' });
+    expect(await scf.finance(bHeld.id, accounts.bank as string, '0.0365')).toMatchObject({
+      ok: false,
+      code: 'receivable_not_active',
+    });
     expect(await scf.finance(partToC.outputs[0]?.id as string, accounts.bank as string, '2')).toMatchObject({
       ok: false,
       code: 'rate_invalid',
@@ -111,7 +131,10 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
 
     // Not yet due: nothing settles; a direct attempt is refused.
     expect(await scf.settleDue()).toEqual({ settled: 0, failed: [] });
-    expect(await scf.settle(partToC.outputs[0]?.id as string)).toMatchObject({ ok: false, code: 'receivable_not_matured' });
+    expect(await scf.settle(partToC.outputs[0]?.id as string)).toMatchObject({
+      ok: false,
+      code: 'receivable_not_matured',
+    });
 
     // Maturity: the core enterprise pays every current holder: the bank 600k, C 150k, A 250k.
     clock.set(Date.UTC(2026, 2, 31, 17, 0, 0)); // 2026-04-01 01:00 in Shanghai
@@ -126,7 +149,10 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
     const lineage = await scf.list({ rootId: root.id, limit: 100 });
     expect(lineage.filter((r) => r.status === 'settled').reduce((s, r) => s + r.amountMinor, 0n)).toBe(100_000_000n);
     expect(lineage.filter((r) => r.status === 'active')).toEqual([]);
-    expect(await scf.settle(partToC.outputs[0]?.id as string)).toMatchObject({ ok: false, code: 'receivable_not_active' });
+    expect(await scf.settle(partToC.outputs[0]?.id as string)).toMatchObject({
+      ok: false,
+      code: 'receivable_not_active',
+    });
 
     // Every step is in the evidence log, and its proof verifies with only the log's public key.
     await platform.relay.drain();
@@ -136,13 +162,21 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
       const recordId = formatId(STEP_PREFIX, s.step.id);
       const bundle = ok(await chain.evidence('scf.step', recordId));
       const body = JSON.parse(JSON.stringify(await flow.recordBody('scf.step', recordId)));
-      const report = await verifyEvidence({ ...bundle, record: { recordType: 'scf.step', recordId, body } }, chain.publicKey);
-      expect(report.checks.filter((c) => !c.ok), recordId).toEqual([]);
+      const report = await verifyEvidence(
+        { ...bundle, record: { recordType: 'scf.step', recordId, body } },
+        chain.publicKey,
+      );
+      expect(
+        report.checks.filter((c) => !c.ok),
+        recordId,
+      ).toEqual([]);
     }
 
     expect((await flow.audit()).problems).toEqual([]);
     // Someone rewrites a receivable's amount in the database: the audit names the step that created it.
-    await sql`update scf.receivables set amount = amount + 100 where id = ${sixty.id}::uuid`.execute(platform.context.db.kysely);
+    await sql`update scf.receivables set amount = amount + 100 where id = ${sixty.id}::uuid`.execute(
+      platform.context.db.kysely,
+    );
     const audit = await flow.audit();
     expect(audit.ok).toBe(false);
     expect(audit.problems.map((p) => p.subject)).toEqual([`scf.step/${formatId(STEP_PREFIX, split.step.id)}`]);
@@ -162,8 +196,26 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
       }),
     ).outputs[0];
     if (!poor) throw new Error('no receivable');
-    expect(await scf.issue({ issuerAccountId: accounts.core as string, holderAccountId: accounts.a as string, amountMinor: 1n, currency: 'CNY', maturityDate: '2026-04-02', debtReference: 'x' })).toMatchObject({ ok: false, code: 'maturity_invalid' });
-    expect(await scf.issue({ issuerAccountId: platform.context.ids.uuid(), holderAccountId: accounts.a as string, amountMinor: 1n, currency: 'CNY', maturityDate: '2026-05-02', debtReference: 'x' })).toMatchObject({ ok: false, code: 'scf_account_not_found' });
+    expect(
+      await scf.issue({
+        issuerAccountId: accounts.core as string,
+        holderAccountId: accounts.a as string,
+        amountMinor: 1n,
+        currency: 'CNY',
+        maturityDate: '2026-04-02',
+        debtReference: 'x',
+      }),
+    ).toMatchObject({ ok: false, code: 'maturity_invalid' });
+    expect(
+      await scf.issue({
+        issuerAccountId: platform.context.ids.uuid(),
+        holderAccountId: accounts.a as string,
+        amountMinor: 1n,
+        currency: 'CNY',
+        maturityDate: '2026-05-02',
+        debtReference: 'x',
+      }),
+    ).toMatchObject({ ok: false, code: 'scf_account_not_found' });
     clock.set(Date.UTC(2026, 3, 3, 2, 0, 0));
     const refused = await scf.settle(poor.id);
     expect(refused).toMatchObject({ ok: false, code: 'scf_payment_failed', params: { reason: 'exceeds_credits' } });
@@ -202,7 +254,10 @@ describe.each(testBackends())('supply-chain finance on %s', (backend) => {
     const before = await balance('c');
     await expect(dying.finance(fresh.id, accounts.bank as string, '0.1')).rejects.toThrow('process killed');
     expect((await scf.get(fresh.id))?.status).toBe('locked');
-    expect(await scf.transfer(fresh.id, accounts.b as string)).toMatchObject({ ok: false, code: 'receivable_not_active' });
+    expect(await scf.transfer(fresh.id, accounts.b as string)).toMatchObject({
+      ok: false,
+      code: 'receivable_not_active',
+    });
     // 30 days at 10 %: 36000 × (1 − 0.1 × 30/360) = 35700 minor units, paid exactly once.
     expect(await balance('c')).toBe(before + 35_700n);
     expect(await scf.recoverPending(0)).toBe(1);
