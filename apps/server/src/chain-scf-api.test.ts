@@ -32,6 +32,7 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
     });
     app = await createApp(platform);
     platform.start();
+    await platform.relay.stop(); // events are published by the test's drain() alone
     all = bearer(await testKey(platform, ['admin']));
     reader = bearer(await testKey(platform, ['scf:read']));
     const { ledger } = platform.service<LedgerModuleService>('ledger');

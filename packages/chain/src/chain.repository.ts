@@ -51,7 +51,8 @@ export interface LeafInsert {
   readonly index: number;
   readonly recordType: string;
   readonly recordId: string;
-  readonly bodySha256: Buffer;
+  /** Hex. */
+  readonly bodySha256: string;
   readonly leafHash: Buffer;
 }
 
@@ -67,21 +68,29 @@ export async function writeAppend(
   newSize: number,
   at: Date,
 ): Promise<number> {
+  const first = leaves[0]?.index ?? newSize;
+  assert(
+    leaves.every((l, i) => l.index === first + i),
+    'leaves are contiguous',
+  );
+  // Hashes travel as one bytea per column (32 bytes per row, sliced in SQL): no per-element
+  // array encoding on either side, which is most of the cost of a 50,000-row statement.
   const { rows } = await sql<{ inserted: bigint }>`
     with new_leaves as (
       insert into chain.leaves (idx, record_type, record_id, body_sha256, leaf_hash, appended_at)
-      select idx, record_type, record_id, decode(body_sha256, 'hex'), decode(leaf_hash, 'hex'), ${at.toISOString()}::timestamptz
-      from unnest(${leaves.map((l) => String(l.index))}::bigint[], ${leaves.map((l) => l.recordType)}::text[],
-                  ${leaves.map((l) => l.recordId)}::text[], ${leaves.map((l) => l.bodySha256.toString('hex'))}::text[],
-                  ${leaves.map((l) => l.leafHash.toString('hex'))}::text[])
-        as t(idx, record_type, record_id, body_sha256, leaf_hash)
+      select ${String(first)}::bigint + t.ord - 1, t.record_type, t.record_id,
+        substring(${Buffer.from(leaves.map((l) => l.bodySha256).join(''), 'hex')}::bytea from ((t.ord - 1) * 32 + 1)::int for 32),
+        substring(${Buffer.concat(leaves.map((l) => l.leafHash))}::bytea from ((t.ord - 1) * 32 + 1)::int for 32),
+        ${at.toISOString()}::timestamptz
+      from unnest(${leaves.map((l) => l.recordType)}::text[], ${leaves.map((l) => l.recordId)}::text[])
+        with ordinality as t(record_type, record_id, ord)
       on conflict do nothing
       returning 1
     ), new_nodes as (
       insert into chain.nodes (level, idx, hash)
-      select level, idx, decode(hash, 'hex')
-      from unnest(${nodes.map((n) => n.level)}::smallint[], ${nodes.map((n) => String(n.index))}::bigint[],
-                  ${nodes.map((n) => n.hash.toString('hex'))}::text[]) as t(level, idx, hash)
+      select t.level, t.idx, substring(${Buffer.concat(nodes.map((n) => n.hash))}::bytea from ((t.ord - 1) * 32 + 1)::int for 32)
+      from unnest(${nodes.map((n) => n.level)}::smallint[], ${nodes.map((n) => n.index)}::bigint[])
+        with ordinality as t(level, idx, ord)
       returning 1
     ), moved as (
       update chain.state set tree_size = ${String(newSize)}::bigint where id = 1 returning 1

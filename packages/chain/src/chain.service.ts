@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { inTransaction, isUniqueViolation } from '@zhirong/db';
 import { assert, type Clock, type IdGenerator } from '@zhirong/kernel';
 import type { Logger } from '@zhirong/platform';
@@ -12,6 +13,7 @@ import {
   frontierNodes,
   hashesForRanges,
   hashLeaf,
+  hashLeafText,
   inclusionRanges,
   nodeKey,
   nodesForRanges,
@@ -98,7 +100,8 @@ interface PreparedRecord {
   readonly recordType: string;
   readonly recordId: string;
   readonly key: string;
-  readonly bodySha256: Buffer;
+  /** Hex. */
+  readonly bodySha256: string;
   readonly leafHash: Buffer;
 }
 
@@ -145,14 +148,13 @@ export function validateRecord(record: EvidenceRecord): string | undefined {
 export function prepareRecord(record: EvidenceRecord): PreparedRecord | string {
   const problem = validateRecord(record);
   if (problem !== undefined) return problem;
-  const digest = record.bodySha256 !== undefined ? Buffer.from(record.bodySha256, 'hex') : bodyDigest(record.body);
-  const envelope = Buffer.from(envelopeJson(record.recordType, record.recordId, digest.toString('hex')), 'utf8');
+  const digest = record.bodySha256 ?? hash('sha256', canonicalJsonFast(record.body), 'hex');
   return {
     recordType: record.recordType,
     recordId: record.recordId,
     key: recordKey(record.recordType, record.recordId),
     bodySha256: digest,
-    leafHash: hashLeaf(envelope),
+    leafHash: hashLeafText(envelopeJson(record.recordType, record.recordId, digest)),
   };
 }
 
@@ -267,7 +269,7 @@ export class ChainService {
       todo = batch.filter((r) => {
         const digest = stored.get(r.key);
         if (digest === undefined) return true;
-        if (digest.equals(r.bodySha256)) existing++;
+        if (digest.toString('hex') === r.bodySha256) existing++;
         else conflicts.push({ recordType: r.recordType, recordId: r.recordId });
         return false;
       });

@@ -110,7 +110,7 @@ describe('Merkle proofs (property)', () => {
           }
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 40 },
     );
   });
 });

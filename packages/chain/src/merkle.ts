@@ -22,8 +22,22 @@ export function hashLeaf(data: Uint8Array): Buffer {
   return sha256(Buffer.concat([LEAF_PREFIX, data]));
 }
 
+// One scratch buffer for the 65 bytes of a node's input: a node is hashed per append, so no allocation.
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_BYTES);
+NODE_INPUT[0] = 1;
+
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return sha256(Buffer.concat([NODE_PREFIX, left, right], 1 + left.length + right.length));
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) {
+    return sha256(Buffer.concat([NODE_PREFIX, left, right], 1 + left.length + right.length));
+  }
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + HASH_BYTES);
+  return hash('sha256', NODE_INPUT, 'buffer');
+}
+
+/** The leaf hash of UTF-8 text: SHA-256 of 0x00 followed by the text's bytes, without a copy. */
+export function hashLeafText(text: string): Buffer {
+  return hash('sha256', `\u0000${text}`, 'buffer');
 }
 
 export const EMPTY_ROOT: Buffer = sha256(new Uint8Array(0));

@@ -54,15 +54,15 @@ export const chainModule: ZhirongModule<ChainService> = {
       }
     });
     // Sign a head whenever the log has grown, at the configured interval.
-    let running = false;
+    let running: Promise<void> | undefined;
     const sign = () => {
       if (running) return;
-      running = true;
-      service
+      running = service
         .signHead()
+        .then(() => undefined)
         .catch((error: unknown) => context.logger.error({ err: error }, 'signing a tree head failed'))
         .finally(() => {
-          running = false;
+          running = undefined;
         });
     };
     sign();
@@ -71,6 +71,7 @@ export const chainModule: ZhirongModule<ChainService> = {
     return async () => {
       clearInterval(timer);
       unsubscribe();
+      await running;
     };
   },
 };

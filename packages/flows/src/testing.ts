@@ -12,8 +12,8 @@ import { scfModule } from './scf/module.ts';
 
 /**
  * A platform with the ledger, the evidence log, the receivables and the evidence flow on a fresh
- * test database, with its own data directory (and so its own log key). Started: the outbox relay
- * and the subscriptions run; tests call `platform.relay.drain()` to flush events deterministically.
+ * test database, with its own data directory (and so its own log key). Started (subscriptions and
+ * module timers run) with the relay's own timer stopped: tests call `platform.relay.drain()` to flush events.
  */
 export async function bootFlowsPlatform(backend: Backend, options: { clock?: Clock } = {}): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-flows-'));
@@ -38,5 +38,8 @@ export async function bootFlowsPlatform(backend: Backend, options: { clock?: Clo
     ...(options.clock ? { clock: options.clock } : {}),
   });
   platform.start();
+  // Tests publish events with `relay.drain()` alone: a background pass could claim a batch and still
+  // be appending it when a drain returns.
+  await platform.relay.stop();
   return platform;
 }

@@ -40,11 +40,10 @@ export function createScfModule(moneyPort: (context: ModuleContext) => ScfMoneyP
     start(service, context) {
       // At maturity the money reaches the current holders without anyone asking; pending steps
       // left by a crash are finished on the same beat.
-      let running = false;
+      let running: Promise<void> | undefined;
       const tick = () => {
         if (running) return;
-        running = true;
-        Promise.resolve()
+        running = Promise.resolve()
           .then(() => service.recoverPending())
           .then(() => service.settleDue())
           .then((result) => {
@@ -53,12 +52,15 @@ export function createScfModule(moneyPort: (context: ModuleContext) => ScfMoneyP
           })
           .catch((error: unknown) => context.logger.error({ err: error }, 'scf: settlement pass failed'))
           .finally(() => {
-            running = false;
+            running = undefined;
           });
       };
       const timer = setInterval(tick, context.config.scfSettleIntervalMs);
       timer.unref();
-      return async () => clearInterval(timer);
+      return async () => {
+        clearInterval(timer);
+        await running;
+      };
     },
   };
 }

@@ -29,6 +29,8 @@ function wholeNumber(name: string, text: string): number {
  */
 export async function catchUp(platform: Platform): Promise<ChainService> {
   platform.start();
+  // This process publishes with drain() alone, so no background pass is still appending when it returns.
+  await platform.relay.stop();
   await platform.relay.drain();
   const chain = platform.service<ChainService>('chain');
   await chain.signHead();

@@ -37,6 +37,7 @@ async function withScf<T>(work: (scf: ScfService, platform: Platform) => Promise
   return withPlatform(configFromEnv(), async (platform) => {
     const result = await work(platform.service<ScfService>('scf'), platform);
     platform.start();
+    await platform.relay.stop();
     await platform.relay.drain();
     return result;
   });
