@@ -165,11 +165,27 @@ export async function leafPage(db: Db, from: number, limit: number): Promise<Lea
   return rows.map(leafRow);
 }
 
-/** Stored nodes at level ≥ 1 whose subtrees end inside `[from, to)`. */
+/**
+ * Stored nodes at level ≥ 1 whose subtrees end in `(from, to]`: at each level, the index range
+ * `[floor(from / 2^level), floor(to / 2^level) − 1]`, read as primary-key range scans.
+ */
 export async function nodesEndingIn(db: Db, from: number, to: number): Promise<Map<string, Buffer>> {
+  const levels: number[] = [];
+  const lows: string[] = [];
+  const highs: string[] = [];
+  for (let level = 1, span = 2; span <= to; level++, span *= 2) {
+    const low = Math.floor(from / span);
+    const high = Math.floor(to / span) - 1;
+    if (high < low) continue;
+    levels.push(level);
+    lows.push(String(low));
+    highs.push(String(high));
+  }
+  if (levels.length === 0) return new Map();
   const { rows } = await sql<{ level: number; idx: bigint; hash: Uint8Array }>`
-    select level::int as level, idx, hash from chain.nodes
-    where (idx + 1) * (1::bigint << level) > ${String(from)}::bigint and (idx + 1) * (1::bigint << level) <= ${String(to)}::bigint
+    select n.level::int as level, n.idx, n.hash from chain.nodes n
+    join unnest(${levels}::smallint[], ${lows}::bigint[], ${highs}::bigint[]) as k(level, low, high)
+      on n.level = k.level and n.idx between k.low and k.high
   `.execute(db);
   return new Map(rows.map((r) => [`${Number(r.level)}:${Number(r.idx)}`, toBuffer(r.hash)]));
 }
