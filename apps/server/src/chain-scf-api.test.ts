@@ -209,6 +209,15 @@ describe.each(testBackends())('evidence log and receivables HTTP API on %s', (ba
     const accepted = await post('/v1/chain/witness/cosignatures', cosign(1));
     expect(accepted.json()).toMatchObject({ treeSize: head.treeSize, cosignatures: 1, final: true });
     expect((await get('/v1/chain/heads/final')).json().treeSize).toBe(head.treeSize);
+    const openapi = (await get('/openapi.json')).json();
+    for (const path of [
+      '/v1/chain/heads/latest',
+      '/v1/chain/proofs/inclusion',
+      '/v1/chain/witness/cosignatures',
+      '/v1/scf/receivables/{id}/finance',
+    ]) {
+      expect(Object.keys(openapi.paths), path).toContain(path);
+    }
     const alarm = await post('/v1/chain/witness/alarms', {
       witnessPublicKey: publicKey,
       reason: 'test',
