@@ -40,7 +40,7 @@ export async function loadNodes(db: Db | Trx, nodes: readonly NodeId[]): Promise
     select 0 as level, idx, leaf_hash as hash from chain.leaves where idx = any(${leafIdxs}::bigint[])
     union all
     select n.level::int as level, n.idx, n.hash from chain.nodes n
-    join unnest(${inner.map((n) => n.level)}::int[], ${inner.map((n) => String(n.index))}::bigint[]) as k(level, idx)
+    join unnest(${inner.map((n) => n.level)}::smallint[], ${inner.map((n) => String(n.index))}::bigint[]) as k(level, idx)
       on n.level = k.level and n.idx = k.idx
   `.execute(db);
   for (const row of rows) out.set(`${Number(row.level)}:${Number(row.idx)}`, toBuffer(row.hash));
