@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
+import { chainErrors } from '@zhirong/chain';
 import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
 import { webhooksErrors } from '@zhirong/webhooks';
+import { scfErrors } from '@zhirong/scf';
 import { httpErrors } from '../apps/server/src/errors.ts';
 
 /** Every error catalog of the platform, by where the codes come from. */
@@ -12,6 +14,8 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'access', catalog: accessErrors },
   { name: 'ledger', catalog: ledgerErrors },
   { name: 'webhooks', catalog: webhooksErrors },
+  { name: 'chain', catalog: chainErrors },
+  { name: 'scf', catalog: scfErrors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

@@ -1,18 +1,24 @@
 import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
+import { registerChainCommands } from './commands/chain.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
 import { registerWebhooksCommands } from './commands/webhooks.ts';
+import { registerScfCommands } from './commands/scf.ts';
 
 const program = new Command()
   .name('zhirong')
-  .description('Zhirong (智融) — smart-finance platform: server, ledger, operations and benchmarks')
+  .description(
+    'Zhirong (智融) — smart-finance platform: server, ledger, evidence log, supply-chain finance, operations and benchmarks',
+  )
   .version('0.1.0')
   .showHelpAfterError();
 
 registerPlatformCommands(program);
 registerLedgerCommands(program);
 registerWebhooksCommands(program);
+registerChainCommands(program);
+registerScfCommands(program);
 registerBenchCommands(program);
 
 await program.parseAsync(process.argv);

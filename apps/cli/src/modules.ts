@@ -1,4 +1,6 @@
 import { accessModule } from '@zhirong/access';
+import { chainModule } from '@zhirong/chain';
+import { evidenceModule, scfModule } from '@zhirong/flows';
 import { ledgerModule } from '@zhirong/ledger';
 import { ModuleRegistry } from '@zhirong/platform';
 import { webhooksModule } from '@zhirong/webhooks';
@@ -6,4 +8,10 @@ import { webhooksModule } from '@zhirong/webhooks';
 /** Every module of the platform, in dependency order. The one place the list is written. */
 export function platformModules(): ModuleRegistry {
   return new ModuleRegistry().register(accessModule).register(ledgerModule).register(webhooksModule);
+  return new ModuleRegistry()
+    .register(accessModule)
+    .register(ledgerModule)
+    .register(chainModule)
+    .register(scfModule)
+    .register(evidenceModule);
 }

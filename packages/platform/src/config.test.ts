@@ -35,6 +35,10 @@ describe('loadConfig', () => {
       webhooksAllowedHosts: [],
       webhooksAttemptsMax: 12,
       webhooksTimeoutMs: 10_000,
+      chainHeadIntervalMs: 1000,
+      chainKeyFile: '/srv/zhirong/.zhirong/chain-log.key',
+      chainWitnessQuorum: 1,
+      scfSettleIntervalMs: 60_000,
     } satisfies Config);
   });
 
@@ -58,6 +62,10 @@ describe('loadConfig', () => {
         ZHIRONG_WEBHOOKS_ALLOWED_HOSTS: ' 127.0.0.1, Receiver.Local ,10.0.0.0/8,',
         ZHIRONG_WEBHOOKS_ATTEMPTS_MAX: '3',
         ZHIRONG_WEBHOOKS_TIMEOUT_MS: '500',
+        ZHIRONG_CHAIN_HEAD_INTERVAL_MS: '500',
+        ZHIRONG_CHAIN_KEY_FILE: 'keys/log.key',
+        ZHIRONG_CHAIN_WITNESS_QUORUM: '2',
+        ZHIRONG_SCF_SETTLE_INTERVAL_MS: '1000',
       } satisfies Record<keyof typeof CONFIG_KEYS, string>,
       CWD,
     );
@@ -79,6 +87,10 @@ describe('loadConfig', () => {
       webhooksAllowedHosts: ['127.0.0.1', 'receiver.local', '10.0.0.0/8'],
       webhooksAttemptsMax: 3,
       webhooksTimeoutMs: 500,
+      chainHeadIntervalMs: 500,
+      chainKeyFile: '/srv/zhirong/keys/log.key',
+      chainWitnessQuorum: 2,
+      scfSettleIntervalMs: 1000,
     } satisfies Config);
   });
 

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -29,6 +29,10 @@ export const CONFIG_KEYS = {
   ZHIRONG_WEBHOOKS_ALLOWED_HOSTS: 'Comma-separated host names, IPs or CIDRs webhooks may reach despite being private',
   ZHIRONG_WEBHOOKS_ATTEMPTS_MAX: 'Delivery attempts before a webhook delivery is marked dead',
   ZHIRONG_WEBHOOKS_TIMEOUT_MS: 'Timeout of one webhook delivery attempt (connect to last body byte)',
+  ZHIRONG_CHAIN_HEAD_INTERVAL_MS: 'How often the evidence log signs a new tree head when it has grown',
+  ZHIRONG_CHAIN_KEY_FILE: "The evidence log's Ed25519 signing key file (created on first use)",
+  ZHIRONG_CHAIN_WITNESS_QUORUM: 'Witness cosignatures that make a tree head final (k of n)',
+  ZHIRONG_SCF_SETTLE_INTERVAL_MS: 'How often matured receivables are settled automatically',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -78,6 +82,10 @@ const schema = z.object({
     .default([]),
   ZHIRONG_WEBHOOKS_ATTEMPTS_MAX: intString(1, 100).default(12),
   ZHIRONG_WEBHOOKS_TIMEOUT_MS: intString(100, 120_000).default(10_000),
+  ZHIRONG_CHAIN_HEAD_INTERVAL_MS: intString(50, 86_400_000).default(1000),
+  ZHIRONG_CHAIN_KEY_FILE: z.string().min(1).optional(),
+  ZHIRONG_CHAIN_WITNESS_QUORUM: intString(1, 100).default(1),
+  ZHIRONG_SCF_SETTLE_INTERVAL_MS: intString(100, 86_400_000).default(60_000),
 });
 
 export interface Config {
@@ -101,6 +109,11 @@ export interface Config {
   readonly webhooksAllowedHosts: readonly string[];
   readonly webhooksAttemptsMax: number;
   readonly webhooksTimeoutMs: number;
+  readonly chainHeadIntervalMs: number;
+  /** Absolute path of the log's signing key; default `<dataDir>/chain-log.key`. */
+  readonly chainKeyFile: string;
+  readonly chainWitnessQuorum: number;
+  readonly scfSettleIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -132,9 +145,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   }
   if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
   const c = parsed.data;
+  const dataDir = isAbsolute(c.ZHIRONG_DATA_DIR) ? c.ZHIRONG_DATA_DIR : resolve(cwd, c.ZHIRONG_DATA_DIR);
+  const keyFile = c.ZHIRONG_CHAIN_KEY_FILE ?? join(dataDir, 'chain-log.key');
   return Object.freeze({
     databaseUrl: c.DATABASE_URL,
-    dataDir: isAbsolute(c.ZHIRONG_DATA_DIR) ? c.ZHIRONG_DATA_DIR : resolve(cwd, c.ZHIRONG_DATA_DIR),
+    dataDir,
     host: c.ZHIRONG_HOST,
     port: c.ZHIRONG_PORT,
     logLevel: c.ZHIRONG_LOG_LEVEL,
@@ -150,6 +165,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     webhooksAllowedHosts: Object.freeze(c.ZHIRONG_WEBHOOKS_ALLOWED_HOSTS),
     webhooksAttemptsMax: c.ZHIRONG_WEBHOOKS_ATTEMPTS_MAX,
     webhooksTimeoutMs: c.ZHIRONG_WEBHOOKS_TIMEOUT_MS,
+    chainHeadIntervalMs: c.ZHIRONG_CHAIN_HEAD_INTERVAL_MS,
+    chainKeyFile: isAbsolute(keyFile) ? keyFile : resolve(cwd, keyFile),
+    chainWitnessQuorum: c.ZHIRONG_CHAIN_WITNESS_QUORUM,
+    scfSettleIntervalMs: c.ZHIRONG_SCF_SETTLE_INTERVAL_MS,
   });
 }
 

@@ -2,9 +2,10 @@ import { migrateSchema } from '@zhirong/db';
 import { CONFIG_KEYS, createLogger, outboxMigrations, redactedConfig } from '@zhirong/platform';
 import { serve } from '@zhirong/server';
 import type { Command } from 'commander';
-import { configFromEnv, printJson, withPlatform } from '../context.ts';
+import { configFromEnv, fail, printJson, withPlatform } from '../context.ts';
 import { seedDemoData } from '../demo.ts';
 import { platformModules } from '../modules.ts';
+import { serveWitness } from './witness.ts';
 
 export function registerPlatformCommands(program: Command): void {
   program
@@ -13,7 +14,14 @@ export function registerPlatformCommands(program: Command): void {
     .option('--demo', 'seed demo data on first start')
     .option('--port <port>', 'override ZHIRONG_PORT')
     .option('--host <host>', 'override ZHIRONG_HOST')
+    .option('--role <role>', 'platform (default) or witness: co-sign the heads of another evidence log', 'platform')
+    .option('--log-url <url>', 'witness: base URL of the log node to watch')
+    .option('--log-public-key <hex>', "witness: the log's Ed25519 public key, pinned")
+    .option('--log-api-key-file <file>', 'witness: file holding an API key of the log (chain:read, chain:witness)')
+    .option('--poll-ms <ms>', 'witness: how often to fetch the latest head', '1000')
     .action(async (opts) => {
+      if (opts.role === 'witness') return serveWitness(opts);
+      if (opts.role !== 'platform') fail('--role must be platform or witness');
       const config = configFromEnv({
         ...(opts.port !== undefined ? { ZHIRONG_PORT: String(opts.port) } : {}),
         ...(opts.host !== undefined ? { ZHIRONG_HOST: String(opts.host) } : {}),

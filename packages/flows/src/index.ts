@@ -1,0 +1,2 @@
+export { EvidenceFlow, evidenceModule, LEDGER_TRANSFER_RECORD } from './evidence/module.ts';
+export { ledgerMoneyPort, scfModule } from './scf/module.ts';

@@ -1,0 +1,109 @@
+import { defineErrors } from '@zhirong/kernel';
+
+/** Every supply-chain-finance error code, with its HTTP status and zh/en message. */
+export const scfErrors = defineErrors({
+  // Shared with the ledger, word for word: the same failure has the same code everywhere.
+  id_malformed: { status: 400, en: 'The id {value} is not a valid {kind} id.', zh: '{value} 不是有效的 {kind} 标识。' },
+  currency_unknown: {
+    status: 400,
+    en: 'Currency {currency} is not an ISO 4217 currency.',
+    zh: '币种 {currency} 不是 ISO 4217 币种。',
+  },
+  amount_malformed: { status: 400, en: 'The amount is not a plain decimal number.', zh: '金额不是有效的十进制数字。' },
+  amount_too_precise: {
+    status: 400,
+    en: 'The amount has more decimal places than {currency} allows.',
+    zh: '金额的小数位数超过了 {currency} 允许的位数。',
+  },
+  amount_zero: { status: 400, en: 'The amount must be greater than zero.', zh: '金额必须大于零。' },
+  amount_negative: { status: 400, en: 'The amount must not be negative.', zh: '金额不能为负数。' },
+  amount_too_large: {
+    status: 400,
+    en: 'The amount exceeds the largest supported amount.',
+    zh: '金额超过了支持的最大值。',
+  },
+  step_not_found: { status: 404, en: 'Step {id} does not exist.', zh: '操作记录 {id} 不存在。' },
+  receivable_not_found: { status: 404, en: 'Receivable {id} does not exist.', zh: '应收账款凭证 {id} 不存在。' },
+  receivable_not_active: {
+    status: 409,
+    en: 'Receivable {id} was already split, transferred, financed or settled, and cannot be used again.',
+    zh: '应收账款凭证 {id} 已被拆分、转让、融资或结算，不能再次使用。',
+  },
+  receivable_matured: {
+    status: 422,
+    en: 'Receivable {id} has reached maturity and can no longer be financed.',
+    zh: '应收账款凭证 {id} 已到期，不能再融资。',
+  },
+  receivable_not_matured: {
+    status: 422,
+    en: 'Receivable {id} matures on {maturityDate}; it cannot be settled before.',
+    zh: '应收账款凭证 {id} 于 {maturityDate} 到期，到期前不能结算。',
+  },
+  split_sum_mismatch: {
+    status: 422,
+    en: 'The parts must add up exactly to the amount of the receivable.',
+    zh: '拆分金额之和必须与凭证金额完全相等。',
+  },
+  split_parts_invalid: {
+    status: 422,
+    en: 'A split needs from 2 to {max} positive parts.',
+    zh: '拆分需要 2 至 {max} 个正数金额。',
+  },
+  transfer_amount_invalid: {
+    status: 422,
+    en: 'The amount to transfer must be positive and at most the amount of the receivable.',
+    zh: '转让金额必须为正数，且不超过凭证金额。',
+  },
+  transfer_to_holder: {
+    status: 422,
+    en: 'The receivable already belongs to that account.',
+    zh: '该凭证已由此账户持有。',
+  },
+  rate_invalid: {
+    status: 400,
+    en: 'The annual rate must be a decimal from 0 to 1 with at most 8 decimals (0.0365 is 3.65 %).',
+    zh: '年化利率必须是 0 至 1 之间、最多 8 位小数的十进制数（0.0365 表示 3.65%）。',
+  },
+  discount_exceeds_face: {
+    status: 422,
+    en: 'At this rate and term the discount would leave nothing to pay out.',
+    zh: '按此利率与期限计算，贴现后无可支付金额。',
+  },
+  maturity_invalid: {
+    status: 422,
+    en: 'The maturity date must be a calendar date after the issue date {issueDate}.',
+    zh: '到期日必须是晚于开立日 {issueDate} 的有效日期。',
+  },
+  scf_account_not_found: {
+    status: 422,
+    en: 'Ledger account {id} does not exist.',
+    zh: '账务账户 {id} 不存在。',
+  },
+  scf_account_unusable: {
+    status: 422,
+    en: 'Ledger account {id} cannot be used: {reason}.',
+    zh: '账务账户 {id} 不可用：{reason}。',
+  },
+  scf_payment_failed: {
+    status: 422,
+    en: 'The ledger refused the payment ({reason}); nothing was changed.',
+    zh: '账务系统拒绝了该笔款项（{reason}），凭证未作任何变更。',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    en: 'This Idempotency-Key was already used with a different request.',
+    zh: '该 Idempotency-Key 已用于另一个不同的请求。',
+  },
+  idempotency_request_in_progress: {
+    status: 409,
+    en: 'A request with this Idempotency-Key is still in progress.',
+    zh: '使用该 Idempotency-Key 的请求仍在处理中。',
+  },
+  idempotency_key_invalid: {
+    status: 400,
+    en: 'The Idempotency-Key header must be 1 to 255 visible characters.',
+    zh: 'Idempotency-Key 请求头必须为 1 至 255 个可见字符。',
+  },
+});
+
+export type ScfErrorCode = keyof typeof scfErrors;
