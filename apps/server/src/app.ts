@@ -211,7 +211,10 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   }
 
   if (options.consoleDir !== false) {
-    const assets = loadConsoleAssets(options.consoleDir ?? CONSOLE_DIST_DIR, { demo: config.demo });
+    const assets = loadConsoleAssets(options.consoleDir ?? CONSOLE_DIST_DIR, {
+      demo: config.demo,
+      timeZone: config.timeZone,
+    });
     if (assets === undefined)
       logger.warn('the console is not built (npm run build:console): / explains how to build it');
     registerConsole(app as unknown as FastifyInstance, assets, notFoundHandler);

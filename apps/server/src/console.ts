@@ -57,6 +57,8 @@ export interface ConsoleAssets {
 export interface ConsoleOptions {
   /** Shows the demo-data banner (`ZHIRONG_DEMO`). */
   readonly demo: boolean;
+  /** The institution's time zone (`ZHIRONG_TIMEZONE`): the console shows dates in it. */
+  readonly timeZone: string;
 }
 
 /** Reads the built console into memory; undefined when it has not been built. */
@@ -71,11 +73,13 @@ export function loadConsoleAssets(dir: string, options: ConsoleOptions): Console
     const immutable = path.startsWith('/assets/');
     files.set(path, asset(file, readFileSync(file), immutable ? 'public, max-age=31536000, immutable' : 'no-cache'));
   }
-  // The page tells the console whether this installation runs on demo data (a meta tag, not an inline script: CSP).
-  const html = readFileSync(indexFile, 'utf8').replace(
-    /<meta name="zhirong-demo" content="[a-z]*"/,
-    `<meta name="zhirong-demo" content="${options.demo ? 'true' : 'false'}"`,
-  );
+  // The page tells the console about the installation in meta tags (not an inline script: CSP).
+  const html = readFileSync(indexFile, 'utf8')
+    .replace(/<meta name="zhirong-demo" content="[a-z]*"/, `<meta name="zhirong-demo" content="${options.demo}"`)
+    .replace(
+      /<meta name="zhirong-timezone" content="[^"]*"/,
+      `<meta name="zhirong-timezone" content="${options.timeZone.replace(/[^A-Za-z0-9_+\-/]/g, '')}"`,
+    );
   return { files, index: asset(indexFile, Buffer.from(html), 'no-cache', false) };
 }
 

@@ -446,6 +446,8 @@ export class IdentityService {
    * caller can show it once. Otherwise returns undefined. Concurrent first starts create one admin.
    */
   async ensureBootstrapAdmin(dataDir: string): Promise<string | undefined> {
+    // The common case (staff exist) costs one read, not an argon2 hash.
+    if ((await repo.listStaff(this.#db, { limit: 1 })).length > 0) return undefined;
     const password = generatePassword(this.#deps.rng);
     const passwordHash = await hashPassword(password);
     const created = await inTransaction(this.#db, async (trx) => {
