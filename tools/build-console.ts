@@ -3,7 +3,7 @@
 // dist/bundle-report.json: the gzipped size of every script, and of the shell — the scripts the
 // first page load fetches (index.html's entry and what it imports statically).
 // Run by `npm run build:console` and by `npm ci` (tools/prepare.ts).
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -23,14 +23,47 @@ export interface BundleReport {
 
 export async function buildConsole(options: { quiet?: boolean } = {}): Promise<BundleReport> {
   const { build } = await import('vite');
-  await build({
-    configFile: join(CONSOLE_DIR, 'vite.config.ts'),
-    root: CONSOLE_DIR,
-    logLevel: options.quiet ? 'warn' : 'info',
-  });
+  // Always the production build of React, even when called from a test run (NODE_ENV=test).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(CONSOLE_DIR, 'vite.config.ts'),
+      root: CONSOLE_DIR,
+      mode: 'production',
+      logLevel: options.quiet ? 'warn' : 'info',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   const report = compressAndMeasure(CONSOLE_DIST);
   writeFileSync(join(CONSOLE_DIST, 'bundle-report.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+/** Newest modification time of the console's sources (and its config). */
+function sourcesMtime(): number {
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+      const path = join(dir, entry.name);
+      return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    }, 0);
+  return Math.max(
+    newest(join(CONSOLE_DIR, 'src')),
+    newest(join(CONSOLE_DIR, 'public')),
+    statSync(join(CONSOLE_DIR, 'index.html')).mtimeMs,
+    statSync(join(CONSOLE_DIR, 'vite.config.ts')).mtimeMs,
+  );
+}
+
+/** Builds the console unless dist/ is newer than every source; returns the bundle report. For tests. */
+export async function ensureConsoleBuilt(): Promise<BundleReport> {
+  const report = join(CONSOLE_DIST, 'bundle-report.json');
+  if (existsSync(report) && statSync(report).mtimeMs >= sourcesMtime()) {
+    return JSON.parse(readFileSync(report, 'utf8')) as BundleReport;
+  }
+  return buildConsole({ quiet: true });
 }
 
 function walk(dir: string): string[] {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
+import { identityErrors } from '@zhirong/identity';
 import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
 import { httpErrors } from '../apps/server/src/errors.ts';
@@ -9,6 +10,7 @@ import { httpErrors } from '../apps/server/src/errors.ts';
 export const CATALOGS: readonly { readonly name: string; readonly catalog: ErrorCatalog }[] = [
   { name: 'http (apps/server)', catalog: httpErrors },
   { name: 'access', catalog: accessErrors },
+  { name: 'identity', catalog: identityErrors },
   { name: 'ledger', catalog: ledgerErrors },
 ];
 

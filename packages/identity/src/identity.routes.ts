@@ -82,9 +82,18 @@ function assertSameOrigin(request: FastifyRequest): void {
     } catch {
       host = undefined;
     }
-    if (host !== request.host) throw problem(identityErrors, 'origin_forbidden');
+    if (host !== normalizedHost(request.host)) throw problem(identityErrors, 'origin_forbidden');
   } else if (origin === 'null') {
     throw problem(identityErrors, 'origin_forbidden');
+  }
+}
+
+/** `example.com:80` → `example.com`, as URL parsing writes an origin's host. */
+function normalizedHost(host: string): string | undefined {
+  try {
+    return new URL(`http://${host}`).host;
+  } catch {
+    return undefined;
   }
 }
 

@@ -26,8 +26,11 @@ export function LineChart({
     const ys = shown.map((p) => p.y);
     const minX = Math.min(...xs);
     const maxX = Math.max(...xs);
-    const minY = Math.min(0, ...ys);
-    const maxY = Math.max(...ys, minY + 1);
+    // Bars grow from zero; a line (a balance) uses the range of its data, so changes stay visible.
+    const low = Math.min(...ys);
+    const high = Math.max(...ys);
+    const minY = bars ? Math.min(0, low) : low - (high - low) * 0.05;
+    const maxY = Math.max(high + (bars ? 0 : (high - low) * 0.05), minY + 1e-9);
     const pad = 4;
     const sx = (x: number) => pad + ((x - minX) / (maxX - minX || 1)) * (width - 2 * pad);
     const sy = (y: number) => height - pad - ((y - minY) / (maxY - minY)) * (height - 2 * pad);
