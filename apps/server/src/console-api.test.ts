@@ -119,11 +119,12 @@ describe.each(testBackends())('console sessions and serving on %s', (backend) =>
   });
 
   it('refuses a sign-in posted from another site', async () => {
-    for (const headers of [
+    const crossSite: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { 'sec-fetch-site': 'cross-site' },
       { origin: 'null' },
-    ]) {
+    ];
+    for (const headers of crossSite) {
       const response = await login('olga', TEST_PASSWORD, headers);
       expect(response.statusCode).toBe(403);
       expect(response.json().code).toBe('origin_forbidden');
