@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testBackends } from '@zhirong/db/testing';
-import { type IdentityService, identityModule } from '@zhirong/identity';
-import { createTestStaff, TEST_PASSWORD } from '@zhirong/identity/testing';
+import type { IdentityService } from '@zhirong/identity';
+import { createTestStaff, TEST_PASSWORD, testIdentityModule } from '@zhirong/identity/testing';
 import { ledgerModule } from '@zhirong/ledger';
 import type { Platform, ZhirongModule } from '@zhirong/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe.each(testBackends())('console sessions and serving on %s', (backend) =>
   beforeAll(async () => {
     platform = await bootTestPlatform(backend, {
       env: { ZHIRONG_DEMO: 'true', ZHIRONG_TIMEZONE: 'Europe/Berlin' },
-      modules: [asModule(identityModule), asModule(ledgerModule)],
+      modules: [asModule(testIdentityModule()), asModule(ledgerModule)],
     });
     const dist = fakeConsole();
     dirs.push(dist);

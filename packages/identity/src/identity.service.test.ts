@@ -9,8 +9,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD_FILE, IdentityService } from './identity.service.ts';
 import { createIdentityModule } from './module.ts';
+import { hashPassword, verifyPassword } from './password.ts';
 import { ROLE_SCOPE_PATTERNS, STAFF_ROLES, scopesForRole } from './staff.ts';
-import { createTestStaff, TEST_PASSWORD } from './testing.ts';
+import { createTestStaff, TEST_PASSWORD, TEST_PASSWORD_COST } from './testing.ts';
 
 const MINUTE = 60_000;
 
@@ -24,7 +25,11 @@ describe.each(testBackends())('identity service on %s', (backend) => {
     platform = await bootPlatform({
       config: loadConfig({}, tmpdir()),
       modules: new ModuleRegistry().register(
-        createIdentityModule({ sessionIdleMs: 30 * MINUTE, sessionLifetimeMs: 12 * 60 * MINUTE }),
+        createIdentityModule({
+          sessionIdleMs: 30 * MINUTE,
+          sessionLifetimeMs: 12 * 60 * MINUTE,
+          passwordCost: TEST_PASSWORD_COST,
+        }),
       ),
       logger: createLogger({ level: 'silent' }),
       db: await openTestDatabase(backend),
@@ -60,7 +65,7 @@ describe.each(testBackends())('identity service on %s', (backend) => {
     if (!login.ok) throw new Error(login.code);
     const staff = await sql<{ password_hash: string }>`
       select password_hash from identity.staff where username = 'hash.check'`.execute(platform.context.db.kysely);
-    expect(staff.rows[0]?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(staff.rows[0]?.password_hash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
     expect(JSON.stringify(staff.rows)).not.toContain(TEST_PASSWORD);
     const sessions = await sql<{ token_sha256: Uint8Array; csrf_sha256: Uint8Array }>`
       select token_sha256, csrf_sha256 from identity.sessions`.execute(platform.context.db.kysely);
@@ -253,6 +258,17 @@ describe.each(testBackends())('identity service on %s', (backend) => {
     ).toBe(true);
     expect((await service.verifySession(login.value.token)).ok).toBe(true);
     expect((await service.verifySession(other.value.token)).ok).toBe(false);
+  });
+});
+
+describe('password hashing', () => {
+  it('uses argon2id at 19 MiB, 2 passes, 1 lane by default, and verifies only the right password', async () => {
+    const hash = await hashPassword(TEST_PASSWORD);
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(await hashPassword(TEST_PASSWORD)).not.toBe(hash);
+    expect(await verifyPassword(hash, TEST_PASSWORD)).toBe(true);
+    expect(await verifyPassword(hash, `${TEST_PASSWORD} `)).toBe(false);
+    expect(await verifyPassword('not a hash', TEST_PASSWORD)).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { assert, err, formatId, LIMITS, ok, parseId, type Result } from '@zhiron
 import type { ModuleContext } from '@zhirong/platform';
 import * as repo from './identity.repository.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import { ARGON2_OPTIONS, hashPassword, type PasswordCost, verifyPassword } from './password.ts';
 import {
   digestsEqual,
   generatePassword,
@@ -42,6 +42,8 @@ export interface IdentityOptions {
   /** Failed sign-ins allowed per client address in `addressWindowMs`. Default 20 in 15 minutes. */
   readonly addressFailuresMax?: number;
   readonly addressWindowMs?: number;
+  /** The argon2id cost of new password hashes. Default ARGON2_OPTIONS (19 MiB, 2 passes); tests lower it. */
+  readonly passwordCost?: PasswordCost;
 }
 
 const DEFAULTS = {
@@ -51,6 +53,7 @@ const DEFAULTS = {
   lockoutMs: 15 * 60_000,
   addressFailuresMax: 20,
   addressWindowMs: 15 * 60_000,
+  passwordCost: ARGON2_OPTIONS,
 } as const;
 
 /** `last_seen_at` is written at most this often per session, not on every request. */
@@ -298,7 +301,7 @@ export class IdentityService {
     if (row === undefined) return err('staff_not_found');
     if (!(await verifyPassword(row.password_hash, current))) return err('password_wrong');
     if (!passwordAcceptable(next, row.username)) return err('password_too_weak');
-    const passwordHash = await hashPassword(next);
+    const passwordHash = await hashPassword(next, this.#options.passwordCost);
     const keep = parseId(SESSION_ID_PREFIX, keepSessionId);
     const result = await inTransaction(this.#db, async (trx) => {
       const locked = await repo.findStaffById(trx, uuid.value, true);
@@ -328,7 +331,7 @@ export class IdentityService {
     const displayName = normalizeDisplayName(input.displayName);
     if (displayName === undefined) return err('staff_display_name_invalid');
     if (!passwordAcceptable(input.password, username)) return err('password_too_weak');
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(input.password, this.#options.passwordCost);
     try {
       const created = await inTransaction(this.#db, (trx) =>
         this.#insertStaff(trx, { username, displayName, role: input.role, passwordHash }, by),
@@ -385,7 +388,7 @@ export class IdentityService {
       const row = await repo.findStaffById(this.#db, uuid.value);
       if (row === undefined) return err('staff_not_found');
       if (!passwordAcceptable(input.password, row.username)) return err('password_too_weak');
-      passwordHash = await hashPassword(input.password);
+      passwordHash = await hashPassword(input.password, this.#options.passwordCost);
     }
     const result = await inTransaction(this.#db, async (trx): Promise<Result<StaffView, UpdateStaffError>> => {
       await repo.lockAdmins(trx);
@@ -449,7 +452,7 @@ export class IdentityService {
     // The common case (staff exist) costs one read, not an argon2 hash.
     if ((await repo.listStaff(this.#db, { limit: 1 })).length > 0) return undefined;
     const password = generatePassword(this.#deps.rng);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, this.#options.passwordCost);
     const created = await inTransaction(this.#db, async (trx) => {
       await repo.lockAdmins(trx);
       if (await repo.anyStaffExists(trx)) return undefined;
@@ -517,7 +520,7 @@ export class IdentityService {
   }
 
   #dummy(): Promise<string> {
-    this.#dummyHash ??= hashPassword(newToken(this.#deps.rng));
+    this.#dummyHash ??= hashPassword(newToken(this.#deps.rng), this.#options.passwordCost);
     return this.#dummyHash;
   }
 

@@ -15,8 +15,16 @@ export const ARGON2_OPTIONS = Object.freeze({
   parallelism: 1,
 });
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+/** The cost of new hashes. Production uses ARGON2_OPTIONS; tests may pass a cheaper one (never lower in production). */
+export interface PasswordCost {
+  /** KiB of memory. */
+  readonly memoryCost: number;
+  /** Passes over the memory. */
+  readonly timeCost: number;
+}
+
+export function hashPassword(password: string, cost: PasswordCost = ARGON2_OPTIONS): Promise<string> {
+  return hash(password, { ...ARGON2_OPTIONS, memoryCost: cost.memoryCost, timeCost: cost.timeCost });
 }
 
 /** False for a wrong password and for a malformed hash (never throws for bad input). */
