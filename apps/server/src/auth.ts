@@ -69,7 +69,8 @@ export interface SessionAuthentication {
  * 4. count the request against its rate limit — per key id or staff user when valid, per client IP
  *    otherwise, so guessing keys is rate limited too;
  * 5. refuse missing or bad credentials (401), a bad CSRF token (403), or a principal without the
- *    route's `config.scope` (403). A staff user's scopes are those of their role.
+ *    route's `config.scope` (403: `forbidden_scope` for a key, `role_forbidden` for a staff user,
+ *    whose scopes are those of their role).
  * It runs before the body is read, so an unauthenticated request never gets its body parsed.
  */
 export function createGuard(
@@ -121,6 +122,14 @@ export function createGuard(
     if (failure !== undefined) throw failure;
     const scope = config.scope;
     if (scope !== undefined && (request.principal === undefined || !hasScope(request.principal, scope))) {
+      const staff = request.principal?.staff;
+      if (staff !== undefined) {
+        throw problem(identityErrors, 'role_forbidden', {
+          params: { role: staff.role },
+          detail: `the role ${staff.role} does not hold the scope "${scope}"`,
+          extensions: { requiredScope: scope, role: staff.role },
+        });
+      }
       throw problem(accessErrors, 'forbidden_scope', {
         detail: `requires the scope "${scope}"`,
         extensions: { requiredScope: scope },

@@ -190,7 +190,12 @@ describe.each(testBackends())('console sessions and serving on %s', (backend) =>
       payload: {},
     });
     expect(freeze.statusCode).toBe(403);
-    expect(freeze.json()).toMatchObject({ code: 'forbidden_scope', requiredScope: 'ledger:write' });
+    expect(freeze.json()).toMatchObject({
+      code: 'role_forbidden',
+      title: 'Your role (risk_analyst) does not allow this operation',
+      requiredScope: 'ledger:write',
+      role: 'risk_analyst',
+    });
     expect((await app.inject({ url: '/v1/identity/staff', headers: as(rick, false) })).statusCode).toBe(403);
     expect((await app.inject({ url: '/v1/access/keys', headers: as(rick, false) })).statusCode).toBe(403);
     const ada = await signIn('ada');

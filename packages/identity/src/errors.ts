@@ -32,6 +32,11 @@ export const identityErrors = defineErrors({
     en: 'The request lacks a valid CSRF token (X-CSRF-Token header)',
     zh: '请求缺少有效的 CSRF 令牌（X-CSRF-Token 请求头）',
   },
+  role_forbidden: {
+    status: 403,
+    en: 'Your role ({role}) does not allow this operation',
+    zh: '您的角色（{role}）无权执行此操作',
+  },
   origin_forbidden: {
     status: 403,
     en: 'Cross-site requests are not accepted',

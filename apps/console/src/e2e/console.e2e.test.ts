@@ -299,7 +299,8 @@ describeIfChromium(
       await page.goto(`${base}/staff`);
       const forbidden = page.getByTestId('forbidden');
       await forbidden.waitFor();
-      expect(await forbidden.textContent()).toContain('forbidden_scope');
+      expect(await forbidden.textContent()).toContain('Your role (risk_analyst) does not allow this operation');
+      expect(await forbidden.textContent()).toContain('role_forbidden');
       await shot('forbidden-en');
       await expectAccessible('403 page (en)');
       await page.goto(`${base}/ledger/accounts/${customerAccount}`);
