@@ -9,6 +9,7 @@ import { ledgerModule } from '@zhirong/ledger';
 import type { Platform, ZhirongModule } from '@zhirong/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type ZhirongApp } from './app.ts';
+import { loadConsoleAssets } from './console.ts';
 import { bearer, bootTestPlatform, testKey } from './test-support.ts';
 
 const asModule = (m: unknown) => m as ZhirongModule<Record<string, never>>;
@@ -302,6 +303,14 @@ describe.each(testBackends())('console sessions and serving on %s', (backend) =>
       const escaped = await app.inject({ url });
       expect(escaped.body, url).not.toMatch(/root:|"name"/);
     }
+  });
+
+  it('shows no demo banner when the installation does not run on demo data', () => {
+    const dist = fakeConsole();
+    dirs.push(dist);
+    const html = loadConsoleAssets(dist, { demo: false, timeZone: 'UTC"><script>' })?.index.body.toString() ?? '';
+    expect(html).toContain('<meta name="zhirong-demo" content="false"');
+    expect(html).toContain('<meta name="zhirong-timezone" content="UTCscript"');
   });
 
   it('never answers API paths with the console: they stay authenticated, 401 before 404', async () => {

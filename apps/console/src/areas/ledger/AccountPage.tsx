@@ -215,7 +215,7 @@ function StatementView({ account, locale }: { account: Account; locale: ReturnTy
       ) : null}
       {lines.length > 0 ? (
         <div className="table-wrap">
-          <table className="data" data-testid="statement-table">
+          <table className="data stack-narrow" data-testid="statement-table">
             <thead>
               <tr>
                 <th scope="col">{t('statement.time')}</th>
@@ -237,19 +237,28 @@ function StatementView({ account, locale }: { account: Account; locale: ReturnTy
             <tbody>
               {lines.map((line) => (
                 <tr key={line.seq}>
-                  <td className="nowrap">{formatDateTime(line.createdAt, locale, environment.timeZone)}</td>
-                  <td>
+                  <td className="nowrap" data-label={t('statement.time')}>
+                    {formatDateTime(line.createdAt, locale, environment.timeZone)}
+                  </td>
+                  <td data-label={t('statement.memo')}>
                     {memoOf(line)}
                     <small className="muted block mono">{line.transferId}</small>
                   </td>
-                  <td className="hide-narrow">
+                  <td className="hide-narrow" data-label={t('statement.counterparty')}>
                     <Link className="mono" to={`/ledger/accounts/${line.counterpartyAccountId}`}>
                       {line.counterpartyAccountId}
                     </Link>
                   </td>
-                  <td className="num">{line.direction === 'debit' ? money(line.amount) : ''}</td>
-                  <td className="num">{line.direction === 'credit' ? money(line.amount) : ''}</td>
-                  <td className={isNegative(line.postedBalance) ? 'num negative' : 'num'}>
+                  <td className="num" data-label={t('statement.debit')}>
+                    {line.direction === 'debit' ? money(line.amount) : ''}
+                  </td>
+                  <td className="num" data-label={t('statement.credit')}>
+                    {line.direction === 'credit' ? money(line.amount) : ''}
+                  </td>
+                  <td
+                    className={isNegative(line.postedBalance) ? 'num negative' : 'num'}
+                    data-label={t('statement.balance')}
+                  >
                     {money(line.postedBalance)}
                   </td>
                 </tr>

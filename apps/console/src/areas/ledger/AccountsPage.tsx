@@ -122,7 +122,7 @@ export function AccountsPage() {
             <p>{t('accounts.none')}</p>
           ) : (
             <div className="table-wrap">
-              <table className="data" data-testid="accounts-table">
+              <table className="data stack-narrow" data-testid="accounts-table">
                 <caption className="visually-hidden">
                   {t('accounts.count', { count: formatCount(page.data.data.length, locale) })}
                 </caption>
@@ -147,12 +147,12 @@ export function AccountsPage() {
                 <tbody>
                   {page.data.data.map((account) => (
                     <tr key={account.id}>
-                      <td>
+                      <td data-label={t('accounts.id')}>
                         <Link className="mono" to={`/ledger/accounts/${account.id}`}>
                           {account.id}
                         </Link>
                       </td>
-                      <td>
+                      <td data-label={t('accounts.name')}>
                         {accountName(account) ?? ''}
                         {account.ownerRef ? <small className="muted block">{account.ownerRef}</small> : null}
                       </td>
@@ -160,7 +160,10 @@ export function AccountsPage() {
                       <td className="hide-narrow">
                         <span className={`pill pill-${account.status}`}>{t(`status.${account.status}`)}</span>
                       </td>
-                      <td className={isNegative(account.balances.posted) ? 'num negative' : 'num'}>
+                      <td
+                        className={isNegative(account.balances.posted) ? 'num negative' : 'num'}
+                        data-label={t('accounts.posted')}
+                      >
                         {formatMoney(account.balances.posted, account.currency, locale)}
                       </td>
                       <td className="num hide-narrow">
