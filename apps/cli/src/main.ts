@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
+import { registerStaffCommands } from './commands/staff.ts';
 
 const program = new Command()
   .name('zhirong')
@@ -11,6 +12,7 @@ const program = new Command()
 
 registerPlatformCommands(program);
 registerLedgerCommands(program);
+registerStaffCommands(program);
 registerBenchCommands(program);
 
 await program.parseAsync(process.argv);

@@ -225,6 +225,26 @@ describe.each(testBackends())('identity service on %s', (backend) => {
     expect(await service.updateStaff('stf_nope', { role: 'admin' })).toEqual({ ok: false, code: 'staff_not_found' });
   });
 
+  it('resets a password from the command line: generated, lock lifted, user re-enabled, sessions ended', async () => {
+    const user = await createTestStaff(service, 'operator', { username: 'forgetful' });
+    const before = await service.login({ username: 'forgetful', password: TEST_PASSWORD, address: '10.6.0.1' });
+    if (!before.ok) throw new Error(before.code);
+    for (let i = 0; i < 5; i++)
+      await service.login({ username: 'forgetful', password: 'not it at all', address: `10.6.1.${i}` });
+    await service.updateStaff(user.id, { status: 'disabled' });
+    const reset = await service.resetPassword('Forgetful');
+    if (!reset.ok) throw new Error(reset.code);
+    expect(reset.value.password).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(reset.value.staff).toMatchObject({ status: 'active', lockedUntil: null });
+    expect((await service.verifySession(before.value.token)).ok).toBe(false);
+    expect((await service.login({ username: 'forgetful', password: TEST_PASSWORD, address: '10.6.0.2' })).ok).toBe(
+      false,
+    );
+    const after = await service.login({ username: 'forgetful', password: reset.value.password, address: '10.6.0.2' });
+    expect(after.ok).toBe(true);
+    expect(await service.resetPassword('nobody-here')).toEqual({ ok: false, code: 'staff_not_found' });
+  });
+
   it('pages through staff in creation order and rejects a bad cursor', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;

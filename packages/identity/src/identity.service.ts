@@ -470,6 +470,24 @@ export class IdentityService {
     return created;
   }
 
+  /**
+   * Recovery from the command line (`zhirong staff reset-password <username>`): gives the user a
+   * generated password, lifts a lock, re-enables a disabled user, ends their sessions, and returns
+   * the password to be shown once. For when the only admin has lost theirs.
+   */
+  async resetPassword(
+    username: string,
+    by: string | null = null,
+  ): Promise<Result<{ staff: StaffView; password: string }, 'staff_not_found'>> {
+    const normalized = normalizeUsername(username);
+    const row = normalized === undefined ? undefined : await repo.findStaffByUsername(this.#db, normalized);
+    if (row === undefined) return err('staff_not_found');
+    const password = generatePassword(this.#deps.rng);
+    const updated = await this.updateStaff(staffIdOf(row.id), { password, status: 'active' }, by);
+    if (!updated.ok) return err('staff_not_found');
+    return ok({ staff: updated.value, password });
+  }
+
   /** Deletes sessions that ended or expired more than a day ago (bounded batch); returns how many. */
   async sweepSessions(limit = 1000): Promise<number> {
     return repo.deleteOldSessions(this.#db, new Date(this.#deps.clock.nowMs() - 86_400_000), limit);

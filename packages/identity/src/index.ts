@@ -23,6 +23,7 @@ export {
 export { identityMigrations } from './migrations.ts';
 export { createIdentityModule, IDENTITY_MODULE_NAME, identityModule } from './module.ts';
 export {
+  generatePassword,
   isStaffRole,
   LOCALES,
   type Locale,
