@@ -281,6 +281,31 @@ describe.each(testBackends())('identity service on %s', (backend) => {
   });
 });
 
+describe.each(testBackends())('identity sign-in load on %s', (backend) => {
+  it('refuses sign-ins beyond the in-flight limit instead of queueing them', async () => {
+    const platform = await bootPlatform({
+      config: loadConfig({}, tmpdir()),
+      modules: new ModuleRegistry().register(createIdentityModule({ loginsInFlightMax: 2 })),
+      logger: createLogger({ level: 'silent' }),
+      db: await openTestDatabase(backend),
+    });
+    try {
+      const service = platform.service<IdentityService>('identity');
+      await createTestStaff(service, 'operator', { username: 'busy' });
+      const attempts = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          service.login({ username: 'busy', password: TEST_PASSWORD, address: `10.7.0.${i}` }),
+        ),
+      );
+      const codes = attempts.map((a) => (a.ok ? 'ok' : a.code)).sort();
+      expect(codes).toEqual(['login_throttled', 'login_throttled', 'login_throttled', 'login_throttled', 'ok', 'ok']);
+      expect((await service.login({ username: 'busy', password: TEST_PASSWORD, address: '10.7.1.1' })).ok).toBe(true);
+    } finally {
+      await platform.close();
+    }
+  });
+});
+
 describe('password hashing', () => {
   it('uses argon2id at 19 MiB, 2 passes, 1 lane by default, and verifies only the right password', async () => {
     const hash = await hashPassword(TEST_PASSWORD);

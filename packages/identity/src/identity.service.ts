@@ -42,6 +42,12 @@ export interface IdentityOptions {
   /** Failed sign-ins allowed per client address in `addressWindowMs`. Default 20 in 15 minutes. */
   readonly addressFailuresMax?: number;
   readonly addressWindowMs?: number;
+  /**
+   * Sign-ins checking a password at once, at most (each argon2 check holds 19 MiB and a thread-pool
+   * thread for ~50 ms). More are refused with `login_throttled` rather than queued, so a flood of
+   * sign-ins cannot exhaust memory or starve the thread pool. Default 8.
+   */
+  readonly loginsInFlightMax?: number;
   /** The argon2id cost of new password hashes. Default ARGON2_OPTIONS (19 MiB, 2 passes); tests lower it. */
   readonly passwordCost?: PasswordCost;
 }
@@ -54,6 +60,7 @@ const DEFAULTS = {
   addressFailuresMax: 20,
   addressWindowMs: 15 * 60_000,
   passwordCost: ARGON2_OPTIONS,
+  loginsInFlightMax: 8,
 } as const;
 
 /** `last_seen_at` is written at most this often per session, not on every request. */
@@ -123,6 +130,7 @@ export class IdentityService {
   readonly #db: repo.IdentityDb;
   readonly #options: Required<IdentityOptions>;
   readonly #throttle: LoginThrottle;
+  #loginsInFlight = 0;
   /** A hash of a random password: unknown user names are checked against it so they take as long as known ones. */
   #dummyHash: Promise<string> | undefined;
 
@@ -157,6 +165,21 @@ export class IdentityService {
     const nowMs = clock.nowMs();
     const throttledMs = this.#throttle.retryAfterMs(input.address, nowMs);
     if (throttledMs > 0) return err('login_throttled', { retryAfterSeconds: Math.ceil(throttledMs / 1000) });
+    if (this.#loginsInFlight >= this.#options.loginsInFlightMax)
+      return err('login_throttled', { retryAfterSeconds: 1 });
+    this.#loginsInFlight += 1;
+    try {
+      return await this.#login(input, nowMs);
+    } finally {
+      this.#loginsInFlight -= 1;
+    }
+  }
+
+  async #login(
+    input: { username: string; password: string; address: string },
+    nowMs: number,
+  ): Promise<Result<OpenedSession, LoginError, { retryAfterSeconds: number; minutes?: number }>> {
+    const { clock } = this.#deps;
     const username = normalizeUsername(input.username);
     const row = username === undefined ? undefined : await repo.findStaffByUsername(this.#db, username);
     if (row?.locked_until && row.locked_until.getTime() > nowMs) {
