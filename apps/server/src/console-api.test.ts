@@ -266,6 +266,36 @@ describe.each(testBackends())('console sessions and serving on %s', (backend) =>
     );
   });
 
+  it("changes the user's own password with the current one, ending their other sessions", async () => {
+    await createTestStaff(identity, 'operator', { username: 'pavel' });
+    const here = await signIn('pavel');
+    const elsewhere = await signIn('pavel');
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/v1/identity/session/password',
+      headers: as(here),
+      payload: { currentPassword: 'not my password', newPassword: 'pavel has a new password' },
+    });
+    expect(wrong.json().code).toBe('password_wrong');
+    const weak = await app.inject({
+      method: 'POST',
+      url: '/v1/identity/session/password',
+      headers: as(here),
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' },
+    });
+    expect(weak.json().code).toBe('password_too_weak');
+    const changed = await app.inject({
+      method: 'POST',
+      url: '/v1/identity/session/password',
+      headers: as(here),
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' },
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await app.inject({ url: '/v1/identity/session', headers: as(here, false) })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/v1/identity/session', headers: as(elsewhere, false) })).statusCode).toBe(401);
+    expect((await login('pavel', 'a brand new passphrase')).statusCode).toBe(200);
+  });
+
   it('keeps API keys working, and a key wins over a cookie', async () => {
     const reader = await testKey(platform, ['ledger:read']);
     expect((await app.inject({ url: '/v1/ledger/accounts', headers: bearer(reader) })).statusCode).toBe(200);

@@ -81,10 +81,10 @@ export function Shell() {
           >
             {accessible ? t('header.accessibleOn') : t('header.accessibleOff')}
           </button>
-          <span className="whoami" data-testid="whoami">
+          <NavLink to="/profile" className="whoami" data-testid="whoami">
             {t('header.signedInAs', { name: staff.displayName })}
             <span className="role-badge">{t(`role.${staff.role}`)}</span>
-          </span>
+          </NavLink>
           <button type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
             {t('header.signOut')}
           </button>

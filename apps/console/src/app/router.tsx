@@ -3,6 +3,7 @@ import { AREAS } from '../areas/index.ts';
 import { LoginPage } from './LoginPage.tsx';
 import { OverviewPage } from './OverviewPage.tsx';
 import { Loading, NotFound, ProblemView } from './Problem.tsx';
+import { ProfilePage } from './ProfilePage.tsx';
 import { Shell } from './Shell.tsx';
 import { useSession } from './session.ts';
 
@@ -27,6 +28,7 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <OverviewPage /> },
       ...AREAS.map((area) => ({ path: area.path, children: area.routes, errorElement: <RouteError /> })),
+      { path: 'profile', element: <ProfilePage /> },
       { path: 'login', element: <Navigate to="/" replace /> },
       { path: '*', element: <NotFound /> },
     ],

@@ -175,6 +175,9 @@ describeIfChromium(
       );
       await shot('overview-en');
       await expectAccessible('overview (en)');
+      await page.getByTestId('whoami').click();
+      await page.getByRole('heading', { name: 'My account' }).waitFor();
+      await expectAccessible('my account (en)');
     });
 
     async function cookieHeader(): Promise<string> {
