@@ -1,4 +1,7 @@
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
+
+/** The native binding is loaded on first use, so CLI commands that never hash do not load it. */
+const argon2 = () => import('@node-rs/argon2');
 
 /**
  * Password hashing with argon2id (RFC 9106) through `@node-rs/argon2`, a prebuilt native binding:
@@ -23,13 +26,15 @@ export interface PasswordCost {
   readonly timeCost: number;
 }
 
-export function hashPassword(password: string, cost: PasswordCost = ARGON2_OPTIONS): Promise<string> {
+export async function hashPassword(password: string, cost: PasswordCost = ARGON2_OPTIONS): Promise<string> {
+  const { hash } = await argon2();
   return hash(password, { ...ARGON2_OPTIONS, memoryCost: cost.memoryCost, timeCost: cost.timeCost });
 }
 
 /** False for a wrong password and for a malformed hash (never throws for bad input). */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
+    const { verify } = await argon2();
     return await verify(passwordHash, password);
   } catch {
     return false;
