@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
 import { chainErrors } from '@zhirong/chain';
+import { identityErrors } from '@zhirong/identity';
 import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
 import { webhooksErrors } from '@zhirong/webhooks';
@@ -12,6 +13,7 @@ import { httpErrors } from '../apps/server/src/errors.ts';
 export const CATALOGS: readonly { readonly name: string; readonly catalog: ErrorCatalog }[] = [
   { name: 'http (apps/server)', catalog: httpErrors },
   { name: 'access', catalog: accessErrors },
+  { name: 'identity', catalog: identityErrors },
   { name: 'ledger', catalog: ledgerErrors },
   { name: 'webhooks', catalog: webhooksErrors },
   { name: 'chain', catalog: chainErrors },

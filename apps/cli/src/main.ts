@@ -5,6 +5,7 @@ import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
 import { registerWebhooksCommands } from './commands/webhooks.ts';
 import { registerScfCommands } from './commands/scf.ts';
+import { registerStaffCommands } from './commands/staff.ts';
 
 const program = new Command()
   .name('zhirong')
@@ -19,6 +20,7 @@ registerLedgerCommands(program);
 registerWebhooksCommands(program);
 registerChainCommands(program);
 registerScfCommands(program);
+registerStaffCommands(program);
 registerBenchCommands(program);
 
 await program.parseAsync(process.argv);

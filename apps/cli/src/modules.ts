@@ -1,6 +1,7 @@
 import { accessModule } from '@zhirong/access';
 import { chainModule } from '@zhirong/chain';
 import { evidenceModule, scfModule } from '@zhirong/flows';
+import { identityModule } from '@zhirong/identity';
 import { ledgerModule } from '@zhirong/ledger';
 import { ModuleRegistry } from '@zhirong/platform';
 import { webhooksModule } from '@zhirong/webhooks';
@@ -14,4 +15,5 @@ export function platformModules(): ModuleRegistry {
     .register(chainModule)
     .register(scfModule)
     .register(evidenceModule);
+  return new ModuleRegistry().register(accessModule).register(identityModule).register(ledgerModule);
 }

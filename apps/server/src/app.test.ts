@@ -43,7 +43,8 @@ describe.each(testBackends())('server app on %s', (backend) => {
       ['GET', '/openapi.json'],
       ['GET', '/docs'],
       ['GET', '/docs/static/swagger-ui.css'],
-      ['GET', '/no/such/route'],
+      ['GET', '/v1/no/such/route'],
+      ['POST', '/no/such/route'],
     ] as const;
 
     it('lets anyone reach /healthz and /readyz, even with a bad key', async () => {

@@ -3,13 +3,21 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ACCESS_MODULE_NAME, type AccessService, ADMIN_SCOPE } from '@zhirong/access';
+import {
+  IDENTITY_MODULE_NAME,
+  type IdentityService,
+  STAFF_ROLES,
+  type StaffRole,
+  scopesForRole,
+} from '@zhirong/identity';
 import { IdGenerator, negotiateLanguage, problemFor } from '@zhirong/kernel';
 import { type Platform, problem } from '@zhirong/platform';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import serverPackage from '../package.json' with { type: 'json' };
-import { createGuard, rateLimitKey } from './auth.ts';
+import { createGuard, rateLimitKey, type SessionAuthentication } from './auth.ts';
+import { CONSOLE_DIST_DIR, loadConsoleAssets, registerConsole } from './console.ts';
 import { httpErrors } from './errors.ts';
 import { serializeJson } from './json.ts';
 import { createHttpMetrics } from './metrics.ts';
@@ -26,6 +34,8 @@ export interface AppOptions {
   readonly requestTimeoutMs?: number;
   /** How long `/readyz` waits for `select 1`, in ms. Default 2 000. */
   readonly readinessTimeoutMs?: number;
+  /** The built console to serve at `/` (default `apps/console/dist`); false serves no console. */
+  readonly consoleDir?: string | false;
 }
 
 /** The server app as callers see it: inject, listen, close. */
@@ -93,7 +103,12 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   ) => Promise<unknown>;
   app.addHook(
     'onRequest',
-    createGuard(access, (request, reply) => limiter.call(app, request, reply), securityHeaders()),
+    createGuard(
+      access,
+      (request, reply) => limiter.call(app, request, reply),
+      securityHeaders(),
+      sessionAuthentication(platform, access),
+    ),
   );
 
   const metrics = createHttpMetrics();
@@ -195,6 +210,32 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
     );
   }
 
+  if (options.consoleDir !== false) {
+    const assets = loadConsoleAssets(options.consoleDir ?? CONSOLE_DIST_DIR, {
+      demo: config.demo,
+      timeZone: config.timeZone,
+    });
+    if (assets === undefined)
+      logger.warn('the console is not built (npm run build:console): / explains how to build it');
+    registerConsole(app as unknown as FastifyInstance, assets, notFoundHandler);
+  }
+
   await app.ready();
   return app as unknown as ZhirongApp;
+}
+
+/**
+ * Console sessions, when the identity module is installed: each role's scopes are expanded once,
+ * against every scope the running modules declare.
+ */
+function sessionAuthentication(platform: Platform, access: AccessService): SessionAuthentication | undefined {
+  if (!platform.modules.list().some((module) => module.name === IDENTITY_MODULE_NAME)) return undefined;
+  const known = Object.keys(access.scopeCatalog());
+  const scopes = new Map<StaffRole, readonly string[]>(
+    STAFF_ROLES.map((role) => [role, Object.freeze(scopesForRole(role, known))]),
+  );
+  return {
+    identity: platform.service<IdentityService>(IDENTITY_MODULE_NAME),
+    scopesOf: (role) => scopes.get(role) ?? [],
+  };
 }

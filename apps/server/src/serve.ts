@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { ACCESS_MODULE_NAME, type AccessService, ADMIN_KEY_FILE } from '@zhirong/access';
 import type { Database } from '@zhirong/db';
+import {
+  ADMIN_PASSWORD_FILE,
+  BOOTSTRAP_ADMIN_USERNAME,
+  IDENTITY_MODULE_NAME,
+  type IdentityService,
+} from '@zhirong/identity';
 import type { Clock, Rng } from '@zhirong/kernel';
 import {
   bootPlatform,
@@ -63,6 +69,15 @@ export async function serve(
     if (adminKey !== undefined) {
       (options.stdout ?? process.stdout).write(bootstrapBanner(adminKey, join(config.dataDir, ADMIN_KEY_FILE)));
     }
+    if (modules.list().some((module) => module.name === IDENTITY_MODULE_NAME)) {
+      const identity = platform.service<IdentityService>(IDENTITY_MODULE_NAME);
+      const password = await identity.ensureBootstrapAdmin(config.dataDir);
+      if (password !== undefined) {
+        (options.stdout ?? process.stdout).write(
+          consoleAdminBanner(BOOTSTRAP_ADMIN_USERNAME, password, join(config.dataDir, ADMIN_PASSWORD_FILE)),
+        );
+      }
+    }
     app = await createApp(platform, options.app);
     platform.start();
     await options.onReady?.(platform);
@@ -94,6 +109,23 @@ export function bootstrapBanner(key: string, file: string): string {
     '',
     ' Send it as "Authorization: Bearer <key>". Create narrower keys with POST /v1/access/keys',
     ' and keep this one offline.',
+    rule,
+    '',
+  ].join('\n');
+}
+
+export function consoleAdminBanner(username: string, password: string, file: string): string {
+  const rule = '='.repeat(78);
+  return [
+    rule,
+    ' Zhirong created the first console user (admin). Its password is shown this once.',
+    ` It is also saved in ${file} (readable by this user only).`,
+    '',
+    `   user name: ${username}`,
+    `   password:  ${password}`,
+    '',
+    ' Sign in to the console at / and create staff users under Staff; change this',
+    ' password (or disable the user once another admin exists).',
     rule,
     '',
   ].join('\n');

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { problem } from '@zhirong/platform';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AccessService } from './access.service.ts';
 import { ADMIN_SCOPE, type ApiKeyView, KEY_NAME_LENGTH_MAX, SCOPES_PER_KEY_MAX } from './api-key.ts';
@@ -83,6 +83,12 @@ function toJson(view: ApiKeyView) {
 }
 
 const tags = ['access'];
+
+/** The API key behind the request, for the audit columns; null when a staff session made it. */
+function keyIdOf(request: FastifyRequest): string | null {
+  const principal = request.principal;
+  return principal === undefined || principal.staff !== undefined ? null : principal.keyId;
+}
 const admin = { scope: ADMIN_SCOPE };
 
 /** `/v1/access/*`: API-key management, for administrators only. */
@@ -106,7 +112,7 @@ export async function accessRoutes(fastify: FastifyInstance, service: AccessServ
         name,
         scopes,
         expiresAt: expiresAt ? new Date(expiresAt) : null,
-        createdBy: request.principal?.keyId ?? null,
+        createdBy: keyIdOf(request),
       });
       if (!created.ok) {
         throw problem(accessErrors, created.code, {
@@ -159,7 +165,7 @@ export async function accessRoutes(fastify: FastifyInstance, service: AccessServ
       },
     },
     async (request) => {
-      const revoked = await service.revoke(request.params.id, { revokedBy: request.principal?.keyId ?? null });
+      const revoked = await service.revoke(request.params.id, { revokedBy: keyIdOf(request) });
       if (!revoked.ok) throw problem(accessErrors, revoked.code);
       return toJson(revoked.value);
     },

@@ -1,5 +1,6 @@
 import type { ModuleContext, ZhirongModule } from '@zhirong/platform';
 import { ledgerErrors } from './errors.ts';
+import { LedgerOverview, overviewRoutes } from './ledger.overview.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import { LedgerService } from './ledger.service.ts';
 import { ledgerMigrations } from './migrations.ts';
@@ -9,6 +10,8 @@ export interface LedgerModuleService {
   readonly ledger: LedgerService;
   /** Single transfers submitted through here share database transactions with concurrent ones. */
   readonly coalescer: TransferCoalescer;
+  /** The dashboard read behind `GET /v1/ledger/overview`. */
+  readonly overview: LedgerOverview;
 }
 
 const EXPIRY_INTERVAL_MS = 1000;
@@ -33,10 +36,11 @@ export const ledgerModule: ZhirongModule<LedgerModuleService> = {
     const coalescer = new TransferCoalescer((requests) => ledger.createTransfers(requests), {
       inFlightMax: context.db.backend === 'pglite' ? 1 : 2,
     });
-    return { ledger, coalescer };
+    return { ledger, coalescer, overview: new LedgerOverview(context.db.kysely, context.clock) };
   },
   async routes(app, service, context) {
     await ledgerRoutes(app, { ...service, ids: context.ids });
+    await overviewRoutes(app, service.overview);
   },
   start(service, context) {
     // Expire pending transfers whose timeout has passed.

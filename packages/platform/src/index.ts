@@ -8,7 +8,7 @@ export {
   redactUrl,
 } from './config.ts';
 export { type DomainEvent, type EventBus, type EventHandler, InProcessEventBus, topicMatches } from './event-bus.ts';
-export type { Principal } from './http.ts';
+export type { Principal, StaffPrincipal } from './http.ts';
 export { createLogger, type Logger, REDACTED_PATHS } from './logger.ts';
 export {
   type ModuleContext,
