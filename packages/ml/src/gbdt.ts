@@ -2,6 +2,7 @@ import { assert, type Rng } from '@zhirong/kernel';
 import { binRows, computeBins, type FeatureBins, VALUE_BINS_MAX } from './bins.ts';
 import type { Dataset } from './data.ts';
 import { MlError } from './errors.ts';
+import { float64Array, HIST_STRIDE, HistogramBuilder, uint8Array, uint32Array } from './histogram.ts';
 import { logLoss } from './metrics.ts';
 import { FastRng } from './random.ts';
 import { stratifiedSplit } from './split.ts';
@@ -73,6 +74,8 @@ export interface GbdtFit {
   readonly earlyStopped: boolean;
   /** Validation log loss per round when a validation set was used. */
   readonly validationLoss: number[];
+  /** Final log-odds of every row of `data` (for training metrics without re-scoring), when known. */
+  readonly trainingMargin?: Float64Array | undefined;
 }
 
 export function checkGbdtParams(params: GbdtParams): void {
@@ -128,26 +131,41 @@ const ROUNDS_WITHOUT_VALIDATION = 100;
  * stopping on and enough rows, a stratified share of `data` is held out, the round count chosen
  * on it, and (with `refit`) the model retrained on every row for that many rounds.
  */
-export function trainGbdt(data: Dataset, partial: Partial<GbdtParams>, rng: Rng, validation?: Dataset): GbdtFit {
+export interface GbdtRuntime {
+  /** Threads building histograms (1 or 2). The model is the same for any value. */
+  readonly threads?: number;
+}
+
+export function trainGbdt(
+  data: Dataset,
+  partial: Partial<GbdtParams>,
+  rng: Rng,
+  validation?: Dataset,
+  runtime: GbdtRuntime = {},
+): GbdtFit {
+  const threads = runtime.threads ?? 1;
+  if (threads !== 1 && threads !== 2) throw new MlError('option_invalid', { option: 'threads', reason: '1 or 2' });
   const params: GbdtParams = { ...GBDT_DEFAULTS, ...partial };
   checkGbdtParams(params);
   const y = data.y;
   assert(y !== undefined, 'training data needs labels');
-  if (validation !== undefined || params.earlyStoppingRounds === 0) return boost(data, params, rng, validation);
+  if (validation !== undefined || params.earlyStoppingRounds === 0)
+    return boost(data, params, rng, threads, validation);
   if (data.rows < ROWS_FOR_EARLY_STOPPING) {
     return boost(
       data,
       { ...params, rounds: Math.min(params.rounds, ROUNDS_WITHOUT_VALIDATION), earlyStoppingRounds: 0 },
       rng,
+      threads,
     );
   }
   const split = stratifiedSplit(y, params.validationFraction, rng);
   const bins = computeBins(data, params.maxBins);
-  const fit = boost(subset(data, split.train), params, rng, subset(data, split.test), bins);
-  if (!params.refit) return fit;
+  const fit = boost(subset(data, split.train), params, rng, threads, subset(data, split.test), bins);
+  if (!params.refit) return { ...fit, trainingMargin: undefined }; // margins cover the held-in rows only
   // More rows support a few more rounds at the same learning rate.
   const rounds = Math.max(1, Math.round(fit.rounds / (1 - params.validationFraction)));
-  const full = boost(data, { ...params, rounds, earlyStoppingRounds: 0 }, rng, undefined, bins);
+  const full = boost(data, { ...params, rounds, earlyStoppingRounds: 0 }, rng, threads, undefined, bins);
   return { ...full, earlyStopped: fit.earlyStopped, validationLoss: fit.validationLoss };
 }
 
@@ -164,7 +182,6 @@ function subset(data: Dataset, rows: Uint32Array): Dataset {
 }
 
 const NO_HIST = new Float64Array(0);
-const HIST_STRIDE = 512; // 256 bins × (gradient, hessian) per feature
 
 interface Candidate {
   gain: number;
@@ -189,7 +206,14 @@ interface OpenNode {
   best: Candidate | undefined;
 }
 
-function boost(data: Dataset, params: GbdtParams, rng: Rng, validation?: Dataset, givenBins?: FeatureBins[]): GbdtFit {
+function boost(
+  data: Dataset,
+  params: GbdtParams,
+  rng: Rng,
+  threads: number,
+  validation?: Dataset,
+  givenBins?: FeatureBins[],
+): GbdtFit {
   const y = data.y as Uint8Array;
   const n = data.rows;
   const p = data.features.length;
@@ -197,7 +221,12 @@ function boost(data: Dataset, params: GbdtParams, rng: Rng, validation?: Dataset
   for (let i = 0; i < n; i++) positives += y[i] as number;
   if (positives === 0 || positives === n) throw new MlError('label_one_class', { column: 'label' });
   const featureBins = givenBins ?? computeBins(data, params.maxBins);
-  const bins = binRows(data, featureBins);
+  const shared = threads > 1 && n >= 2 * 8192;
+  const bins = uint8Array(n * p, shared);
+  bins.set(binRows(data, featureBins));
+  // A column-major copy: partitioning a node reads one feature of its rows, in row order.
+  const binColumns = new Uint8Array(n * p);
+  for (let r = 0; r < n; r++) for (let f = 0; f < p; f++) binColumns[f * n + r] = bins[r * p + f] as number;
   const binCount = Int32Array.from(featureBins, (b) => b.count);
   const categorical = Uint8Array.from(featureBins, (b) => (b.categorical ? 1 : 0));
   const prior = positives / n;
@@ -205,229 +234,251 @@ function boost(data: Dataset, params: GbdtParams, rng: Rng, validation?: Dataset
   const fast = FastRng.from(rng);
 
   const margin = new Float64Array(n).fill(baseScore);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
-  const rows = new Uint32Array(n);
-  const scratch = new Uint32Array(n);
-  const inSample = new Uint8Array(n);
-  const trees: Tree[] = [];
+  const grad = float64Array(n, shared);
+  const hess = float64Array(n, shared);
+  const rows = uint32Array(n, shared);
+  const builder = new HistogramBuilder({ bins, p, rows, grad, hess }, shared ? 2 : 1);
+  try {
+    return boostRounds();
+  } finally {
+    builder.close();
+  }
 
-  const valRows = validation?.rows ?? 0;
-  const valMargin = new Float64Array(valRows).fill(baseScore);
-  const valProb = new Float64Array(valRows);
-  const validationLoss: number[] = [];
-  let bestLoss = Number.POSITIVE_INFINITY;
-  let bestRounds = 0;
-  let earlyStopped = false;
-  const allFeatures = Int32Array.from({ length: p }, (_, i) => i);
-  const histPool: Float64Array[] = [];
-  const takeHist = () => histPool.pop() ?? new Float64Array(p * HIST_STRIDE);
+  function boostRounds(): GbdtFit {
+    const scratch = new Uint32Array(n);
+    const inSample = new Uint8Array(n);
+    const trees: Tree[] = [];
 
-  for (let round = 0; round < params.rounds; round++) {
-    for (let i = 0; i < n; i++) {
-      const prob = 1 / (1 + Math.exp(-(margin[i] as number)));
-      grad[i] = prob - (y[i] as number);
-      hess[i] = Math.max(prob * (1 - prob), 1e-16);
-    }
-    // Row sample (kept in file order, which keeps the histogram loop cache-friendly).
-    let m = 0;
-    if (params.subsample >= 1) {
-      for (let i = 0; i < n; i++) rows[i] = i;
-      m = n;
-    } else {
-      inSample.fill(0);
+    const valRows = validation?.rows ?? 0;
+    const valMargin = new Float64Array(valRows).fill(baseScore);
+    const valProb = new Float64Array(valRows);
+    const validationLoss: number[] = [];
+    let bestLoss = Number.POSITIVE_INFINITY;
+    let bestRounds = 0;
+    let earlyStopped = false;
+    const allFeatures = Int32Array.from({ length: p }, (_, i) => i);
+    const histPool: Float64Array[] = [];
+    const takeHist = () => histPool.pop() ?? new Float64Array(p * HIST_STRIDE);
+
+    for (let round = 0; round < params.rounds; round++) {
       for (let i = 0; i < n; i++) {
-        if (fast.float() < params.subsample) {
-          rows[m++] = i;
-          inSample[i] = 1;
+        const prob = 1 / (1 + Math.exp(-(margin[i] as number)));
+        grad[i] = prob - (y[i] as number);
+        hess[i] = Math.max(prob * (1 - prob), 1e-16);
+      }
+      // Row sample (kept in file order, which keeps the histogram loop cache-friendly).
+      let m = 0;
+      if (params.subsample >= 1) {
+        for (let i = 0; i < n; i++) rows[i] = i;
+        m = n;
+      } else {
+        inSample.fill(0);
+        for (let i = 0; i < n; i++) {
+          if (fast.float() < params.subsample) {
+            rows[m++] = i;
+            inSample[i] = 1;
+          }
+        }
+        if (m < 2) {
+          rows[0] = 0;
+          rows[1] = n - 1;
+          inSample[0] = 1;
+          inSample[n - 1] = 1;
+          m = 2;
         }
       }
-      if (m < 2) {
-        rows[0] = 0;
-        rows[1] = n - 1;
-        inSample[0] = 1;
-        inSample[n - 1] = 1;
-        m = 2;
+      let features = allFeatures;
+      if (params.colsample < 1) {
+        const k = Math.max(1, Math.round(p * params.colsample));
+        const shuffled = Int32Array.from(allFeatures);
+        for (let i = 0; i < k; i++) {
+          const j = i + fast.int(p - i);
+          const t = shuffled[i] as number;
+          shuffled[i] = shuffled[j] as number;
+          shuffled[j] = t;
+        }
+        features = shuffled.subarray(0, k).sort();
       }
-    }
-    let features = allFeatures;
-    if (params.colsample < 1) {
-      const k = Math.max(1, Math.round(p * params.colsample));
-      const shuffled = Int32Array.from(allFeatures);
-      for (let i = 0; i < k; i++) {
-        const j = i + fast.int(p - i);
-        const t = shuffled[i] as number;
-        shuffled[i] = shuffled[j] as number;
-        shuffled[j] = t;
-      }
-      features = shuffled.subarray(0, k).sort();
-    }
 
-    const nodeBin: number[] = [];
-    const tree: Tree = {
-      feature: [],
-      threshold: [],
-      left: [],
-      right: [],
-      defaultLeft: [],
-      leftCategories: [],
-      value: [],
-      cover: [],
-      gain: [],
-    };
-    const addNode = (cover: number): number => {
-      tree.feature.push(-1);
-      tree.threshold.push(0);
-      tree.left.push(-1);
-      tree.right.push(-1);
-      tree.defaultLeft.push(0);
-      tree.leftCategories.push(null);
-      tree.value.push(0);
-      tree.cover.push(cover);
-      tree.gain.push(0);
-      return tree.feature.length - 1;
-    };
+      const nodeBin: number[] = [];
+      const tree: Tree = {
+        feature: [],
+        threshold: [],
+        left: [],
+        right: [],
+        defaultLeft: [],
+        leftCategories: [],
+        value: [],
+        cover: [],
+        gain: [],
+      };
+      const addNode = (cover: number): number => {
+        tree.feature.push(-1);
+        tree.threshold.push(0);
+        tree.left.push(-1);
+        tree.right.push(-1);
+        tree.defaultLeft.push(0);
+        tree.leftCategories.push(null);
+        tree.value.push(0);
+        tree.cover.push(cover);
+        tree.gain.push(0);
+        return tree.feature.length - 1;
+      };
 
-    const rootHist = takeHist();
-    buildHistogram(rootHist, bins, p, rows, 0, m, grad, hess, features);
-    let g0 = 0;
-    let h0 = 0;
-    for (let i = 0; i < m; i++) {
-      const r = rows[i] as number;
-      g0 += grad[r] as number;
-      h0 += hess[r] as number;
-    }
-    const root: OpenNode = {
-      index: addNode(m),
-      start: 0,
-      end: m,
-      depth: 0,
-      g: g0,
-      h: h0,
-      hist: rootHist,
-      best: undefined,
-    };
-    root.best = bestSplit(root, features, binCount, categorical, params);
-    const open: OpenNode[] = [root];
-    const leaves: OpenNode[] = [];
-    let leafCount = 1;
-    while (open.length > 0) {
-      // Best-first: split the open node with the largest gain.
-      let pick = -1;
-      for (let i = 0; i < open.length; i++) {
-        const gain = open[i]?.best?.gain ?? -1;
-        if (gain > params.minSplitGain && (pick < 0 || gain > ((open[pick] as OpenNode).best as Candidate).gain))
-          pick = i;
-      }
-      if (pick < 0 || leafCount >= params.maxLeaves) {
-        for (const node of open) leaves.push(node);
-        break;
-      }
-      const node = open.splice(pick, 1)[0] as OpenNode;
-      const best = node.best as Candidate;
-      // Partition the node's rows (stable: both sides keep file order).
-      const goLeft = new Uint8Array(256);
-      const missingBin = binCount[best.feature] as number;
-      if (best.categories) for (const c of best.categories) goLeft[c] = 1;
-      else for (let b = 0; b <= best.bin; b++) goLeft[b] = 1;
-      goLeft[missingBin] = best.defaultLeft ? 1 : 0;
-      let l = node.start;
-      let rcount = 0;
-      for (let i = node.start; i < node.end; i++) {
+      const rootHist = takeHist();
+      builder.build(rootHist, 0, m, features);
+      let g0 = 0;
+      let h0 = 0;
+      for (let i = 0; i < m; i++) {
         const r = rows[i] as number;
-        if (goLeft[bins[r * p + best.feature] as number] === 1) rows[l++] = r;
-        else scratch[rcount++] = r;
+        g0 += grad[r] as number;
+        h0 += hess[r] as number;
       }
-      rows.set(scratch.subarray(0, rcount), l);
-      const li = addNode(l - node.start);
-      const ri = addNode(node.end - l);
-      tree.feature[node.index] = best.feature;
-      // "Missing against every value" splits at the last edge (+∞); the artefact stores the largest double.
-      const edge = best.categories ? 0 : ((featureBins[best.feature] as FeatureBins).edges[best.bin] as number);
-      tree.threshold[node.index] = Number.isFinite(edge) ? edge : Number.MAX_VALUE;
-      tree.left[node.index] = li;
-      tree.right[node.index] = ri;
-      tree.defaultLeft[node.index] = best.defaultLeft ? 1 : 0;
-      tree.leftCategories[node.index] = best.categories;
-      tree.gain[node.index] = best.gain;
-      nodeBin[node.index] = best.bin;
-      leafCount++;
-      const leftNode: OpenNode = {
-        index: li,
-        start: node.start,
-        end: l,
-        depth: node.depth + 1,
-        g: best.leftG,
-        h: best.leftH,
-        hist: node.hist,
+      const root: OpenNode = {
+        index: addNode(m),
+        start: 0,
+        end: m,
+        depth: 0,
+        g: g0,
+        h: h0,
+        hist: rootHist,
         best: undefined,
       };
-      const rightNode: OpenNode = {
-        index: ri,
-        start: l,
-        end: node.end,
-        depth: node.depth + 1,
-        g: node.g - best.leftG,
-        h: node.h - best.leftH,
-        hist: node.hist,
-        best: undefined,
-      };
-      const canSplit = node.depth + 1 < params.maxDepth && leafCount < params.maxLeaves;
-      if (canSplit) {
-        const [small, large] = l - node.start <= node.end - l ? [leftNode, rightNode] : [rightNode, leftNode];
-        small.hist = takeHist();
-        buildHistogram(small.hist, bins, p, rows, small.start, small.end, grad, hess, features);
-        subtractHistogram(node.hist, small.hist, features, binCount); // node.hist becomes the larger child's
-        large.hist = node.hist;
-        leftNode.best = bestSplit(leftNode, features, binCount, categorical, params);
-        rightNode.best = bestSplit(rightNode, features, binCount, categorical, params);
-        open.push(leftNode, rightNode);
-      } else {
-        histPool.push(node.hist);
-        leftNode.hist = NO_HIST;
-        rightNode.hist = NO_HIST;
-        leaves.push(leftNode, rightNode);
+      root.best = bestSplit(root, features, binCount, categorical, params);
+      const open: OpenNode[] = [root];
+      const leaves: OpenNode[] = [];
+      let leafCount = 1;
+      while (open.length > 0) {
+        // Best-first: split the open node with the largest gain.
+        let pick = -1;
+        for (let i = 0; i < open.length; i++) {
+          const gain = open[i]?.best?.gain ?? -1;
+          if (gain > params.minSplitGain && (pick < 0 || gain > ((open[pick] as OpenNode).best as Candidate).gain))
+            pick = i;
+        }
+        if (pick < 0 || leafCount >= params.maxLeaves) {
+          for (const node of open) leaves.push(node);
+          break;
+        }
+        const node = open.splice(pick, 1)[0] as OpenNode;
+        const best = node.best as Candidate;
+        // Partition the node's rows (stable: both sides keep file order).
+        const goLeft = new Uint8Array(256);
+        const missingBin = binCount[best.feature] as number;
+        if (best.categories) for (const c of best.categories) goLeft[c] = 1;
+        else for (let b = 0; b <= best.bin; b++) goLeft[b] = 1;
+        goLeft[missingBin] = best.defaultLeft ? 1 : 0;
+        let l = node.start;
+        let rcount = 0;
+        const column = binColumns.subarray(best.feature * n, best.feature * n + n);
+        for (let i = node.start, end = node.end; i < end; i++) {
+          const r = rows[i] as number;
+          if (goLeft[column[r] as number] === 1) rows[l++] = r;
+          else scratch[rcount++] = r;
+        }
+        rows.set(scratch.subarray(0, rcount), l);
+        const li = addNode(l - node.start);
+        const ri = addNode(node.end - l);
+        tree.feature[node.index] = best.feature;
+        // "Missing against every value" splits at the last edge (+∞); the artefact stores the largest double.
+        const edge = best.categories ? 0 : ((featureBins[best.feature] as FeatureBins).edges[best.bin] as number);
+        tree.threshold[node.index] = Number.isFinite(edge) ? edge : Number.MAX_VALUE;
+        tree.left[node.index] = li;
+        tree.right[node.index] = ri;
+        tree.defaultLeft[node.index] = best.defaultLeft ? 1 : 0;
+        tree.leftCategories[node.index] = best.categories;
+        tree.gain[node.index] = best.gain;
+        nodeBin[node.index] = best.bin;
+        leafCount++;
+        const leftNode: OpenNode = {
+          index: li,
+          start: node.start,
+          end: l,
+          depth: node.depth + 1,
+          g: best.leftG,
+          h: best.leftH,
+          hist: node.hist,
+          best: undefined,
+        };
+        const rightNode: OpenNode = {
+          index: ri,
+          start: l,
+          end: node.end,
+          depth: node.depth + 1,
+          g: node.g - best.leftG,
+          h: node.h - best.leftH,
+          hist: node.hist,
+          best: undefined,
+        };
+        const canSplit = node.depth + 1 < params.maxDepth && leafCount < params.maxLeaves;
+        if (canSplit) {
+          const [small, large] = l - node.start <= node.end - l ? [leftNode, rightNode] : [rightNode, leftNode];
+          small.hist = takeHist();
+          builder.build(small.hist, small.start, small.end, features);
+          subtractHistogram(node.hist, small.hist, features, binCount); // node.hist becomes the larger child's
+          large.hist = node.hist;
+          leftNode.best = bestSplit(leftNode, features, binCount, categorical, params);
+          rightNode.best = bestSplit(rightNode, features, binCount, categorical, params);
+          open.push(leftNode, rightNode);
+        } else {
+          histPool.push(node.hist);
+          leftNode.hist = NO_HIST;
+          rightNode.hist = NO_HIST;
+          leaves.push(leftNode, rightNode);
+        }
       }
-    }
-    // Leaf values, and the training margins of the sampled rows.
-    for (const leaf of leaves) {
-      const value = (-leaf.g / (leaf.h + params.lambda)) * params.learningRate;
-      tree.value[leaf.index] = value;
-      for (let i = leaf.start; i < leaf.end; i++) {
-        const r = rows[i] as number;
-        margin[r] = (margin[r] as number) + value;
+      // Leaf values, and the training margins of the sampled rows.
+      for (const leaf of leaves) {
+        const value = (-leaf.g / (leaf.h + params.lambda)) * params.learningRate;
+        tree.value[leaf.index] = value;
+        for (let i = leaf.start; i < leaf.end; i++) {
+          const r = rows[i] as number;
+          margin[r] = (margin[r] as number) + value;
+        }
+        if (leaf.hist !== NO_HIST) histPool.push(leaf.hist);
       }
-      if (leaf.hist !== NO_HIST) histPool.push(leaf.hist);
-    }
-    if (m < n) {
-      // Rows outside the sample: walk the tree on their bins.
-      for (let r = 0; r < n; r++) {
-        if (inSample[r] === 1) continue;
-        margin[r] = (margin[r] as number) + walkBins(tree, nodeBin, bins, r * p, binCount);
+      if (m < n) {
+        // Rows outside the sample: walk the tree on their bins.
+        for (let r = 0; r < n; r++) {
+          if (inSample[r] === 1) continue;
+          margin[r] = (margin[r] as number) + walkBins(tree, nodeBin, bins, r * p, binCount);
+        }
       }
-    }
-    trees.push(tree);
+      trees.push(tree);
 
-    if (validation) {
-      const forest = compileForest([tree]);
-      predictForest(forest, validation.x, valRows, p, 0, valProb);
-      for (let i = 0; i < valRows; i++) {
-        valMargin[i] = (valMargin[i] as number) + (valProb[i] as number);
-        valProb[i] = 1 / (1 + Math.exp(-(valMargin[i] as number)));
-      }
-      const loss = logLoss(validation.y as Uint8Array, valProb);
-      validationLoss.push(loss);
-      if (loss < bestLoss - 1e-7) {
-        bestLoss = loss;
-        bestRounds = round + 1;
-      } else if (params.earlyStoppingRounds > 0 && round + 1 - bestRounds >= params.earlyStoppingRounds) {
-        earlyStopped = true;
-        break;
+      if (validation) {
+        const forest = compileForest([tree]);
+        predictForest(forest, validation.x, valRows, p, 0, valProb);
+        for (let i = 0; i < valRows; i++) {
+          valMargin[i] = (valMargin[i] as number) + (valProb[i] as number);
+          valProb[i] = 1 / (1 + Math.exp(-(valMargin[i] as number)));
+        }
+        const loss = logLoss(validation.y as Uint8Array, valProb);
+        validationLoss.push(loss);
+        if (loss < bestLoss - 1e-7) {
+          bestLoss = loss;
+          bestRounds = round + 1;
+        } else if (params.earlyStoppingRounds > 0 && round + 1 - bestRounds >= params.earlyStoppingRounds) {
+          earlyStopped = true;
+          break;
+        }
       }
     }
+    const kept = validation && params.earlyStoppingRounds > 0 ? Math.max(1, bestRounds) : trees.length;
+    if (kept < trees.length) {
+      // Early stopping dropped the last trees: recompute the training margins without them.
+      predictForest(compileForest(trees.slice(0, kept)), data.x, n, p, baseScore, margin);
+    }
+    return {
+      baseScore,
+      trees: trees.slice(0, kept),
+      bins: featureBins,
+      rounds: kept,
+      earlyStopped,
+      validationLoss,
+      trainingMargin: margin,
+    };
   }
-  const kept = validation && params.earlyStoppingRounds > 0 ? Math.max(1, bestRounds) : trees.length;
-  return { baseScore, trees: trees.slice(0, kept), bins: featureBins, rounds: kept, earlyStopped, validationLoss };
 }
 
 function walkBins(
@@ -449,51 +500,6 @@ function walkBins(
       left = set ? set.includes(b) : b <= (nodeBin[node] as number);
     }
     node = left ? (tree.left[node] as number) : (tree.right[node] as number);
-  }
-}
-
-/** Sums gradients and hessians of rows[start, end) into per-feature bins. The hot loop of training. */
-export function buildHistogram(
-  hist: Float64Array,
-  bins: Uint8Array,
-  p: number,
-  rows: Uint32Array,
-  start: number,
-  end: number,
-  grad: Float64Array,
-  hess: Float64Array,
-  features: Int32Array,
-): void {
-  const q = features.length;
-  for (let k = 0; k < q; k++) {
-    const f = features[k] as number;
-    hist.fill(0, f * HIST_STRIDE, (f + 1) * HIST_STRIDE);
-  }
-  if (q === p) {
-    for (let i = start; i < end; i++) {
-      const r = rows[i] as number;
-      const g = grad[r] as number;
-      const h = hess[r] as number;
-      const base = r * p;
-      for (let f = 0; f < p; f++) {
-        const at = (f << 9) | ((bins[base + f] as number) << 1);
-        hist[at] = (hist[at] as number) + g;
-        hist[at + 1] = (hist[at + 1] as number) + h;
-      }
-    }
-    return;
-  }
-  for (let i = start; i < end; i++) {
-    const r = rows[i] as number;
-    const g = grad[r] as number;
-    const h = hess[r] as number;
-    const base = r * p;
-    for (let k = 0; k < q; k++) {
-      const f = features[k] as number;
-      const at = (f << 9) | ((bins[base + f] as number) << 1);
-      hist[at] = (hist[at] as number) + g;
-      hist[at + 1] = (hist[at + 1] as number) + h;
-    }
   }
 }
 

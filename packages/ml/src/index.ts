@@ -7,6 +7,7 @@ export * from './io.ts';
 export * from './logistic.ts';
 export * from './metrics.ts';
 export * from './model.ts';
+export * from './random.ts';
 export * from './scorecard.ts';
 export * from './split.ts';
 export * from './tree.ts';

@@ -94,6 +94,8 @@ export interface TrainOptions {
   readonly gbdt?: Partial<GbdtParams>;
   readonly logistic?: Partial<LogisticParams>;
   readonly scorecard?: Partial<ScorecardParams>;
+  /** Threads for GBDT histogram building (1 or 2); the model does not depend on it. */
+  readonly threads?: number;
 }
 
 /** Trains a model on a frame; the schema is inferred (see `inferFeatures`). */
@@ -124,14 +126,16 @@ export function trainOnDataset(
   let binning: Binning;
   let body: GbdtBody | LogisticBody | ScorecardBody;
   let validationLoss: number | undefined;
+  let trainingMargin: Float64Array | undefined;
   switch (options.kind) {
     case 'gbdt': {
       const merged = { ...GBDT_DEFAULTS, ...options.gbdt };
-      const fit = trainGbdt(data, merged, new SeededRng(seed));
+      const fit = trainGbdt(data, merged, new SeededRng(seed), undefined, { threads: options.threads ?? 1 });
       params = { ...merged };
       binning = { type: 'histogram', features: fit.bins.map(binningOf) };
       body = { baseScore: fit.baseScore, trees: fit.trees, rounds: fit.rounds, earlyStopped: fit.earlyStopped };
       if (fit.validationLoss.length > 0) validationLoss = Math.min(...fit.validationLoss);
+      trainingMargin = fit.trainingMargin;
       break;
     }
     case 'logistic': {
@@ -167,8 +171,10 @@ export function trainOnDataset(
     model: body,
     metrics: { training: undefined as unknown as Evaluation },
   };
-  const scorer = new Model({ ...draft, contentHash: '' } as ModelArtefact);
-  const training = evaluate(y, scorer.scoreDataset(data).probability);
+  const probability = trainingMargin
+    ? trainingMargin.map(sigmoid)
+    : new Model({ ...draft, contentHash: '' } as ModelArtefact).scoreDataset(data).probability;
+  const training = evaluate(y, probability);
   const metrics = validationLoss === undefined ? { training } : { training, validationLoss };
   const complete = { ...draft, metrics };
   return { ...complete, contentHash: contentHashOf(complete) } as ModelArtefact;

@@ -22,19 +22,25 @@ export interface Tree {
   readonly gain: number[];
 }
 
-/** All trees of an ensemble flattened into typed arrays for fast prediction. */
+/**
+ * All trees of an ensemble flattened for fast prediction. Node k: `info[2k]` is −1 for a leaf,
+ * otherwise the feature index with bit 24 set when missing values go left and bit 25 set for a
+ * categorical split; `info[2k + 1]` is the left child, and the right child is always left + 1.
+ * `threshold[k]` is the split value, or the output of a leaf. Numeric nodes (the common case)
+ * need two loads and one comparison.
+ */
 export interface CompiledForest {
   readonly roots: Int32Array;
-  readonly feature: Int32Array;
+  readonly info: Int32Array;
   readonly threshold: Float64Array;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly defaultLeft: Uint8Array;
-  /** Offset of the node's 256-entry "goes left" table in `categoryLeft`, −1 for numeric splits. */
+  /** Per node, the offset of its 256-entry "goes left" table in `categoryLeft` (categorical splits only). */
   readonly categoryOffset: Int32Array;
   readonly categoryLeft: Uint8Array;
-  readonly value: Float64Array;
 }
+
+const DEFAULT_LEFT = 1 << 24;
+const CATEGORICAL = 1 << 25;
+const FEATURE_MASK = (1 << 24) - 1;
 
 export function compileForest(trees: readonly Tree[]): CompiledForest {
   let total = 0;
@@ -43,42 +49,45 @@ export function compileForest(trees: readonly Tree[]): CompiledForest {
     total += tree.feature.length;
     for (const set of tree.leftCategories) if (set) categorical++;
   }
-  const out = {
-    roots: new Int32Array(trees.length),
-    feature: new Int32Array(total),
-    threshold: new Float64Array(total),
-    left: new Int32Array(total),
-    right: new Int32Array(total),
-    defaultLeft: new Uint8Array(total),
-    categoryOffset: new Int32Array(total).fill(-1),
-    categoryLeft: new Uint8Array(categorical * 256),
-    value: new Float64Array(total),
-  };
-  let base = 0;
+  const roots = new Int32Array(trees.length);
+  const info = new Int32Array(total * 2);
+  const threshold = new Float64Array(total);
+  const categoryOffset = new Int32Array(total).fill(-1);
+  const categoryLeft = new Uint8Array(categorical * 256);
+  let next = 0;
   let catBase = 0;
   for (let t = 0; t < trees.length; t++) {
     const tree = trees[t] as Tree;
-    out.roots[t] = base;
-    for (let i = 0; i < tree.feature.length; i++) {
-      const k = base + i;
-      const feature = tree.feature[i] as number;
-      out.feature[k] = feature;
-      out.threshold[k] = tree.threshold[i] as number;
-      out.left[k] = feature < 0 ? -1 : base + (tree.left[i] as number);
-      out.right[k] = feature < 0 ? -1 : base + (tree.right[i] as number);
-      out.defaultLeft[k] = tree.defaultLeft[i] as number;
-      out.value[k] = tree.value[i] as number;
-      const set = tree.leftCategories[i];
+    // Breadth-first renumbering so that siblings are adjacent.
+    roots[t] = next++;
+    const queue: [number, number][] = [[0, roots[t] as number]];
+    for (let q = 0; q < queue.length; q++) {
+      const [node, k] = queue[q] as [number, number];
+      const feature = tree.feature[node] as number;
+      if (feature < 0) {
+        info[2 * k] = -1;
+        threshold[k] = tree.value[node] as number;
+        continue;
+      }
+      const left = next;
+      next += 2;
+      const set = tree.leftCategories[node];
+      info[2 * k] = feature | (tree.defaultLeft[node] === 1 ? DEFAULT_LEFT : 0) | (set ? CATEGORICAL : 0);
+      info[2 * k + 1] = left;
+      threshold[k] = tree.threshold[node] as number;
       if (set) {
-        out.categoryOffset[k] = catBase;
-        for (const code of set) out.categoryLeft[catBase + code] = 1;
+        categoryOffset[k] = catBase;
+        for (const code of set) categoryLeft[catBase + code] = 1;
         catBase += 256;
       }
+      queue.push([tree.left[node] as number, left], [tree.right[node] as number, left + 1]);
     }
-    base += tree.feature.length;
   }
-  return out;
+  return { roots, info, threshold, categoryOffset, categoryLeft };
 }
+
+/** Rows scored together per tree: the block's features stay in L1 while each tree is walked. */
+const BLOCK_ROWS = 64;
 
 /** Sum of leaf outputs over the forest for each row of the row-major matrix `x` (p columns), plus `base`. */
 export function predictForest(
@@ -89,28 +98,32 @@ export function predictForest(
   base: number,
   out = new Float64Array(rows),
 ): Float64Array {
-  const { roots, feature, threshold, left, right, defaultLeft, categoryOffset, categoryLeft, value } = forest;
+  const { roots, info, threshold, categoryOffset, categoryLeft } = forest;
   const treeCount = roots.length;
-  for (let r = 0; r < rows; r++) {
-    const rowBase = r * p;
-    let sum = base;
+  out.fill(base, 0, rows);
+  for (let start = 0; start < rows; start += BLOCK_ROWS) {
+    const end = Math.min(rows, start + BLOCK_ROWS);
     for (let t = 0; t < treeCount; t++) {
-      let node = roots[t] as number;
-      let f = feature[node] as number;
-      while (f >= 0) {
-        const v = x[rowBase + f] as number;
-        let goLeft: boolean;
-        if (Number.isNaN(v)) goLeft = defaultLeft[node] === 1;
-        else {
-          const offset = categoryOffset[node] as number;
-          goLeft = offset < 0 ? v <= (threshold[node] as number) : categoryLeft[offset + (v & 255)] === 1;
+      const root = roots[t] as number;
+      for (let r = start; r < end; r++) {
+        const rowBase = r * p;
+        let node = root;
+        let code = info[2 * node] as number;
+        while (code >= 0) {
+          const v = x[rowBase + (code & FEATURE_MASK)] as number;
+          const left = info[2 * node + 1] as number;
+          if ((code & CATEGORICAL) === 0 && !Number.isNaN(v)) {
+            node = v <= (threshold[node] as number) ? left : left + 1;
+          } else if (Number.isNaN(v)) {
+            node = (code & DEFAULT_LEFT) !== 0 ? left : left + 1;
+          } else {
+            node = categoryLeft[(categoryOffset[node] as number) + (v & 255)] === 1 ? left : left + 1;
+          }
+          code = info[2 * node] as number;
         }
-        node = goLeft ? (left[node] as number) : (right[node] as number);
-        f = feature[node] as number;
+        out[r] = (out[r] as number) + (threshold[node] as number);
       }
-      sum += value[node] as number;
     }
-    out[r] = sum;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson } from '../context.ts';
 import { benchLedger } from './bench-ledger.ts';
+import { benchMl } from './bench-ml.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -59,6 +60,44 @@ export function registerBenchCommands(program: Command): void {
           `  single API: ${result.api_transfers_per_sec} transfers/s with ${result.clients} clients, p50 ${result.api_p50_ms} ms, p99 ${result.api_p99_ms} ms`,
         );
         console.log(`  verified:   ${result.verified ?? 'skipped'}`);
+      }
+    });
+
+  bench
+    .command('ml')
+    .description('GBDT training time, prediction rows/s on one core and test AUC on a seeded synthetic data set')
+    .option('--json', 'print one JSON document')
+    .option('--rows <n>', 'training rows', '1000000')
+    .option('--test-rows <n>', 'test rows (prediction speed and AUC)', '200000')
+    .option('--features <n>', 'features (the first is categorical)', '30')
+    .option('--trees <n>', 'boosting rounds', '100')
+    .option('--depth <n>', 'tree depth', '6')
+    .option('--learning-rate <x>', 'learning rate', '0.1')
+    .option('--seed <n>', 'seed of the data and the model', '42')
+    .action((opts) => {
+      const json = Boolean(opts.json);
+      const learningRate = Number(opts.learningRate);
+      if (!(learningRate > 0 && learningRate <= 1)) fail('--learning-rate must be in (0, 1]');
+      const result = benchMl({
+        rows: positiveInt('rows', opts.rows, 50_000_000),
+        testRows: positiveInt('test-rows', opts.testRows, 50_000_000),
+        features: Math.max(2, positiveInt('features', opts.features, 1000)),
+        trees: positiveInt('trees', opts.trees, 100_000),
+        depth: positiveInt('depth', opts.depth, 12),
+        learningRate,
+        seed: positiveInt('seed', opts.seed, 2 ** 31),
+        progress: (message) => {
+          if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
+        },
+      });
+      if (json) printJson(result);
+      else {
+        console.log(
+          `ml benchmark: ${result.trees} trees of depth ${result.depth} on ${result.train_rows} rows × ${result.features} features`,
+        );
+        console.log(`  train:   ${result.train_seconds}s`);
+        console.log(`  predict: ${result.predict_rows_per_sec} rows/s on one core`);
+        console.log(`  test AUC ${result.test_auc}`);
       }
     });
 }
