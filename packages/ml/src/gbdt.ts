@@ -5,7 +5,7 @@ import { MlError } from './errors.ts';
 import { float64Array, HIST_STRIDE, HistogramBuilder, uint8Array, uint32Array } from './histogram.ts';
 import { logLoss } from './metrics.ts';
 import { FastRng } from './random.ts';
-import { stratifiedSplit } from './split.ts';
+import { kFold, stratifiedSplit } from './split.ts';
 import { compileForest, predictForest, type Tree } from './tree.ts';
 
 /**
@@ -122,14 +122,17 @@ export function checkGbdtParams(params: GbdtParams): void {
   );
 }
 
-/** Fewer rows than this: no held-out early-stopping split (too noisy); a fixed number of rounds instead. */
-const ROWS_FOR_EARLY_STOPPING = 1000;
-const ROUNDS_WITHOUT_VALIDATION = 100;
+/** Fewer rows than this: the round count comes from k-fold cross-validation instead of one held-out share. */
+const ROWS_FOR_HOLDOUT = 10_000;
+const CV_FOLDS = 5;
+/** Rounds used when the data is too small even for cross-validation (under 50 rows or a class too rare). */
+const ROUNDS_WITHOUT_VALIDATION = 50;
 
 /**
- * Trains a GBDT. With `validation` given, early stopping watches it; otherwise, with early
- * stopping on and enough rows, a stratified share of `data` is held out, the round count chosen
- * on it, and (with `refit`) the model retrained on every row for that many rounds.
+ * Trains a GBDT. With `validation` given, early stopping watches it. Otherwise, with early
+ * stopping on, the round count is chosen on held-out data — 5-fold cross-validation under 10,000
+ * rows, a stratified `validationFraction` share above — and (with `refit`, always for
+ * cross-validation) the model is retrained on every row for that many rounds.
  */
 export interface GbdtRuntime {
   /** Threads building histograms (1 or 2). The model is the same for any value. */
@@ -151,13 +154,25 @@ export function trainGbdt(
   assert(y !== undefined, 'training data needs labels');
   if (validation !== undefined || params.earlyStoppingRounds === 0)
     return boost(data, params, rng, threads, validation);
-  if (data.rows < ROWS_FOR_EARLY_STOPPING) {
-    return boost(
-      data,
-      { ...params, rounds: Math.min(params.rounds, ROUNDS_WITHOUT_VALIDATION), earlyStoppingRounds: 0 },
-      rng,
-      threads,
-    );
+  if (data.rows < ROWS_FOR_HOLDOUT) {
+    // Small data: a single held-out share is too noisy to pick the round count, so k-fold
+    // cross-validation picks it (the mean of each fold's best round), then every row trains.
+    const bins = computeBins(data, params.maxBins);
+    const folds = data.rows >= 50 ? kFold(y, CV_FOLDS, rng) : [];
+    const best: number[] = [];
+    for (const fold of folds) {
+      if (fold.test.length === 0 || fold.train.length === 0) continue;
+      const held = subset(data, fold.test).y as Uint8Array;
+      const inner = subset(data, fold.train).y as Uint8Array;
+      if (!held.includes(1) || !held.includes(0) || !inner.includes(1) || !inner.includes(0)) continue;
+      best.push(boost(subset(data, fold.train), params, rng, 1, subset(data, fold.test), bins).rounds);
+    }
+    const rounds =
+      best.length > 0
+        ? Math.max(1, Math.round(best.reduce((a, b) => a + b, 0) / best.length))
+        : Math.min(params.rounds, ROUNDS_WITHOUT_VALIDATION);
+    const full = boost(data, { ...params, rounds, earlyStoppingRounds: 0 }, rng, threads, undefined, bins);
+    return { ...full, earlyStopped: best.length > 0 };
   }
   const split = stratifiedSplit(y, params.validationFraction, rng);
   const bins = computeBins(data, params.maxBins);

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SeededRng } from '@zhirong/kernel';
 import {
@@ -113,6 +114,7 @@ export function registerMlCommands(program: Command): void {
     .option('--seed <n>', 'seed: the same data and seed give the same model', '42')
     .option('--exclude <columns>', 'comma-separated columns never used as features')
     .option('--param <key=value...>', 'override a model parameter (see docs/ml.md)')
+    .option('--threads <n>', 'threads for GBDT histograms, 1 or 2 (the model is the same either way)')
     .option('--json', 'print one JSON document')
     .action((opts) =>
       guarded(() => {
@@ -120,12 +122,15 @@ export function registerMlCommands(program: Command): void {
         if (!MODEL_KINDS.includes(kind)) fail(`--model must be one of ${MODEL_KINDS.join(', ')}`);
         const seed = integer('seed', opts.seed, 0, 2 ** 31);
         const params = modelParams(kind, opts.param ?? []);
+        const threads =
+          opts.threads === undefined ? Math.min(2, availableParallelism()) : integer('threads', opts.threads, 1, 2);
         const started = performance.now();
         const frame = readCsvFrame(opts.data);
         const artefact = trainModel(frame, {
           label: opts.label,
           kind,
           seed,
+          threads,
           exclude: opts.exclude
             ? String(opts.exclude)
                 .split(',')
