@@ -86,6 +86,9 @@ export interface ModelArtefact {
   readonly contentHash: string;
 }
 
+/** Fewest rows a model trains on. */
+export const MIN_TRAINING_ROWS = 10;
+
 export interface TrainOptions {
   readonly label: string;
   readonly kind: ModelKind;
@@ -103,6 +106,9 @@ export function trainModel(frame: Frame, options: TrainOptions): ModelArtefact {
   const seed = options.seed ?? 42;
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new MlError('option_invalid', { option: 'seed', reason: 'a whole number ≥ 0' });
+  if (frame.rows < MIN_TRAINING_ROWS)
+    throw new MlError('too_few_rows', { minimum: MIN_TRAINING_ROWS, rows: frame.rows });
+  if (!frame.header.includes(options.label)) throw new MlError('label_missing', { column: options.label });
   const { features, dropped } = inferFeatures(frame, options.label, { exclude: options.exclude ?? [] });
   const data = encode(frame, features, options.label);
   return trainOnDataset(data, options.label, dropped, frame.fingerprint, { ...options, seed });
@@ -119,7 +125,7 @@ export function trainOnDataset(
   const y = data.y as Uint8Array;
   let positives = 0;
   for (let i = 0; i < data.rows; i++) positives += y[i] as number;
-  if (data.rows < 10) throw new MlError('too_few_rows', { minimum: 10, rows: data.rows });
+  if (data.rows < MIN_TRAINING_ROWS) throw new MlError('too_few_rows', { minimum: MIN_TRAINING_ROWS, rows: data.rows });
   if (positives === 0 || positives === data.rows) throw new MlError('label_one_class', { column: label });
   const seed = options.seed ?? 42;
   let params: Record<string, number | boolean>;

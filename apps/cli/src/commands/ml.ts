@@ -195,6 +195,7 @@ export function registerMlCommands(program: Command): void {
         const threshold = Number(opts.threshold);
         if (!(threshold >= 0 && threshold <= 1)) fail('--threshold must be a number from 0 to 1');
         const y = labelsOf(frame, label);
+        if (!y.includes(0) || !y.includes(1)) throw new MlError('label_one_class', { column: label });
         const scores = model.score(frame);
         const e = evaluate(y, scores.probability);
         const deciles = y.length >= 10;
