@@ -8,6 +8,8 @@ import { SeededRng } from '@zhirong/kernel';
 import { syntheticCreditCsv } from '@zhirong/ml/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
+/** Each call starts Node and the TypeScript loader: about a second on an idle machine, much more on a busy one. */
+const SLOW = 300_000;
 const BIN = fileURLToPath(new URL('../bin/zhirong.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'zhirong-ml-cli-'));
 const data = join(dir, 'credit.csv');
@@ -16,7 +18,7 @@ writeFileSync(data, syntheticCreditCsv(1200, new SeededRng(9)));
 function zhirong(...args: string[]) {
   const run = spawnSync(process.execPath, [BIN, 'ml', ...args], {
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: SLOW,
     env: { ...process.env, LANG: 'C' },
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -25,112 +27,132 @@ function zhirong(...args: string[]) {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('zhirong ml', () => {
-  it('splits a CSV into stratified train and test files', () => {
-    const split = zhirong('split', '--data', data, '--label', 'default', '--out-dir', dir, '--seed', '1', '--json');
-    expect(split.code, split.stderr).toBe(0);
-    expect(JSON.parse(split.stdout).files.map((f: { rows: number }) => f.rows)).toEqual([960, 240]);
-  });
+  it(
+    'splits a CSV into stratified train and test files',
+    () => {
+      const split = zhirong('split', '--data', data, '--label', 'default', '--out-dir', dir, '--seed', '1', '--json');
+      expect(split.code, split.stderr).toBe(0);
+      expect(JSON.parse(split.stdout).files.map((f: { rows: number }) => f.rows)).toEqual([960, 240]);
+    },
+    SLOW,
+  );
 
-  it.each(['gbdt', 'logistic', 'scorecard'])('trains, evaluates, predicts and explains a %s model', (kind) => {
-    const model = join(dir, `${kind}.json`);
-    const train = zhirong(
-      'train',
-      '--data',
-      join(dir, 'train.csv'),
-      '--label',
-      'default',
-      '--model',
-      kind,
-      '--out',
-      model,
-      '--json',
-    );
-    expect(train.code, train.stderr).toBe(0);
-    const summary = JSON.parse(train.stdout);
-    expect(summary.dropped).toContainEqual({ name: 'customer_id', reason: 'identifier' });
-    expect(summary.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  it.each(['gbdt', 'logistic', 'scorecard'])(
+    'trains, evaluates, predicts and explains a %s model',
+    (kind) => {
+      const model = join(dir, `${kind}.json`);
+      const train = zhirong(
+        'train',
+        '--data',
+        join(dir, 'train.csv'),
+        '--label',
+        'default',
+        '--model',
+        kind,
+        '--out',
+        model,
+        '--json',
+      );
+      expect(train.code, train.stderr).toBe(0);
+      const summary = JSON.parse(train.stdout);
+      expect(summary.dropped).toContainEqual({ name: 'customer_id', reason: 'identifier' });
+      expect(summary.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
 
-    const evaluated = zhirong(
-      'eval',
-      '--model',
-      model,
-      '--data',
-      join(dir, 'test.csv'),
-      '--label',
-      'default',
-      '--json',
-    );
-    expect(evaluated.code, evaluated.stderr).toBe(0);
-    const metrics = JSON.parse(evaluated.stdout);
-    expect(metrics.rows).toBe(240);
-    expect(metrics.auc).toBeGreaterThan(0.65); // 240 test rows: quality is measured in tools/ml-reference
-    for (const key of ['ks', 'logloss', 'gini', 'prAuc', 'brier']) expect(typeof metrics[key]).toBe('number');
-    expect(metrics.lift).toHaveLength(10);
+      const evaluated = zhirong(
+        'eval',
+        '--model',
+        model,
+        '--data',
+        join(dir, 'test.csv'),
+        '--label',
+        'default',
+        '--json',
+      );
+      expect(evaluated.code, evaluated.stderr).toBe(0);
+      const metrics = JSON.parse(evaluated.stdout);
+      expect(metrics.rows).toBe(240);
+      expect(metrics.auc).toBeGreaterThan(0.65); // 240 test rows: quality is measured in tools/ml-reference
+      for (const key of ['ks', 'logloss', 'gini', 'prAuc', 'brier']) expect(typeof metrics[key]).toBe('number');
+      expect(metrics.lift).toHaveLength(10);
 
-    // Predict on a file with its columns reordered, an extra column, and no label.
-    const source = readFileSync(join(dir, 'test.csv'), 'utf8').trim().split('\n');
-    const header = source[0]?.split(',') ?? [];
-    const keep = ['late_payments', 'region', 'utilisation', 'age', 'income', 'customer_id'];
-    const lines = source.slice(0, 6).map((line, i) => {
-      const cells = parseLine(line);
-      return [i === 0 ? 'note' : 'hello', ...keep.map((k) => quote(cells[header.indexOf(k)] ?? ''))].join(',');
-    });
-    const scoring = join(dir, `score-${kind}.csv`);
-    writeFileSync(scoring, `${lines.join('\n')}\n`);
-    const predicted = zhirong('predict', '--model', model, '--data', scoring, '--id', 'customer_id', '--json');
-    expect(predicted.code, predicted.stderr).toBe(0);
-    const out = JSON.parse(predicted.stdout);
-    expect(out.rows).toBe(5);
-    expect(out.predictions[0]).toHaveProperty('probability');
-    if (kind === 'scorecard') expect(out.predictions[0]).toHaveProperty('score');
-    if (kind === 'scorecard') {
-      const csv = zhirong('predict', '--model', model, '--data', scoring);
-      expect(csv.stdout.split('\n')[0]).toBe('row,probability,score');
-    }
+      // Predict on a file with its columns reordered, an extra column, and no label.
+      const source = readFileSync(join(dir, 'test.csv'), 'utf8').trim().split('\n');
+      const header = source[0]?.split(',') ?? [];
+      const keep = ['late_payments', 'region', 'utilisation', 'age', 'income', 'customer_id'];
+      const lines = source.slice(0, 6).map((line, i) => {
+        const cells = parseLine(line);
+        return [i === 0 ? 'note' : 'hello', ...keep.map((k) => quote(cells[header.indexOf(k)] ?? ''))].join(',');
+      });
+      const scoring = join(dir, `score-${kind}.csv`);
+      writeFileSync(scoring, `${lines.join('\n')}\n`);
+      const predicted = zhirong('predict', '--model', model, '--data', scoring, '--id', 'customer_id', '--json');
+      expect(predicted.code, predicted.stderr).toBe(0);
+      const out = JSON.parse(predicted.stdout);
+      expect(out.rows).toBe(5);
+      expect(out.predictions[0]).toHaveProperty('probability');
+      if (kind === 'scorecard') expect(out.predictions[0]).toHaveProperty('score');
+      if (kind === 'scorecard') {
+        const csv = zhirong('predict', '--model', model, '--data', scoring);
+        expect(csv.stdout.split('\n')[0]).toBe('row,probability,score');
+      }
 
-    const explained = zhirong('explain', '--model', model, '--data', scoring, '--row', '2', '--json');
-    expect(explained.code, explained.stderr).toBe(0);
-    const e = JSON.parse(explained.stdout);
-    const total = e.contributions.reduce((sum: number, c: { contribution: number }) => sum + c.contribution, 0);
-    expect(e.expected + total).toBeCloseTo(e.margin, 9);
-    if (kind === 'gbdt') {
-      const text = zhirong('explain', '--model', model, '--data', scoring, '--row', '2');
-      expect(text.stdout).toContain('reasons:');
-    }
-  });
+      const explained = zhirong('explain', '--model', model, '--data', scoring, '--row', '2', '--json');
+      expect(explained.code, explained.stderr).toBe(0);
+      const e = JSON.parse(explained.stdout);
+      const total = e.contributions.reduce((sum: number, c: { contribution: number }) => sum + c.contribution, 0);
+      expect(e.expected + total).toBeCloseTo(e.margin, 9);
+      if (kind === 'gbdt') {
+        const text = zhirong('explain', '--model', model, '--data', scoring, '--row', '2');
+        expect(text.stdout).toContain('reasons:');
+      }
+    },
+    SLOW,
+  );
 
-  it('names a missing column, a bad label and a row out of range', () => {
-    const model = join(dir, 'gbdt.json');
-    const partial = join(dir, 'partial.csv');
-    writeFileSync(partial, 'income,age,region\n5000,30,north\n');
-    const missing = zhirong('predict', '--model', model, '--data', partial);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('column_missing');
-    expect(missing.stderr).toMatch(/utilisation|late_payments/);
-    const badLabel = join(dir, 'bad-label.csv');
-    writeFileSync(badLabel, 'a,y\n1,0\n2,yes\n');
-    const bad = zhirong('train', '--data', badLabel, '--label', 'y', '--out', join(dir, 'x.json'));
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('label_not_binary');
-    const range = zhirong('explain', '--model', model, '--data', partial, '--row', '5');
-    expect(range.code).toBe(2);
-    expect(range.stderr).toContain('row_out_of_range');
-    const nofile = zhirong('eval', '--model', model, '--data', join(dir, 'nope.csv'));
-    expect(nofile.code).toBe(2);
-    expect(nofile.stderr).toContain('nope.csv');
-  });
+  it(
+    'names a missing column, a bad label and a row out of range',
+    () => {
+      const model = join(dir, 'gbdt.json');
+      const partial = join(dir, 'partial.csv');
+      writeFileSync(partial, 'income,age,region\n5000,30,north\n');
+      const missing = zhirong('predict', '--model', model, '--data', partial);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('column_missing');
+      expect(missing.stderr).toMatch(/utilisation|late_payments/);
+      const badLabel = join(dir, 'bad-label.csv');
+      writeFileSync(
+        badLabel,
+        `a,y\n${Array.from({ length: 20 }, (_, i) => `${i},${i === 7 ? 'yes' : i % 2}`).join('\n')}\n`,
+      );
+      const bad = zhirong('train', '--data', badLabel, '--label', 'y', '--out', join(dir, 'x.json'));
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('label_not_binary');
+      expect(bad.stderr).toContain('row 7');
+      const range = zhirong('explain', '--model', model, '--data', partial, '--row', '5');
+      expect(range.code).toBe(2);
+      expect(range.stderr).toContain('row_out_of_range');
+      const nofile = zhirong('eval', '--model', model, '--data', join(dir, 'nope.csv'));
+      expect(nofile.code).toBe(2);
+      expect(nofile.stderr).toContain('nope.csv');
+    },
+    SLOW,
+  );
 
-  it('refuses a tampered artefact', () => {
-    const model = join(dir, 'logistic.json');
-    const artefact = JSON.parse(readFileSync(model, 'utf8'));
-    artefact.model.intercept += 0.5;
-    const tampered = join(dir, 'tampered.json');
-    writeFileSync(tampered, JSON.stringify(artefact));
-    const run = zhirong('eval', '--model', tampered, '--data', join(dir, 'test.csv'), '--json');
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('model_hash_mismatch');
-    expect(run.stdout).toBe('');
-  });
+  it(
+    'refuses a tampered artefact',
+    () => {
+      const model = join(dir, 'logistic.json');
+      const artefact = JSON.parse(readFileSync(model, 'utf8'));
+      artefact.model.intercept += 0.5;
+      const tampered = join(dir, 'tampered.json');
+      writeFileSync(tampered, JSON.stringify(artefact));
+      const run = zhirong('eval', '--model', tampered, '--data', join(dir, 'test.csv'), '--json');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('model_hash_mismatch');
+      expect(run.stdout).toBe('');
+    },
+    SLOW,
+  );
 });
 
 /** One CSV line (the test file has quoted regions). */
