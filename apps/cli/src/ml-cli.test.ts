@@ -38,7 +38,7 @@ describe('zhirong ml', () => {
   );
 
   it.each(['gbdt', 'logistic', 'scorecard'])(
-    'trains and evaluates a %s model, then predicts and explains with it',
+    'trains and evaluates a %s model; gbdt and scorecard also predict and explain',
     (kind) => {
       const model = join(dir, `${kind}.json`);
       const train = zhirong(
