@@ -7,6 +7,7 @@ import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
 import { webhooksErrors } from '@zhirong/webhooks';
 import { scfErrors } from '@zhirong/scf';
+import { mlErrors } from '@zhirong/ml';
 import { httpErrors } from '../apps/server/src/errors.ts';
 
 /** Every error catalog of the platform, by where the codes come from. */
@@ -18,6 +19,7 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'webhooks', catalog: webhooksErrors },
   { name: 'chain', catalog: chainErrors },
   { name: 'scf', catalog: scfErrors },
+  { name: 'ml (toolkit and `zhirong ml`)', catalog: mlErrors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

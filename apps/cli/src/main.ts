@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerChainCommands } from './commands/chain.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerMlCommands } from './commands/ml.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
 import { registerWebhooksCommands } from './commands/webhooks.ts';
 import { registerScfCommands } from './commands/scf.ts';
@@ -21,6 +22,7 @@ registerWebhooksCommands(program);
 registerChainCommands(program);
 registerScfCommands(program);
 registerStaffCommands(program);
+registerMlCommands(program);
 registerBenchCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson } from '../context.ts';
 import { benchChain } from './bench-chain.ts';
 import { benchLedger } from './bench-ledger.ts';
 import { benchWebhooks } from './bench-webhooks.ts';
+import { benchMl } from './bench-ml.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -100,6 +102,32 @@ export function registerBenchCommands(program: Command): void {
         batchSize: positiveInt('batch-size', opts.batchSize, 50_000),
         samples: positiveInt('samples', opts.samples, 100_000),
         seed: positiveInt('seed', opts.seed, 2 ** 31),
+    .command('ml')
+    .description('GBDT training time, prediction rows/s on one core and test AUC on a seeded synthetic data set')
+    .option('--json', 'print one JSON document')
+    .option('--rows <n>', 'training rows', '1000000')
+    .option('--test-rows <n>', 'test rows (prediction speed and AUC)', '200000')
+    .option('--features <n>', 'features (the first is categorical)', '30')
+    .option('--trees <n>', 'boosting rounds', '100')
+    .option('--depth <n>', 'tree depth', '6')
+    .option('--learning-rate <x>', 'learning rate', '0.1')
+    .option('--seed <n>', 'seed of the data and the model', '42')
+    .option('--threads <n>', 'threads building histograms, 1 or 2 (default: 2 when the machine has 2 cores)')
+    .action((opts) => {
+      const json = Boolean(opts.json);
+      const threads =
+        opts.threads === undefined ? Math.min(2, availableParallelism()) : positiveInt('threads', opts.threads, 2);
+      const learningRate = Number(opts.learningRate);
+      if (!(learningRate > 0 && learningRate <= 1)) fail('--learning-rate must be in (0, 1]');
+      const result = benchMl({
+        rows: positiveInt('rows', opts.rows, 50_000_000),
+        testRows: positiveInt('test-rows', opts.testRows, 50_000_000),
+        features: Math.max(2, positiveInt('features', opts.features, 1000)),
+        trees: positiveInt('trees', opts.trees, 100_000),
+        depth: positiveInt('depth', opts.depth, 12),
+        learningRate,
+        seed: positiveInt('seed', opts.seed, 2 ** 31),
+        threads,
         progress: (message) => {
           if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
         },
@@ -122,6 +150,14 @@ export function registerBenchCommands(program: Command): void {
         console.log(
           `  verification:     p50 ${result.inclusion_proof_verification_node_sha256.p50_us} µs (node:crypto), ${result.inclusion_proof_verification_webcrypto.p50_us} µs (Web Crypto)`,
         );
+        console.log(
+          `ml benchmark: ${result.trees} trees of depth ${result.depth} on ${result.train_rows} rows × ${result.features} features`,
+        );
+        console.log(
+          `  train:   ${result.train_seconds}s (${result.train_cpu_seconds}s CPU, ${result.train_threads} threads)`,
+        );
+        console.log(`  predict: ${result.predict_rows_per_sec} rows/s on one core`);
+        console.log(`  test AUC ${result.test_auc}`);
       }
     });
 }
