@@ -5,9 +5,9 @@ import { chainErrors } from '@zhirong/chain';
 import { identityErrors } from '@zhirong/identity';
 import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
-import { webhooksErrors } from '@zhirong/webhooks';
-import { scfErrors } from '@zhirong/scf';
 import { mlErrors } from '@zhirong/ml';
+import { scfErrors } from '@zhirong/scf';
+import { webhooksErrors } from '@zhirong/webhooks';
 import { httpErrors } from '../apps/server/src/errors.ts';
 
 /** Every error catalog of the platform, by where the codes come from. */

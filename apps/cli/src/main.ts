@@ -4,9 +4,9 @@ import { registerChainCommands } from './commands/chain.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerMlCommands } from './commands/ml.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
-import { registerWebhooksCommands } from './commands/webhooks.ts';
 import { registerScfCommands } from './commands/scf.ts';
 import { registerStaffCommands } from './commands/staff.ts';
+import { registerWebhooksCommands } from './commands/webhooks.ts';
 
 const program = new Command()
   .name('zhirong')

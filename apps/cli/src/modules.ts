@@ -8,12 +8,12 @@ import { webhooksModule } from '@zhirong/webhooks';
 
 /** Every module of the platform, in dependency order. The one place the list is written. */
 export function platformModules(): ModuleRegistry {
-  return new ModuleRegistry().register(accessModule).register(ledgerModule).register(webhooksModule);
   return new ModuleRegistry()
     .register(accessModule)
+    .register(identityModule)
     .register(ledgerModule)
     .register(chainModule)
+    .register(evidenceModule)
     .register(scfModule)
-    .register(evidenceModule);
-  return new ModuleRegistry().register(accessModule).register(identityModule).register(ledgerModule);
+    .register(webhooksModule);
 }

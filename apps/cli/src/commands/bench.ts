@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { configFromEnv, fail, printJson } from '../context.ts';
 import { benchChain } from './bench-chain.ts';
 import { benchLedger } from './bench-ledger.ts';
-import { benchWebhooks } from './bench-webhooks.ts';
 import { benchMl } from './bench-ml.ts';
+import { benchWebhooks } from './bench-webhooks.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -65,7 +65,6 @@ export function registerBenchCommands(program: Command): void {
         console.log(`  verified:   ${result.verified ?? 'skipped'}`);
       }
     });
-
   bench
     .command('webhooks')
     .description('Webhook fan-out (events → deliveries) and delivery (signed POSTs to a local receiver) throughput')
@@ -82,6 +81,22 @@ export function registerBenchCommands(program: Command): void {
       const result = await benchWebhooks(config, {
         events: positiveInt('events', opts.events, 1_000_000),
         endpoints: positiveInt('endpoints', opts.endpoints, 100),
+        progress: (message) => {
+          if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
+        },
+      });
+      if (json) printJson(result);
+      else {
+        console.log(`webhooks benchmark on ${result.backend}`);
+        console.log(
+          `  fan-out:  ${result.fanout_events_per_sec} events/s → ${result.fanout_deliveries_per_sec} deliveries/s, p50 ${result.fanout_p50_ms} ms, p99 ${result.fanout_p99_ms} ms`,
+        );
+        console.log(
+          `  delivery: ${result.deliveries_per_sec} deliveries/s, attempt p50 ${result.attempt_p50_ms} ms, p99 ${result.attempt_p99_ms} ms`,
+        );
+      }
+    });
+  bench
     .command('chain')
     .description('Evidence log: batched appends/s, inclusion-proof generation and verification times on a large tree')
     .option('--json', 'print one JSON document')
@@ -102,6 +117,25 @@ export function registerBenchCommands(program: Command): void {
         batchSize: positiveInt('batch-size', opts.batchSize, 50_000),
         samples: positiveInt('samples', opts.samples, 100_000),
         seed: positiveInt('seed', opts.seed, 2 ** 31),
+        progress: (message) => {
+          if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
+        },
+      });
+      if (json) printJson(result);
+      else {
+        console.log(`evidence log benchmark on ${result.database}, tree of ${result.tree_size} leaves`);
+        console.log(
+          `  appends:          ${result.appends.appends_per_sec} records/s (batches of ${result.appends.batch_size})`,
+        );
+        console.log(
+          `  inclusion proof:  p50 ${result.inclusion_proof_generation.p50_ms} ms, p99 ${result.inclusion_proof_generation.p99_ms} ms, ≤ ${result.inclusion_proof_generation.rows_read_max} rows`,
+        );
+        console.log(
+          `  verification:     p50 ${result.inclusion_proof_verification_node_sha256.p50_us} µs (node:crypto), ${result.inclusion_proof_verification_webcrypto.p50_us} µs (Web Crypto)`,
+        );
+      }
+    });
+  bench
     .command('ml')
     .description('GBDT training time, prediction rows/s on one core and test AUC on a seeded synthetic data set')
     .option('--json', 'print one JSON document')
@@ -134,22 +168,6 @@ export function registerBenchCommands(program: Command): void {
       });
       if (json) printJson(result);
       else {
-        console.log(`webhooks benchmark on ${result.backend}`);
-        console.log(
-          `  fan-out:  ${result.fanout_events_per_sec} events/s → ${result.fanout_deliveries_per_sec} deliveries/s, p50 ${result.fanout_p50_ms} ms, p99 ${result.fanout_p99_ms} ms`,
-        );
-        console.log(
-          `  delivery: ${result.deliveries_per_sec} deliveries/s, attempt p50 ${result.attempt_p50_ms} ms, p99 ${result.attempt_p99_ms} ms`,
-        console.log(`evidence log benchmark on ${result.database}, tree of ${result.tree_size} leaves`);
-        console.log(
-          `  appends:          ${result.appends.appends_per_sec} records/s (batches of ${result.appends.batch_size})`,
-        );
-        console.log(
-          `  inclusion proof:  p50 ${result.inclusion_proof_generation.p50_ms} ms, p99 ${result.inclusion_proof_generation.p99_ms} ms, ≤ ${result.inclusion_proof_generation.rows_read_max} rows`,
-        );
-        console.log(
-          `  verification:     p50 ${result.inclusion_proof_verification_node_sha256.p50_us} µs (node:crypto), ${result.inclusion_proof_verification_webcrypto.p50_us} µs (Web Crypto)`,
-        );
         console.log(
           `ml benchmark: ${result.trees} trees of depth ${result.depth} on ${result.train_rows} rows × ${result.features} features`,
         );
