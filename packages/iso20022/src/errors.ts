@@ -31,11 +31,6 @@ export const iso20022Errors = defineErrors({
     en: 'A document type declaration (DOCTYPE) is not allowed in an ISO 20022 message.',
     zh: 'ISO 20022 报文中不允许出现文档类型声明（DOCTYPE）。',
   },
-  xml_namespace_undeclared: {
-    status: 400,
-    en: 'The namespace prefix {prefix} is used but never declared.',
-    zh: '使用了未声明的命名空间前缀 {prefix}。',
-  },
   document_missing: {
     status: 422,
     en: 'No ISO 20022 Document element was found.',

@@ -1,10 +1,8 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 
 /**
  * The XML layer: bytes → text (BOM and declared encoding honoured) → a namespace-resolved element
- * tree. fast-xml-parser does the parsing; this file only resolves namespace prefixes, which the
- * parser leaves as written (`Doc:Document`), so that `<Document xmlns="…">` and
- * `<Doc:Document xmlns:Doc="…">` become the same tree.
+ * tree, so that `<Document xmlns="…">` and `<Doc:Document xmlns:Doc="…">` become the same tree.
  */
 
 /** One element: its local name, resolved namespace URI, attributes by local name, children and text. */
@@ -21,8 +19,7 @@ export type XmlProblem =
   | { code: 'encoding_unsupported'; params: { encoding: string } }
   | { code: 'encoding_invalid'; params: { encoding: string } }
   | { code: 'xml_malformed'; params: { reason: string } }
-  | { code: 'xml_doctype_forbidden'; params: Record<string, never> }
-  | { code: 'xml_namespace_undeclared'; params: { prefix: string } };
+  | { code: 'xml_doctype_forbidden'; params: Record<string, never> };
 
 export type XmlReadResult = { ok: true; root: XmlElement } | { ok: false; problem: XmlProblem };
 
@@ -81,106 +78,64 @@ export function decodeXml(input: string | Uint8Array): { ok: true; text: string 
   }
 }
 
-type OrderedNode = Record<string, unknown>;
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: false,
-  maxNestedTags: XML_DEPTH_MAX,
-});
-
-const XMLNS = 'xmlns';
-
-class NamespaceError extends Error {
-  constructor(readonly prefix: string) {
-    super(`undeclared prefix ${prefix}`);
-  }
+interface Building {
+  name: string;
+  namespace: string;
+  attributes: Record<string, string>;
+  children: XmlElement[];
+  text: string;
 }
 
-function split(qualified: string): [prefix: string, local: string] {
-  const colon = qualified.indexOf(':');
-  return colon < 0 ? ['', qualified] : [qualified.slice(0, colon), qualified.slice(colon + 1)];
-}
-
-/** Builds the element tree from fast-xml-parser's ordered output, resolving prefixes in scope. */
-function build(node: OrderedNode, scope: ReadonlyMap<string, string>): XmlElement | undefined {
-  let qualified: string | undefined;
-  for (const key of Object.keys(node)) {
-    if (key !== ':@' && key !== '#text') qualified = key;
+class XmlRefusal extends Error {
+  constructor(readonly problem: XmlProblem) {
+    super(problem.code);
   }
-  if (qualified === undefined || qualified.startsWith('?') || qualified.startsWith('!')) return undefined;
-  const rawAttributes = (node[':@'] ?? {}) as Record<string, string>;
-  let inner = scope;
-  for (const [key, value] of Object.entries(rawAttributes)) {
-    if (key === XMLNS || key.startsWith(`${XMLNS}:`)) {
-      if (inner === scope) inner = new Map(scope);
-      (inner as Map<string, string>).set(key === XMLNS ? '' : key.slice(XMLNS.length + 1), value);
-    }
-  }
-  const attributes: Record<string, string> = {};
-  for (const [key, value] of Object.entries(rawAttributes)) {
-    if (key === XMLNS || key.startsWith(`${XMLNS}:`)) continue;
-    const [prefix, local] = split(key);
-    if (prefix !== '' && prefix !== 'xml' && !inner.has(prefix)) throw new NamespaceError(prefix);
-    // Unprefixed attributes (Ccy) are what ISO 20022 uses; prefixed ones (xsi:…) are kept by local name only if free.
-    if (prefix === '' || !(local in attributes)) attributes[local] = String(value);
-  }
-  const [prefix, name] = split(qualified);
-  const namespace = inner.get(prefix);
-  if (namespace === undefined && prefix !== '') throw new NamespaceError(prefix);
-  const children: XmlElement[] = [];
-  let text = '';
-  for (const child of (node[qualified] ?? []) as OrderedNode[]) {
-    if ('#text' in child) text += String(child['#text']);
-    else {
-      const element = build(child, inner);
-      if (element !== undefined) children.push(element);
-    }
-  }
-  return { name, namespace: namespace ?? '', attributes, children, text: text.trim() };
 }
 
 /**
- * Parses XML text into its root element. Refuses a DOCTYPE (ISO 20022 never has one, and it is the
- * door to entity-expansion attacks), malformed XML, more than one root and undeclared prefixes.
+ * Parses XML text into its root element with saxes, a strict, namespace-aware streaming parser
+ * (one pass: well-formedness, namespace bindings and the tree together). Refuses a DOCTYPE (ISO
+ * 20022 never has one, and it is the door to entity-expansion attacks), malformed XML, unbound
+ * prefixes, and nesting deeper than XML_DEPTH_MAX.
  */
 export function readXml(text: string): XmlReadResult {
-  if (text.includes('<!DOCTYPE')) return { ok: false, problem: { code: 'xml_doctype_forbidden', params: {} } };
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) {
-    const { msg, line, col } = validation.err;
-    return { ok: false, problem: { code: 'xml_malformed', params: { reason: `${msg} (line ${line}, column ${col})` } } };
-  }
-  let nodes: OrderedNode[];
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const stack: Building[] = [];
+  let root: XmlElement | undefined;
+  parser.on('doctype', () => {
+    throw new XmlRefusal({ code: 'xml_doctype_forbidden', params: {} });
+  });
+  parser.on('opentag', (tag) => {
+    if (stack.length >= XML_DEPTH_MAX)
+      throw new XmlRefusal({ code: 'xml_malformed', params: { reason: `elements nest deeper than ${XML_DEPTH_MAX} levels` } });
+    const attributes: Record<string, string> = {};
+    for (const attribute of Object.values(tag.attributes)) {
+      // ISO 20022 attributes (Ccy) are unqualified; namespace declarations and xsi:* are not data.
+      if (attribute.prefix === '' && attribute.local !== 'xmlns') attributes[attribute.local] = attribute.value;
+    }
+    stack.push({ name: tag.local, namespace: tag.uri, attributes, children: [], text: '' });
+  });
+  const addText = (chunk: string) => {
+    const top = stack[stack.length - 1];
+    if (top !== undefined) top.text += chunk;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.on('closetag', () => {
+    const done = stack.pop();
+    if (done === undefined) return;
+    const element: XmlElement = { ...done, text: done.text.trim() };
+    const parent = stack[stack.length - 1];
+    if (parent !== undefined) parent.children.push(element);
+    else root = element;
+  });
   try {
-    nodes = parser.parse(text) as OrderedNode[];
+    parser.write(text).close();
   } catch (error) {
+    if (error instanceof XmlRefusal) return { ok: false, problem: error.problem };
     return { ok: false, problem: { code: 'xml_malformed', params: { reason: (error as Error).message } } };
   }
-  const roots: XmlElement[] = [];
-  try {
-    for (const node of nodes) {
-      const element = build(node, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]));
-      if (element !== undefined) roots.push(element);
-    }
-  } catch (error) {
-    if (error instanceof NamespaceError)
-      return { ok: false, problem: { code: 'xml_namespace_undeclared', params: { prefix: error.prefix } } };
-    throw error;
-  }
-  const [root] = roots;
   if (root === undefined) return { ok: false, problem: { code: 'xml_malformed', params: { reason: 'no root element' } } };
-  if (roots.length > 1)
-    return { ok: false, problem: { code: 'xml_malformed', params: { reason: 'more than one root element' } } };
   return { ok: true, root };
 }
 
