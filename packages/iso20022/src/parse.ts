@@ -166,8 +166,18 @@ function checkCount(declared: string | undefined, actual: number, path: string, 
   if (Number(declared) !== actual) errors.push(issue('number_of_transactions_mismatch', path, { declared, actual }));
 }
 
-function checkControlSum(declared: string | undefined, sum: bigint, path: string, errors: Iso20022Error[]): void {
-  if (declared === undefined) return;
+/**
+ * Compares a declared CtrlSum with the sum of the amounts. `complete` is false when some amount in
+ * scope was invalid (already reported): the sum would then differ for that reason alone.
+ */
+function checkControlSum(
+  declared: string | undefined,
+  sum: bigint,
+  complete: boolean,
+  path: string,
+  errors: Iso20022Error[],
+): void {
+  if (declared === undefined || !complete) return;
   const parts = parseDecimal(declared);
   if (parts === undefined || parts.fraction.length > SUM_SCALE) return;
   if (scaled(parts, SUM_SCALE) !== sum)
@@ -195,6 +205,7 @@ function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTrans
   const transfers: CreditTransfer[] = [];
   const endToEnd = new DuplicateCheck('end_to_end_id_duplicate');
   let total = 0n;
+  let allRead = true;
   childrenOf(root, 'PmtInf').forEach((block, b) => {
     const blockPath = `${base}/PmtInf[${b}]`;
     const debtor = partyOf(childOf(block, 'Dbtr'), childOf(block, 'DbtrAcct'), childOf(block, 'DbtrAgt'));
@@ -203,6 +214,7 @@ function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTrans
     const batch = textAt(block, 'BtchBookg');
     const transactions = childrenOf(block, 'CdtTrfTxInf');
     let blockSum = 0n;
+    let blockRead = true;
     transactions.forEach((tx, t) => {
       const path = `${blockPath}/CdtTrfTxInf[${t}]`;
       const amountChoice = childOf(tx, 'Amt');
@@ -212,6 +224,7 @@ function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTrans
       const value = amountOf(amountElement);
       requirePositive(value, amountPath, errors);
       if (value !== undefined) blockSum += value.sumValue;
+      else blockRead = false;
       const endToEndId = textAt(tx, 'PmtId', 'EndToEndId') ?? '';
       endToEnd.check(endToEndId || undefined, `${path}/PmtId/EndToEndId`, errors);
       const txUltimateDebtor = childOf(tx, 'UltmtDbtr') ?? ultimateDebtor;
@@ -238,11 +251,12 @@ function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTrans
       );
     });
     checkCount(textAt(block, 'NbOfTxs'), transactions.length, `${blockPath}/NbOfTxs`, errors);
-    checkControlSum(textAt(block, 'CtrlSum'), blockSum, `${blockPath}/CtrlSum`, errors);
+    checkControlSum(textAt(block, 'CtrlSum'), blockSum, blockRead, `${blockPath}/CtrlSum`, errors);
     total += blockSum;
+    allRead &&= blockRead;
   });
   checkCount(textAt(header, 'NbOfTxs'), transfers.length, `${base}/GrpHdr/NbOfTxs`, errors);
-  checkControlSum(textAt(header, 'CtrlSum'), total, `${base}/GrpHdr/CtrlSum`, errors);
+  checkControlSum(textAt(header, 'CtrlSum'), total, allRead, `${base}/GrpHdr/CtrlSum`, errors);
   return defined({
     type: 'pain.001.001.03' as const,
     messageId: textAt(header, 'MsgId') ?? '',
@@ -266,6 +280,7 @@ function readPacs008(document: XmlElement, errors: Iso20022Error[]): CreditTrans
   const settlementDate = textAt(header, 'IntrBkSttlmDt');
   const transfers: CreditTransfer[] = [];
   let sum = 0n;
+  let allRead = true;
   const byCurrency = new Map<string, bigint>();
   childrenOf(root, 'CdtTrfTxInf').forEach((tx, t) => {
     const path = `${base}/CdtTrfTxInf[${t}]`;
@@ -274,7 +289,7 @@ function readPacs008(document: XmlElement, errors: Iso20022Error[]): CreditTrans
     if (value !== undefined) {
       sum += value.sumValue;
       byCurrency.set(value.currency, (byCurrency.get(value.currency) ?? 0n) + value.amount);
-    }
+    } else allRead = false;
     const endToEndId = textAt(tx, 'PmtId', 'EndToEndId') ?? '';
     endToEnd.check(endToEndId || undefined, `${path}/PmtId/EndToEndId`, errors);
     const uetr = textAt(tx, 'PmtId', 'UETR');
@@ -304,9 +319,9 @@ function readPacs008(document: XmlElement, errors: Iso20022Error[]): CreditTrans
     );
   });
   checkCount(textAt(header, 'NbOfTxs'), transfers.length, `${base}/GrpHdr/NbOfTxs`, errors);
-  checkControlSum(textAt(header, 'CtrlSum'), sum, `${base}/GrpHdr/CtrlSum`, errors);
+  checkControlSum(textAt(header, 'CtrlSum'), sum, allRead, `${base}/GrpHdr/CtrlSum`, errors);
   const declaredTotal = amountOf(childOf(header, 'TtlIntrBkSttlmAmt'));
-  if (declaredTotal !== undefined) {
+  if (declaredTotal !== undefined && allRead) {
     const actual = byCurrency.get(declaredTotal.currency) ?? 0n;
     if (byCurrency.size > 1 || actual !== declaredTotal.amount) {
       errors.push(
