@@ -110,8 +110,9 @@ export function buildPacs008(input: Pacs008Input): string {
       partyNode('UltmtDbtr', t.ultimateDebtor),
       partyNode('Dbtr', t.debtor),
       account(t.debtor, 'DbtrAcct'),
-      agent('DbtrAgt', debtorBic) ?? el('DbtrAgt', [el('FinInstnId', [])]),
-      agent('CdtrAgt', creditorBic) ?? el('CdtrAgt', [el('FinInstnId', [])]),
+      // Without a BIC the agent is left out, and the re-parse refuses the message naming it.
+      agent('DbtrAgt', debtorBic),
+      agent('CdtrAgt', creditorBic),
       partyNode('Cdtr', t.creditor),
       account(t.creditor, 'CdtrAcct'),
       partyNode('UltmtCdtr', t.ultimateCreditor),
@@ -126,7 +127,8 @@ export function buildPacs008(input: Pacs008Input): string {
         el('MsgId', input.messageId),
         el('CreDtTm', input.createdAt),
         el('NbOfTxs', String(input.transfers.length)),
-        el('CtrlSum', formatScaled(sum, 17)),
+        // CtrlSum is a DecimalNumber (18 digits): omitted when a huge mixed-currency batch exceeds it.
+        fitsDecimalNumber(sum) ? el('CtrlSum', formatScaled(sum, 17)) : undefined,
         currencies.size === 1 && onlyCurrency !== undefined && findCurrency(onlyCurrency) ? amountNode('TtlIntrBkSttlmAmt', total, onlyCurrency) : undefined,
         el('IntrBkSttlmDt', input.settlementDate),
         el('SttlmInf', [el('SttlmMtd', input.settlementMethod ?? 'INDA')]),
@@ -136,6 +138,11 @@ export function buildPacs008(input: Pacs008Input): string {
   ]);
   document.attributes = { xmlns: `${NAMESPACE_PREFIX}${type}` };
   return checked(serialize(document), type);
+}
+
+function fitsDecimalNumber(scaledSum: bigint): boolean {
+  const parts = parseDecimal(formatScaled(scaledSum, 17));
+  return parts !== undefined && parts.whole.length + parts.fraction.length <= 18;
 }
 
 function dateChoice(name: string, date: string | undefined): XmlNode | undefined {
