@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
+import { registerIso20022DryRun } from './commands/iso20022.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
 
@@ -12,5 +13,7 @@ const program = new Command()
 registerPlatformCommands(program);
 registerLedgerCommands(program);
 registerBenchCommands(program);
+// The payments helper owns the `payments` group; until the branches merge it holds only the ISO 20022 dry run.
+registerIso20022DryRun(program.command('payments').description('Payments: ISO 20022 import'));
 
 await program.parseAsync(process.argv);

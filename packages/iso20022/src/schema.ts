@@ -27,11 +27,31 @@ export interface Iso20022Error {
   readonly messageZh: string;
 }
 
+/**
+ * Where an element sits, as a chain to its parent: rendered to a string only when an error needs
+ * it, so validating a 10,000-transaction message does not build 400,000 path strings.
+ */
+export interface PathRef {
+  readonly parent: PathRef | undefined;
+  readonly name: string;
+  /** Occurrence index for repeatable elements, else -1. */
+  readonly index: number;
+}
+
+export function renderPath(ref: PathRef | string): string {
+  if (typeof ref === 'string') return ref;
+  const parts: string[] = [];
+  for (let at: PathRef | undefined = ref; at !== undefined; at = at.parent)
+    parts.push(at.index >= 0 ? `${at.name}[${at.index}]` : at.name);
+  return `/${parts.reverse().join('/')}`;
+}
+
 export function issue(
   code: Iso20022ErrorCode,
-  path: string,
+  where: PathRef | string,
   params: Readonly<Record<string, unknown>> = {},
 ): Iso20022Error {
+  const path = renderPath(where);
   const definition = iso20022Errors[code];
   const element = params.element ?? lastSegment(path);
   const all = { ...params, element };
@@ -114,7 +134,7 @@ export function pick(chooser: (element: XmlElement) => string): TypeDefinition {
 // ---------------------------------------------------------------------------------------------
 // Simple types
 
-type SimpleCheck = (value: string, element: XmlElement, path: string, errors: Iso20022Error[]) => void;
+type SimpleCheck = (value: string, element: XmlElement, path: PathRef, errors: Iso20022Error[]) => void;
 
 const DIGITS = /^[0-9]+$/;
 const DATE = /^(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$/;
@@ -332,7 +352,7 @@ export function validateElement(
   registry: Registry,
   type: string,
   element: XmlElement,
-  path: string,
+  path: PathRef,
   namespace: string,
   errors: Iso20022Error[],
 ): void {
@@ -361,15 +381,19 @@ export function validateElement(
   else validateSequence(registry, complex, element, path, namespace, errors);
 }
 
-function childPath(path: string, field: Field, occurrence: number): string {
-  return field.max > 1 ? `${path}/${field.name}[${occurrence}]` : `${path}/${field.name}`;
+function childPath(path: PathRef, field: Field, occurrence: number): PathRef {
+  return { parent: path, name: field.name, index: field.max > 1 ? occurrence : -1 };
+}
+
+function named(path: PathRef, name: string): PathRef {
+  return { parent: path, name, index: -1 };
 }
 
 function validateChoice(
   registry: Registry,
   definition: Extract<TypeDefinition, { kind: 'choice' }>,
   element: XmlElement,
-  path: string,
+  path: PathRef,
   namespace: string,
   errors: Iso20022Error[],
 ): void {
@@ -378,13 +402,13 @@ function validateChoice(
   let occurrence = 0;
   for (const child of element.children) {
     if (child.namespace !== namespace) {
-      errors.push(issue('element_namespace', `${path}/${child.name}`, { namespace: child.namespace || '(none)' }));
+      errors.push(issue('element_namespace', named(path, child.name), { namespace: child.namespace || '(none)' }));
       continue;
     }
     const at = definition.index.get(child.name);
     const field = at === undefined ? undefined : definition.fields[at];
     if (field === undefined) {
-      errors.push(issue('element_unexpected', `${path}/${child.name}`));
+      errors.push(issue('element_unexpected', named(path, child.name)));
       continue;
     }
     if (chosen !== undefined && chosen.name !== field.name) {
@@ -400,14 +424,14 @@ function validateChoice(
     return;
   }
   if (occurrence > chosen.max)
-    errors.push(issue('element_too_many', `${path}/${chosen.name}`, { count: occurrence, max: chosen.max }));
+    errors.push(issue('element_too_many', named(path, chosen.name), { count: occurrence, max: chosen.max }));
 }
 
 function validateSequence(
   registry: Registry,
   definition: Extract<TypeDefinition, { kind: 'sequence' }>,
   element: XmlElement,
-  path: string,
+  path: PathRef,
   namespace: string,
   errors: Iso20022Error[],
 ): void {
@@ -415,13 +439,13 @@ function validateSequence(
   let position = 0;
   for (const child of element.children) {
     if (child.namespace !== namespace) {
-      errors.push(issue('element_namespace', `${path}/${child.name}`, { namespace: child.namespace || '(none)' }));
+      errors.push(issue('element_namespace', named(path, child.name), { namespace: child.namespace || '(none)' }));
       continue;
     }
     const at = definition.index.get(child.name);
     const field = at === undefined ? undefined : definition.fields[at];
     if (at === undefined || field === undefined) {
-      errors.push(issue('element_unexpected', `${path}/${child.name}`));
+      errors.push(issue('element_unexpected', named(path, child.name)));
       continue;
     }
     const occurrence = counts[at] ?? 0;
@@ -434,16 +458,14 @@ function validateSequence(
     }
     if (occurrence >= field.max) {
       if (occurrence === field.max)
-        errors.push(issue('element_too_many', `${path}/${field.name}`, { count: countOf(element, field.name), max: field.max }));
+        errors.push(issue('element_too_many', named(path, field.name), { count: countOf(element, field.name), max: field.max }));
       continue;
     }
     validateElement(registry, field.type, child, childPath(path, field, occurrence), namespace, errors);
   }
   definition.fields.forEach((field, i) => {
     if ((counts[i] ?? 0) < field.min) {
-      errors.push(
-        issue('element_missing', field.max > 1 ? `${path}/${field.name}[${counts[i] ?? 0}]` : `${path}/${field.name}`),
-      );
+      errors.push(issue('element_missing', childPath(path, field, counts[i] ?? 0)));
     }
   });
 }

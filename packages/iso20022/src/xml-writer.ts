@@ -6,22 +6,17 @@
  */
 export type XmlNode = { name: string; attributes?: Record<string, string>; children?: XmlNode[]; text?: string };
 
+// Characters XML 1.0 cannot carry at all (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF).
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const SPECIAL = /[&<>"']/g;
+const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
 /** Escapes character data and attribute values; refuses characters XML 1.0 cannot carry. */
 export function escapeXml(value: string): string {
-  let out = '';
-  for (const char of value) {
-    const code = char.codePointAt(0) ?? 0;
-    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d)
-      throw new Error(`character U+${code.toString(16).padStart(4, '0')} cannot appear in XML`);
-    if (code === 0xfffe || code === 0xffff) throw new Error('non-character cannot appear in XML');
-    if (char === '&') out += '&amp;';
-    else if (char === '<') out += '&lt;';
-    else if (char === '>') out += '&gt;';
-    else if (char === '"') out += '&quot;';
-    else if (char === "'") out += '&apos;';
-    else out += char;
-  }
-  return out;
+  const forbidden = FORBIDDEN.exec(value);
+  if (forbidden !== null)
+    throw new Error(`character U+${(forbidden[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0')} cannot appear in XML`);
+  return value.replace(SPECIAL, (c) => ENTITY[c] ?? c);
 }
 
 function write(node: XmlNode, depth: number, out: string[]): void {

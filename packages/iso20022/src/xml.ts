@@ -86,6 +86,8 @@ interface Building {
   text: string;
 }
 
+const NON_SPACE = /\S/;
+
 class XmlRefusal extends Error {
   constructor(readonly problem: XmlProblem) {
     super(problem.code);
@@ -117,14 +119,15 @@ export function readXml(text: string): XmlReadResult {
   });
   const addText = (chunk: string) => {
     const top = stack[stack.length - 1];
-    if (top !== undefined) top.text += chunk;
+    // Indentation between child elements is not data: keep it out of big parents' text.
+    if (top !== undefined && (top.children.length === 0 || NON_SPACE.test(chunk))) top.text += chunk;
   };
   parser.on('text', addText);
   parser.on('cdata', addText);
   parser.on('closetag', () => {
-    const done = stack.pop();
-    if (done === undefined) return;
-    const element: XmlElement = { ...done, text: done.text.trim() };
+    const element = stack.pop();
+    if (element === undefined) return;
+    element.text = element.text.trim();
     const parent = stack[stack.length - 1];
     if (parent !== undefined) parent.children.push(element);
     else root = element;

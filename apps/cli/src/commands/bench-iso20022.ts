@@ -1,0 +1,60 @@
+import { availableParallelism, cpus } from 'node:os';
+import { buildPacs008, type CreditTransfer, parseIso20022 } from '@zhirong/iso20022';
+import { generatePain001 } from '@zhirong/iso20022/testing';
+
+export interface Iso20022BenchOptions {
+  transactions: number;
+  runs: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+/**
+ * ISO 20022 throughput, in process: parse and fully validate a generated SEPA pain.001 of
+ * `transactions` credit transfers (4 payment information blocks), `runs` times; then build a
+ * pacs.008 of the parsed transfers and parse it back (the outbound payout path).
+ */
+export function benchIso20022(options: Iso20022BenchOptions) {
+  const xml = new TextEncoder().encode(generatePain001(options.transactions, 4));
+  const parseMs: number[] = [];
+  let transfers: CreditTransfer[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    const started = performance.now();
+    const result = parseIso20022(xml);
+    parseMs.push(performance.now() - started);
+    if (!result.ok) throw new Error(`generated message rejected: ${result.errors[0]?.message}`);
+    if ('transfers' in result.message) transfers = result.message.transfers;
+  }
+  const buildStarted = performance.now();
+  const pacs = buildPacs008({
+    messageId: 'BENCH-PACS008',
+    createdAt: '2026-03-16T10:00:00Z',
+    settlementDate: '2026-03-16',
+    instructingAgentBic: 'COBADEFFXXX',
+    instructedAgentBic: 'INGBNL2A',
+    transfers,
+  });
+  const buildMs = performance.now() - buildStarted;
+  const p50 = median(parseMs);
+  return {
+    benchmark: 'iso20022',
+    message: 'pain.001.001.03',
+    transactions: options.transactions,
+    bytes: xml.byteLength,
+    runs: options.runs,
+    parse_ms_p50: round(p50),
+    parse_ms_min: round(Math.min(...parseMs)),
+    transactions_per_sec: Math.round(options.transactions / (p50 / 1000)),
+    megabytes_per_sec: round(xml.byteLength / 1e6 / (p50 / 1000)),
+    pacs008_build_and_reparse_ms: round(buildMs),
+    pacs008_bytes: pacs.length,
+    node: process.version,
+    cpus: availableParallelism(),
+    cpu_model: cpus()[0]?.model ?? 'unknown',
+  };
+}
