@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
+import { iso20022Errors } from '@zhirong/iso20022';
 import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
 import { httpErrors } from '../apps/server/src/errors.ts';
@@ -10,6 +11,7 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'http (apps/server)', catalog: httpErrors },
   { name: 'access', catalog: accessErrors },
   { name: 'ledger', catalog: ledgerErrors },
+  { name: 'iso20022 (ISO 20022 import: element-level validation)', catalog: iso20022Errors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

@@ -2,7 +2,8 @@ import { defineErrors } from '@zhirong/kernel';
 
 /**
  * Every ISO 20022 import error: one code per reason, with its HTTP status (for the API that reports
- * an import) and its en / zh-CN message. `{element}` is the element's name; the full element path
+ * an import) and its en / zh-CN message. Codes the ledger also uses (amount_too_precise,
+ * amount_too_large, currency_unknown) keep the ledger's status, 400. `{element}` is the element's name; the full element path
  * travels beside the message in `Iso20022Error.path`.
  */
 export const iso20022Errors = defineErrors({
@@ -142,12 +143,12 @@ export const iso20022Errors = defineErrors({
     zh: '{element} 的金额必须大于零。',
   },
   amount_too_precise: {
-    status: 422,
+    status: 400,
     en: 'The amount {value} of {element} has more decimal places than {currency} allows ({exponent}).',
     zh: '{element} 的金额 {value} 的小数位数超过了 {currency} 允许的位数（{exponent} 位）。',
   },
   amount_too_large: {
-    status: 422,
+    status: 400,
     en: 'The amount {value} of {element} exceeds the largest supported amount.',
     zh: '{element} 的金额 {value} 超过了支持的最大值。',
   },
@@ -157,7 +158,7 @@ export const iso20022Errors = defineErrors({
     zh: '金额 {element} 缺少 Ccy 属性。',
   },
   currency_unknown: {
-    status: 422,
+    status: 400,
     en: 'The currency {value} of {element} is not an ISO 4217 currency.',
     zh: '{element} 的币种 {value} 不是 ISO 4217 币种。',
   },
