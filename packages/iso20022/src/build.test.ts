@@ -50,9 +50,7 @@ const transfers = fc
     ),
     { minLength: 1, maxLength: 8 },
   )
-  .map((list) =>
-    list.map((t, i): CreditTransfer => ({ ...t, endToEndId: `E2E-${i}`, transactionId: `TX-${i}` })),
-  );
+  .map((list) => list.map((t, i): CreditTransfer => ({ ...t, endToEndId: `E2E-${i}`, transactionId: `TX-${i}` })));
 
 describe('buildPacs008', () => {
   it('round-trips any batch of transfers through parseIso20022', () => {
@@ -160,9 +158,18 @@ describe('buildCamt053', () => {
         if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
         const [statement] = (parsed.message as StatementMessage).statements;
         expect(statement?.from).toBe('2026-03-16T00:00:00');
-        expect(statement?.openingBalance).toEqual({ amount: 100n, currency: ccy, creditDebit: 'CRDT', date: '2026-03-15' });
+        expect(statement?.openingBalance).toEqual({
+          amount: 100n,
+          currency: ccy,
+          creditDebit: 'CRDT',
+          date: '2026-03-15',
+        });
         expect(statement?.closingBalance?.creditDebit).toBe('DBIT');
-        expect(statement?.account).toMatchObject({ iban: 'DE89370400440532013000', name: '清算账户', bic: 'COBADEFFXXX' });
+        expect(statement?.account).toMatchObject({
+          iban: 'DE89370400440532013000',
+          name: '清算账户',
+          bic: 'COBADEFFXXX',
+        });
         expect(statement?.entries.length).toBe(statementEntries.length);
         statement?.entries.forEach((back, i) => {
           const sent = statementEntries[i] as StatementEntry;
@@ -195,7 +202,9 @@ describe('buildCamt053', () => {
       statement: {
         id: 'S',
         account: { otherAccountId: '12345', currency: 'JPY' },
-        balances: [{ type: 'CLBD', amount: 0n, currency: 'JPY', creditDebit: 'CRDT', date: '2026-03-16T23:59:59+09:00' }],
+        balances: [
+          { type: 'CLBD', amount: 0n, currency: 'JPY', creditDebit: 'CRDT', date: '2026-03-16T23:59:59+09:00' },
+        ],
         entries: [
           {
             amount: 3000n,
@@ -212,13 +221,17 @@ describe('buildCamt053', () => {
     });
     const parsed = parseIso20022(xml);
     expect(parsed.ok).toBe(true);
-    const [back] = parsed.ok ? (parsed.message as StatementMessage).statements[0]?.entries ?? [] : [];
+    const [back] = parsed.ok ? ((parsed.message as StatementMessage).statements[0]?.entries ?? []) : [];
     expect(back?.transactions?.map((t) => [t.endToEndId, t.amount, t.counterparty?.name])).toEqual([
       ['A', 1000n, undefined],
       ['B', 2000n, '山田'],
     ]);
     expect(() =>
-      buildCamt053({ messageId: 'M', createdAt: '2026-03-17T01:00:00Z', statement: { id: 'S', account: { iban: 'X' }, entries: [] } }),
+      buildCamt053({
+        messageId: 'M',
+        createdAt: '2026-03-17T01:00:00Z',
+        statement: { id: 'S', account: { iban: 'X' }, entries: [] },
+      }),
     ).toThrow(Iso20022BuildError);
   });
 });

@@ -1,6 +1,6 @@
 import { findCurrency, formatAmount } from '@zhirong/kernel';
-import { NAMESPACE_PREFIX } from './definitions.ts';
 import { formatScaled, parseDecimal, scaled } from './decimal.ts';
+import { NAMESPACE_PREFIX } from './definitions.ts';
 import type { Balance, CreditTransfer, EntryTransaction, Party, Statement, StatementEntry } from './model.ts';
 import { parseIso20022 } from './parse.ts';
 import type { Iso20022Error } from './schema.ts';
@@ -23,8 +23,7 @@ export class Iso20022BuildError extends Error {
 }
 
 function account(party: Party, name: string): XmlNode | undefined {
-  if (party.iban !== undefined)
-    return el(name, [el('Id', [el('IBAN', party.iban)])]);
+  if (party.iban !== undefined) return el(name, [el('Id', [el('IBAN', party.iban)])]);
   if (party.otherAccountId !== undefined) return el(name, [el('Id', [el('Othr', [el('Id', party.otherAccountId)])])]);
   return undefined;
 }
@@ -129,7 +128,9 @@ export function buildPacs008(input: Pacs008Input): string {
         el('NbOfTxs', String(input.transfers.length)),
         // CtrlSum is a DecimalNumber (18 digits): omitted when a huge mixed-currency batch exceeds it.
         fitsDecimalNumber(sum) ? el('CtrlSum', formatScaled(sum, 17)) : undefined,
-        currencies.size === 1 && onlyCurrency !== undefined && findCurrency(onlyCurrency) ? amountNode('TtlIntrBkSttlmAmt', total, onlyCurrency) : undefined,
+        currencies.size === 1 && onlyCurrency !== undefined && findCurrency(onlyCurrency)
+          ? amountNode('TtlIntrBkSttlmAmt', total, onlyCurrency)
+          : undefined,
         el('IntrBkSttlmDt', input.settlementDate),
         el('SttlmInf', [el('SttlmMtd', input.settlementMethod ?? 'INDA')]),
       ]),
@@ -201,7 +202,12 @@ function entryNode(entry: StatementEntry): XmlNode {
         : undefined,
       code.proprietary === undefined ? undefined : el('Prtry', [el('Cd', code.proprietary)]),
     ]),
-    withDetails ? el('NtryDtls', details.map((detail) => transactionDetailNode(detail, entry))) : undefined,
+    withDetails
+      ? el(
+          'NtryDtls',
+          details.map((detail) => transactionDetailNode(detail, entry)),
+        )
+      : undefined,
   ]);
 }
 
@@ -241,12 +247,10 @@ export interface Camt053Input {
 export function buildCamt053(input: Camt053Input): string {
   const type = 'camt.053.001.08';
   const s = input.statement;
-  const balances =
-    s.balances?.map((b) => balanceNode(b.type, b)) ??
-    [
-      s.openingBalance === undefined ? undefined : balanceNode('OPBD', s.openingBalance),
-      s.closingBalance === undefined ? undefined : balanceNode('CLBD', s.closingBalance),
-    ];
+  const balances = s.balances?.map((b) => balanceNode(b.type, b)) ?? [
+    s.openingBalance === undefined ? undefined : balanceNode('OPBD', s.openingBalance),
+    s.closingBalance === undefined ? undefined : balanceNode('CLBD', s.closingBalance),
+  ];
   const document = el('Document', [
     el('BkToCstmrStmt', [
       el('GrpHdr', [el('MsgId', input.messageId), el('CreDtTm', input.createdAt)]),

@@ -198,7 +198,9 @@ function pacs008(): Registry {
         'InstrForCdtrAgt:InstructionForCreditorAgent* InstrForNxtAgt:InstructionForNextAgent* Purp:CodeOrProprietary? ' +
         'RgltryRptg:Any{0,10} Tax:Any? RltdRmtInf:Any{0,10} RmtInf:RemittanceInformation? SplmtryData:SupplementaryData*',
     ),
-    PaymentIdentification: seq('InstrId:Max35Text? EndToEndId:Max35Text TxId:Max35Text? UETR:UUIDv4? ClrSysRef:Max35Text?'),
+    PaymentIdentification: seq(
+      'InstrId:Max35Text? EndToEndId:Max35Text TxId:Max35Text? UETR:UUIDv4? ClrSysRef:Max35Text?',
+    ),
     SettlementDateTimeIndication: seq('DbtDtTm:ISODateTime? CdtDtTm:ISODateTime?'),
     SettlementTimeRequest: seq('CLSTm:ISOTime? TillTm:ISOTime? FrTm:ISOTime? RjctTm:ISOTime?'),
     Charges: seq('Amt:Amount Agt:Agent'),
@@ -230,9 +232,7 @@ function camt053(version: number): Registry {
     ),
     DateTimePeriod: seq('FrDtTm:ISODateTime ToDtTm:ISODateTime'),
     DateOrDateTime: choice('Dt:ISODate DtTm:ISODateTime'),
-    CashBalance: seq(
-      'Tp:BalanceType CdtLine:Any* Amt:Amount CdtDbtInd:CreditDebitCode Dt:DateOrDateTime Avlbty:Any*',
-    ),
+    CashBalance: seq('Tp:BalanceType CdtLine:Any* Amt:Amount CdtDbtInd:CreditDebitCode Dt:DateOrDateTime Avlbty:Any*'),
     BalanceType: seq('CdOrPrtry:BalanceTypeChoice SubTp:CodeOrProprietary?'),
     BalanceTypeChoice:
       version <= 2
@@ -287,7 +287,9 @@ function camt053(version: number): Registry {
         : gen === '2019'
           ? choice('Pty:PartyIdentification Agt:Agent')
           : pick((element) =>
-              element.children.some((c) => c.name === 'Pty' || c.name === 'Agt') ? 'PartyOrAgent' : 'PartyIdentification',
+              element.children.some((c) => c.name === 'Pty' || c.name === 'Agt')
+                ? 'PartyOrAgent'
+                : 'PartyIdentification',
             ),
     PartyOrAgent: choice('Pty:PartyIdentification Agt:Agent'),
     TransactionAgents: seq(

@@ -148,7 +148,9 @@ describe('pain.001.001.03', () => {
     expect(rejected('pain001-sepa-multi.xml', edit('Ccy="JPY">400.5'))).toContain(`amount_too_precise ${path}`);
     expect(rejected('pain001-sepa-multi.xml', edit('Ccy="EUR">0.00'))).toContain(`amount_not_positive ${path}`);
     expect(rejected('pain001-sepa-multi.xml', edit('Ccy="EUR">-400.00'))).toContain(`amount_invalid ${path}`);
-    expect(rejected('pain001-sepa-multi.xml', edit('Ccy="EUR">1234567890123456789'))).toContain(`amount_invalid ${path}`);
+    expect(rejected('pain001-sepa-multi.xml', edit('Ccy="EUR">1234567890123456789'))).toContain(
+      `amount_invalid ${path}`,
+    );
     expect(rejected('pain001-sepa-multi.xml', edit('Ccy="EUR">4O0.00'))).toContain(`amount_invalid ${path}`);
     expect(rejected('pain001-sepa-multi.xml', edit('>400.00'))).toContain(`currency_missing ${path}`);
     // Trailing zeros beyond the currency's digits are the same amount, as XSD decimals are.
@@ -164,7 +166,9 @@ describe('pain.001.001.03', () => {
       rejected('pain001-sepa-multi.xml', (xml) => xml.replace('<ReqdExctnDt>2026-03-13</ReqdExctnDt>', '')),
     ).toEqual([`element_missing ${base}/PmtInf[0]/ReqdExctnDt`]);
     expect(
-      rejected('pain001-sepa-multi.xml', (xml) => xml.replace('<PmtMtd>TRF</PmtMtd>', '<PmtMtd>TRF</PmtMtd><Foo>1</Foo>')),
+      rejected('pain001-sepa-multi.xml', (xml) =>
+        xml.replace('<PmtMtd>TRF</PmtMtd>', '<PmtMtd>TRF</PmtMtd><Foo>1</Foo>'),
+      ),
     ).toEqual([`element_unexpected ${base}/PmtInf[0]/Foo`]);
     expect(
       rejected('pain001-sepa-multi.xml', (xml) =>
@@ -182,9 +186,9 @@ describe('pain.001.001.03', () => {
     expect(rejected('pain001-sepa-multi.xml', (xml) => xml.replace('<Nm>Jan de Vries</Nm>', '<Nm></Nm>'))).toEqual([
       `text_empty ${base}/PmtInf[0]/CdtTrfTxInf[0]/Cdtr/Nm`,
     ]);
-    expect(rejected('pain001-sepa-multi.xml', (xml) => xml.replace('<PmtMtd>TRF</PmtMtd>', '<PmtMtd>WIRE</PmtMtd>'))).toEqual(
-      [`code_unknown ${base}/PmtInf[0]/PmtMtd`],
-    );
+    expect(
+      rejected('pain001-sepa-multi.xml', (xml) => xml.replace('<PmtMtd>TRF</PmtMtd>', '<PmtMtd>WIRE</PmtMtd>')),
+    ).toEqual([`code_unknown ${base}/PmtInf[0]/PmtMtd`]);
     expect(
       rejected('pain001-sepa-multi.xml', (xml) =>
         xml.replace('<BtchBookg>false</BtchBookg>', '<BtchBookg>yes</BtchBookg>'),
@@ -212,7 +216,12 @@ describe('pain.001.001.03', () => {
 describe('pacs.008.001.08', () => {
   it('reads a CBPR+ transfer with UETR and transaction-level agents', () => {
     const { message, summary } = ok('pacs008-cbpr.xml');
-    expect(summary).toMatchObject({ messageType: 'pacs.008.001.08', transactions: 1, totalAmount: '1234.56', currency: 'USD' });
+    expect(summary).toMatchObject({
+      messageType: 'pacs.008.001.08',
+      transactions: 1,
+      totalAmount: '1234.56',
+      currency: 'USD',
+    });
     expect((message as CreditTransferMessage).transfers[0]).toMatchObject({
       endToEndId: 'ABC/4562/2026-03-15',
       transactionId: 'BBBB/260315-CCT/USD/123',
@@ -232,7 +241,10 @@ describe('pacs.008.001.08', () => {
     expect(summary).toMatchObject({ transactions: 3, totalAmount: '1000.10' });
     expect(m.initiatingParty).toBe('DEUTDEFF');
     expect(m.transfers.map((t) => t.interbankSettlementDate)).toEqual(['2026-03-20', '2026-03-20', '2026-03-20']);
-    expect(m.transfers[1]).toMatchObject({ remittanceInformation: 'RF712348231', ultimateDebtor: { name: 'Meier Holding' } });
+    expect(m.transfers[1]).toMatchObject({
+      remittanceInformation: 'RF712348231',
+      ultimateDebtor: { name: 'Meier Holding' },
+    });
     expect(m.transfers[0]?.creditor.name).toBe('Élodie Martin');
   });
 
@@ -240,10 +252,22 @@ describe('pacs.008.001.08', () => {
     const base = '/Document/FIToFICstmrCdtTrf';
     const errors = rejected('pacs008-envelope-batch.xml', (xml) =>
       xml
-        .replace('<p8:TtlIntrBkSttlmAmt Ccy="EUR">1000.10</p8:TtlIntrBkSttlmAmt>', '<p8:TtlIntrBkSttlmAmt Ccy="EUR">1000.00</p8:TtlIntrBkSttlmAmt>')
-        .replace('<p8:TxId>TX-77-2</p8:TxId>', '<p8:TxId>TX-77-2</p8:TxId><p8:UETR>0f3a91d2-6c1e-4b7a-9d2e-1c2b3a4d5e6f</p8:UETR>')
-        .replace('<p8:TxId>TX-77-3</p8:TxId>', '<p8:TxId>TX-77-3</p8:TxId><p8:UETR>0F3A91D2-6C1E-4B7A-9D2E-1C2B3A4D5E6F</p8:UETR>')
-        .replace('<p8:IntrBkSttlmAmt Ccy="EUR">0.11</p8:IntrBkSttlmAmt>\n        <p8:ChrgBr>SLEV</p8:ChrgBr>', '<p8:IntrBkSttlmAmt Ccy="EUR">0.11</p8:IntrBkSttlmAmt>'),
+        .replace(
+          '<p8:TtlIntrBkSttlmAmt Ccy="EUR">1000.10</p8:TtlIntrBkSttlmAmt>',
+          '<p8:TtlIntrBkSttlmAmt Ccy="EUR">1000.00</p8:TtlIntrBkSttlmAmt>',
+        )
+        .replace(
+          '<p8:TxId>TX-77-2</p8:TxId>',
+          '<p8:TxId>TX-77-2</p8:TxId><p8:UETR>0f3a91d2-6c1e-4b7a-9d2e-1c2b3a4d5e6f</p8:UETR>',
+        )
+        .replace(
+          '<p8:TxId>TX-77-3</p8:TxId>',
+          '<p8:TxId>TX-77-3</p8:TxId><p8:UETR>0F3A91D2-6C1E-4B7A-9D2E-1C2B3A4D5E6F</p8:UETR>',
+        )
+        .replace(
+          '<p8:IntrBkSttlmAmt Ccy="EUR">0.11</p8:IntrBkSttlmAmt>\n        <p8:ChrgBr>SLEV</p8:ChrgBr>',
+          '<p8:IntrBkSttlmAmt Ccy="EUR">0.11</p8:IntrBkSttlmAmt>',
+        ),
     );
     expect(errors).toEqual(
       expect.arrayContaining([
@@ -264,7 +288,12 @@ describe('camt.053', () => {
     expect(summary.totals[0]).toMatchObject({ amount: '13139.83', credits: '449.83', debits: '12690.00', count: 4 });
     const [statement] = m.statements;
     expect(statement?.account).toMatchObject({ iban: 'DE89370400440532013000', currency: 'EUR', bic: 'COBADEFFXXX' });
-    expect(statement?.openingBalance).toEqual({ amount: 2000000n, currency: 'EUR', creditDebit: 'CRDT', date: '2026-03-12' });
+    expect(statement?.openingBalance).toEqual({
+      amount: 2000000n,
+      currency: 'EUR',
+      creditDebit: 'CRDT',
+      date: '2026-03-12',
+    });
     expect(statement?.closingBalance?.amount).toBe(1404983n);
     expect(statement?.balances?.map((b) => b.type)).toEqual(['PRCD', 'CLBD', 'CLAV']);
     const [batch, credit, reversal, pending] = statement?.entries ?? [];
@@ -273,7 +302,12 @@ describe('camt.053', () => {
       ['SALARY-202603-0001', 320000n],
       [undefined, 320000n],
     ]);
-    expect(batch?.bankTransactionCode).toEqual({ domain: 'PMNT', family: 'ICDT', subFamily: 'ESCT', proprietary: 'NTRF+191+00931' });
+    expect(batch?.bankTransactionCode).toEqual({
+      domain: 'PMNT',
+      family: 'ICDT',
+      subFamily: 'ESCT',
+      proprietary: 'NTRF+191+00931',
+    });
     expect(credit).toMatchObject({
       endToEndId: 'ORDER-55120',
       status: 'BOOK',
@@ -306,7 +340,10 @@ describe('camt.053', () => {
     for (const version of ['03', '04', '05', '06', '07']) {
       for (const name of ['camt053-v02-batch.xml', 'camt053-v08-cbpr.xml'] as const) {
         const from = name === 'camt053-v02-batch.xml' ? 'camt.053.001.02' : 'camt.053.001.08';
-        const xml = fixtureText(name).replaceAll(from, `camt.053.001.${version}`).replace(/<BIC>/g, '<BICFI>').replace(/<\/BIC>/g, '</BICFI>');
+        const xml = fixtureText(name)
+          .replaceAll(from, `camt.053.001.${version}`)
+          .replace(/<BIC>/g, '<BICFI>')
+          .replace(/<\/BIC>/g, '</BICFI>');
         const result = parseIso20022(xml);
         expect(result.ok ? [] : result.errors, `${version} ${name}`).toEqual([]);
       }
@@ -320,7 +357,10 @@ describe('camt.053', () => {
         .replace('<Sts>PDNG</Sts>', '<Sts>DONE</Sts>')
         .replace('<Amt Ccy="EUR">289.83</Amt>', '<Amt Ccy="EUR">289.833</Amt>')
         .replace('<Cd>CLAV</Cd>', '<Cd>XXXX</Cd>')
-        .replace('<CdtDbtInd>DBIT</CdtDbtInd>\n        <Sts>BOOK</Sts>', '<CdtDbtInd>DEBIT</CdtDbtInd>\n        <Sts>BOOK</Sts>'),
+        .replace(
+          '<CdtDbtInd>DBIT</CdtDbtInd>\n        <Sts>BOOK</Sts>',
+          '<CdtDbtInd>DEBIT</CdtDbtInd>\n        <Sts>BOOK</Sts>',
+        ),
     );
     expect(errors).toEqual(
       expect.arrayContaining([
@@ -351,7 +391,9 @@ describe('refuses what is not a supported ISO 20022 message', () => {
     expect(single(Uint8Array.from([0x3c, 0x61, 0x3e, 0xff, 0xfe, 0x3c, 0x2f, 0x61, 0x3e]))).toBe('encoding_invalid');
     // A string is already decoded: its declaration's encoding no longer matters.
     expect(single('<?xml version="1.0" encoding="EBCDIC"?><a/>')).toBe('document_missing');
-    expect(single(new TextEncoder().encode('<?xml version="1.0" encoding="EBCDIC"?><a/>'))).toBe('encoding_unsupported');
+    expect(single(new TextEncoder().encode('<?xml version="1.0" encoding="EBCDIC"?><a/>'))).toBe(
+      'encoding_unsupported',
+    );
     expect(single('<x:Document xmlns:y="urn:y"/>')).toBe('xml_malformed');
     expect(single('<Invoice xmlns="urn:example"/>')).toBe('document_missing');
     expect(single('<Document/>')).toBe('namespace_unsupported');

@@ -1,4 +1,5 @@
 import { findCurrency, formatAmount } from '@zhirong/kernel';
+import { formatScaled, parseDecimal, scaled } from './decimal.ts';
 import {
   definitionOf,
   type MessageType,
@@ -7,7 +8,6 @@ import {
   type StatementMessageType,
   SUPPORTED_TYPES,
 } from './definitions.ts';
-import { formatScaled, parseDecimal, scaled } from './decimal.ts';
 import type {
   Balance,
   BankTransactionCode,
@@ -64,7 +64,14 @@ export function parseIso20022(input: string | Uint8Array): ParseResult {
   }
   const errors: Iso20022Error[] = [];
   const { registry } = definitionOf(type);
-  validateElement(registry, 'Document', document, { parent: undefined, name: 'Document', index: -1 }, document.namespace, errors);
+  validateElement(
+    registry,
+    'Document',
+    document,
+    { parent: undefined, name: 'Document', index: -1 },
+    document.namespace,
+    errors,
+  );
   const message =
     type === 'pain.001.001.03'
       ? readPain001(document, errors)
@@ -141,7 +148,10 @@ function partyIdentifier(party: XmlElement | undefined): string | undefined {
     textAt(party, 'Nm') ??
     textAt(party, 'Id', 'OrgId', 'AnyBIC') ??
     textAt(party, 'Id', 'OrgId', 'BICOrBEI') ??
-    textAt(childOf(childOf(party, 'Id'), 'OrgId')?.children.find((c) => c.name === 'Othr'), 'Id')
+    textAt(
+      childOf(childOf(party, 'Id'), 'OrgId')?.children.find((c) => c.name === 'Othr'),
+      'Id',
+    )
   );
 }
 
@@ -240,7 +250,8 @@ function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTrans
           debtor,
           creditor: partyOf(childOf(tx, 'Cdtr'), childOf(tx, 'CdtrAcct'), childOf(tx, 'CdtrAgt')),
           ultimateDebtor: txUltimateDebtor === undefined ? undefined : partyOf(txUltimateDebtor, undefined, undefined),
-          ultimateCreditor: ultimateCreditor === undefined ? undefined : partyOf(ultimateCreditor, undefined, undefined),
+          ultimateCreditor:
+            ultimateCreditor === undefined ? undefined : partyOf(ultimateCreditor, undefined, undefined),
           remittanceInformation: remittanceOf(childOf(tx, 'RmtInf')),
           purpose: codeOf(childOf(tx, 'Purp')),
           categoryPurpose: codeOf(childOf(childOf(tx, 'PmtTpInf'), 'CtgyPurp')) ?? blockCategory,
@@ -313,7 +324,8 @@ function readPacs008(document: XmlElement, errors: Iso20022Error[]): CreditTrans
         remittanceInformation: remittanceOf(childOf(tx, 'RmtInf')),
         purpose: codeOf(childOf(tx, 'Purp')),
         categoryPurpose:
-          codeOf(childOf(childOf(tx, 'PmtTpInf'), 'CtgyPurp')) ?? codeOf(childOf(childOf(header, 'PmtTpInf'), 'CtgyPurp')),
+          codeOf(childOf(childOf(tx, 'PmtTpInf'), 'CtgyPurp')) ??
+          codeOf(childOf(childOf(header, 'PmtTpInf'), 'CtgyPurp')),
         interbankSettlementDate: textAt(tx, 'IntrBkSttlmDt') ?? settlementDate,
         chargeBearer: textAt(tx, 'ChrgBr'),
         path,
@@ -341,7 +353,8 @@ function readPacs008(document: XmlElement, errors: Iso20022Error[]): CreditTrans
     createdAt: textAt(header, 'CreDtTm') ?? '',
     numberOfTransactions: transfers.length,
     controlSum: textAt(header, 'CtrlSum'),
-    initiatingParty: agentBic(childOf(header, 'InstgAgt')) ?? agentBic(childOf(childOf(root, 'CdtTrfTxInf'), 'InstgAgt')),
+    initiatingParty:
+      agentBic(childOf(header, 'InstgAgt')) ?? agentBic(childOf(childOf(root, 'CdtTrfTxInf'), 'InstgAgt')),
     transfers,
   });
 }
@@ -426,7 +439,9 @@ function readCamt053(type: StatementMessageType, document: XmlElement): Statemen
       .map(balanceOf)
       .filter((b): b is Balance & { type: string } => b !== undefined);
     const withoutType = (b: (Balance & { type: string }) | undefined): Balance | undefined =>
-      b === undefined ? undefined : { amount: b.amount, currency: b.currency, creditDebit: b.creditDebit, date: b.date };
+      b === undefined
+        ? undefined
+        : { amount: b.amount, currency: b.currency, creditDebit: b.creditDebit, date: b.date };
     const entries: StatementEntry[] = childrenOf(statement, 'Ntry').map((entry, n) => {
       const value = amountOf(childOf(entry, 'Amt'));
       const creditDebit = creditDebitOf(textAt(entry, 'CdtDbtInd'));
@@ -515,7 +530,9 @@ export function summarize(message: Iso20022Message, errors: readonly Iso20022Err
     currency,
     amount: formatAmount(line.amount, currency),
     count: line.count,
-    ...(statement ? { credits: formatAmount(line.credits, currency), debits: formatAmount(line.debits, currency) } : {}),
+    ...(statement
+      ? { credits: formatAmount(line.credits, currency), debits: formatAmount(line.debits, currency) }
+      : {}),
   }));
   const first = lines[0];
   const currency = first?.currency ?? (findCurrency(fallbackCurrency) ? fallbackCurrency : '');

@@ -64,9 +64,7 @@ describe('reconcile', () => {
         fc.array(money, { maxLength: 12 }),
         fc.integer({ min: 0, max: 3 }),
         (left, right, tolerance) => {
-          const statement = left.map((m) =>
-            entry({ ...m, valueDate: `2026-03-${m.day}`, endToEndId: m.endToEndId }),
-          );
+          const statement = left.map((m) => entry({ ...m, valueDate: `2026-03-${m.day}`, endToEndId: m.endToEndId }));
           const ledger = right.map((m, i) => book(`b${i}`, { ...m, valueDate: `2026-03-${m.day}` }));
           const result = reconcile(statement, ledger, { dateToleranceDays: tolerance });
           expect(result.matched.length + result.unmatchedStatement.length).toBe(statement.length);
@@ -78,7 +76,10 @@ describe('reconcile', () => {
           for (const { statement: s, book: b, rule } of result.matched) {
             expect([s.amount, s.currency, s.creditDebit]).toEqual([b.amount, b.currency, b.creditDebit]);
             if (rule === 'end_to_end_id') expect(s.endToEndId).toBe(b.endToEndId);
-            else expect(Math.abs(Number(s.valueDate?.slice(8)) - Number(b.valueDate.slice(8)))).toBeLessThanOrEqual(tolerance);
+            else
+              expect(Math.abs(Number(s.valueDate?.slice(8)) - Number(b.valueDate.slice(8)))).toBeLessThanOrEqual(
+                tolerance,
+              );
           }
           // Nothing left over could still have been paired by the amount-and-date rule.
           for (const s of result.unmatchedStatement)

@@ -56,7 +56,8 @@ export function reconcile(
   options: ReconcileOptions = {},
 ): ReconcileResult {
   const tolerance = options.dateToleranceDays ?? 0;
-  if (!Number.isInteger(tolerance) || tolerance < 0) throw new RangeError('dateToleranceDays must be a whole number ≥ 0');
+  if (!Number.isInteger(tolerance) || tolerance < 0)
+    throw new RangeError('dateToleranceDays must be a whole number ≥ 0');
   const bookUsed = new Array<boolean>(book.length).fill(false);
   const statementUsed = new Array<boolean>(statement.length).fill(false);
   const matched: ReconcileResult['matched'] = [];
@@ -70,7 +71,9 @@ export function reconcile(
   });
   statement.forEach((entry, s) => {
     if (entry.endToEndId === undefined) return;
-    const candidate = byEndToEnd.get(entry.endToEndId)?.find((b) => !bookUsed[b] && sameMoney(entry, book[b] as BookEntry));
+    const candidate = byEndToEnd
+      .get(entry.endToEndId)
+      ?.find((b) => !bookUsed[b] && sameMoney(entry, book[b] as BookEntry));
     if (candidate === undefined) return;
     bookUsed[candidate] = true;
     statementUsed[s] = true;

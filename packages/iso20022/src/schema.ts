@@ -226,7 +226,12 @@ export function clip(value: string): string {
 const amount: SimpleCheck = (value, element, path, errors) => {
   const currencyCode = element.attributes.Ccy;
   const parts = parseDecimal(value);
-  if (parts === undefined || parts.negative || parts.fraction.length > 5 || parts.whole.length + parts.fraction.length > 18) {
+  if (
+    parts === undefined ||
+    parts.negative ||
+    parts.fraction.length > 5 ||
+    parts.whole.length + parts.fraction.length > 18
+  ) {
     errors.push(issue('amount_invalid', path, { value: clip(value) }));
     return;
   }
@@ -243,8 +248,7 @@ const amount: SimpleCheck = (value, element, path, errors) => {
     errors.push(issue('amount_too_precise', path, { value, currency: currency.code, exponent: currency.exponent }));
     return;
   }
-  const minor =
-    BigInt(`${parts.whole}${parts.fraction.padEnd(currency.exponent, '0')}` || '0');
+  const minor = BigInt(`${parts.whole}${parts.fraction.padEnd(currency.exponent, '0')}` || '0');
   if (minor > AMOUNT_MAX_MINOR) errors.push(issue('amount_too_large', path, { value }));
 };
 
@@ -260,7 +264,14 @@ const iban: SimpleCheck = (value, _element, path, errors) => {
   const problem = ibanProblem(value);
   if (problem === undefined) return;
   const countryCode = value.slice(0, 2);
-  errors.push(issue(problem, path, { value: clip(value), country: countryCode, length: value.length, expected: ibanLength(countryCode) }));
+  errors.push(
+    issue(problem, path, {
+      value: clip(value),
+      country: countryCode,
+      length: value.length,
+      expected: ibanLength(countryCode),
+    }),
+  );
 };
 
 const bic: SimpleCheck = (value, _element, path, errors) => {
@@ -458,7 +469,9 @@ function validateSequence(
     }
     if (occurrence >= field.max) {
       if (occurrence === field.max)
-        errors.push(issue('element_too_many', named(path, field.name), { count: countOf(element, field.name), max: field.max }));
+        errors.push(
+          issue('element_too_many', named(path, field.name), { count: countOf(element, field.name), max: field.max }),
+        );
       continue;
     }
     validateElement(registry, field.type, child, childPath(path, field, occurrence), namespace, errors);

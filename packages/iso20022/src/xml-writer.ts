@@ -6,16 +6,28 @@
  */
 export type XmlNode = { name: string; attributes?: Record<string, string>; children?: XmlNode[]; text?: string };
 
-// Characters XML 1.0 cannot carry at all (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF).
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+/** The first character XML 1.0 cannot carry (C0 controls but tab, LF, CR; U+FFFE, U+FFFF), or -1. */
+function forbiddenAt(value: string): number {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) return i;
+  }
+  return -1;
+}
 const SPECIAL = /[&<>"']/g;
-const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const ENTITY: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 /** Escapes character data and attribute values; refuses characters XML 1.0 cannot carry. */
 export function escapeXml(value: string): string {
-  const forbidden = FORBIDDEN.exec(value);
-  if (forbidden !== null)
-    throw new Error(`character U+${(forbidden[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0')} cannot appear in XML`);
+  const at = forbiddenAt(value);
+  if (at >= 0)
+    throw new Error(`character U+${value.charCodeAt(at).toString(16).padStart(4, '0')} cannot appear in XML`);
   return value.replace(SPECIAL, (c) => ENTITY[c] ?? c);
 }
 
@@ -42,7 +54,11 @@ export function serialize(root: XmlNode): string {
 }
 
 /** `el('Nm', 'text')`, `el('Dbtr', [children])`, or undefined children/text dropped by `compact`. */
-export function el(name: string, content?: string | (XmlNode | undefined)[], attributes?: Record<string, string>): XmlNode {
+export function el(
+  name: string,
+  content?: string | (XmlNode | undefined)[],
+  attributes?: Record<string, string>,
+): XmlNode {
   if (typeof content === 'string') return attributes ? { name, text: content, attributes } : { name, text: content };
   return { name, children: (content ?? []).filter((c): c is XmlNode => c !== undefined) };
 }

@@ -52,7 +52,10 @@ function declaredEncoding(head: string): string | undefined {
   if (quote !== '"' && quote !== "'") return undefined;
   const close = declaration.indexOf(quote, i + 1);
   if (close < 0) return undefined;
-  return declaration.slice(i + 1, close).trim().toLowerCase();
+  return declaration
+    .slice(i + 1, close)
+    .trim()
+    .toLowerCase();
 }
 
 /** Decodes a message: a BOM wins, then the XML declaration's encoding, then UTF-8. Invalid bytes are an error. */
@@ -67,7 +70,8 @@ export function decodeXml(input: string | Uint8Array): { ok: true; text: string 
     const declared = declaredEncoding(new TextDecoder('latin1').decode(input.subarray(0, 200)));
     if (declared !== undefined) {
       const known = ENCODINGS[declared];
-      if (known === undefined) return { ok: false, problem: { code: 'encoding_unsupported', params: { encoding: declared } } };
+      if (known === undefined)
+        return { ok: false, problem: { code: 'encoding_unsupported', params: { encoding: declared } } };
       encoding = known;
     }
   }
@@ -109,7 +113,10 @@ export function readXml(text: string): XmlReadResult {
   });
   parser.on('opentag', (tag) => {
     if (stack.length >= XML_DEPTH_MAX)
-      throw new XmlRefusal({ code: 'xml_malformed', params: { reason: `elements nest deeper than ${XML_DEPTH_MAX} levels` } });
+      throw new XmlRefusal({
+        code: 'xml_malformed',
+        params: { reason: `elements nest deeper than ${XML_DEPTH_MAX} levels` },
+      });
     const attributes: Record<string, string> = {};
     for (const attribute of Object.values(tag.attributes)) {
       // ISO 20022 attributes (Ccy) are unqualified; namespace declarations and xsi:* are not data.
@@ -138,7 +145,8 @@ export function readXml(text: string): XmlReadResult {
     if (error instanceof XmlRefusal) return { ok: false, problem: error.problem };
     return { ok: false, problem: { code: 'xml_malformed', params: { reason: (error as Error).message } } };
   }
-  if (root === undefined) return { ok: false, problem: { code: 'xml_malformed', params: { reason: 'no root element' } } };
+  if (root === undefined)
+    return { ok: false, problem: { code: 'xml_malformed', params: { reason: 'no root element' } } };
   return { ok: true, root };
 }
 

@@ -149,7 +149,7 @@ const TABLE: ReadonlyArray<readonly [string, string, number, string]> = [
   ['TJS', '972', 2, 'Somoni'],
   ['TMT', '934', 2, 'Turkmenistan New Manat'],
   ['TND', '788', 3, 'Tunisian Dinar'],
-  ['TOP', '776', 2, 'Pa\'anga'],
+  ['TOP', '776', 2, "Pa'anga"],
   ['TRY', '949', 2, 'Turkish Lira'],
   ['TTD', '780', 2, 'Trinidad and Tobago Dollar'],
   ['TWD', '901', 2, 'New Taiwan Dollar'],

@@ -60,7 +60,8 @@ export function registerIso20022DryRun(payments: Command): void {
           }, ${view.totalAmount} ${view.currency}`.trim(),
         );
         for (const line of view.totals.slice(1)) console.log(`  ${line.amount} ${line.currency} (${line.count})`);
-        for (const error of errors) console.log(`  ${error.path}: ${error.code}: ${chinese() ? error.messageZh : error.message}`);
+        for (const error of errors)
+          console.log(`  ${error.path}: ${error.code}: ${chinese() ? error.messageZh : error.message}`);
       }
       if (errors.length > 0) {
         if (opts.json) process.stderr.write(`rejected: ${errors.length} error(s)\n`);
