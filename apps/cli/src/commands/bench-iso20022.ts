@@ -1,6 +1,5 @@
 import { availableParallelism, cpus } from 'node:os';
-import { buildPacs008, type CreditTransfer, parseIso20022 } from '@zhirong/iso20022';
-import { generatePain001 } from '@zhirong/iso20022/testing';
+import type { CreditTransfer } from '@zhirong/iso20022';
 
 export interface Iso20022BenchOptions {
   transactions: number;
@@ -19,7 +18,9 @@ const round = (n: number, digits = 1) => Number(n.toFixed(digits));
  * `transactions` credit transfers (4 payment information blocks), `runs` times; then build a
  * pacs.008 of the parsed transfers and parse it back (the outbound payout path).
  */
-export function benchIso20022(options: Iso20022BenchOptions) {
+export async function benchIso20022(options: Iso20022BenchOptions) {
+  const { buildPacs008, parseIso20022 } = await import('@zhirong/iso20022');
+  const { generatePain001 } = await import('@zhirong/iso20022/testing');
   const xml = new TextEncoder().encode(generatePain001(options.transactions, 4));
   const parseMs: number[] = [];
   let transfers: CreditTransfer[] = [];

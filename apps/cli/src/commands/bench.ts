@@ -69,8 +69,8 @@ export function registerBenchCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .option('--transactions <n>', 'credit transfers in the generated pain.001', '10000')
     .option('--runs <n>', 'how many times to parse it (the median is reported)', '5')
-    .action((opts) => {
-      const result = benchIso20022({
+    .action(async (opts) => {
+      const result = await benchIso20022({
         transactions: positiveInt('transactions', opts.transactions, 1_000_000),
         runs: positiveInt('runs', opts.runs, 100),
       });

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { type ImportSummary, type Iso20022Error, MESSAGE_BYTES_MAX, parseIso20022 } from '@zhirong/iso20022';
+import type { ImportSummary, Iso20022Error } from '@zhirong/iso20022';
 import type { Command } from 'commander';
 import { fail, printJson } from '../context.ts';
 
@@ -7,10 +7,10 @@ function chinese(): boolean {
   return (process.env.LANG ?? '').toLowerCase().startsWith('zh');
 }
 
-function readMessage(file: string): Uint8Array {
+function readMessage(file: string, limit: number): Uint8Array {
   try {
     const size = statSync(file).size;
-    if (size > MESSAGE_BYTES_MAX) fail(`${file} is ${size} bytes; at most ${MESSAGE_BYTES_MAX} bytes are accepted`);
+    if (size > limit) fail(`${file} is ${size} bytes; at most ${limit} bytes are accepted`);
     return readFileSync(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -42,14 +42,16 @@ export function registerIso20022DryRun(payments: Command): void {
     .description('Validate an ISO 20022 pain.001, pacs.008 or camt.053 file and import it (--dry-run: validate only)')
     .option('--dry-run', 'validate and summarise without writing anything')
     .option('--json', 'print one JSON document')
-    .action((file: string, opts: { dryRun?: boolean; json?: boolean }) => {
+    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean }) => {
       if (!opts.dryRun) {
         fail(
           'import-iso20022 without --dry-run creates payment orders, which needs the payments module; ' +
             'use --dry-run to validate and summarise the file',
         );
       }
-      const result = parseIso20022(readMessage(file));
+      // Loaded here, not at start: every other command starts without the XML parser.
+      const { MESSAGE_BYTES_MAX, parseIso20022 } = await import('@zhirong/iso20022');
+      const result = parseIso20022(readMessage(file, MESSAGE_BYTES_MAX));
       const errors = result.ok ? [] : result.errors;
       const view = dryRunView(result.summary, errors, result.ok ? undefined : result.type);
       if (opts.json) printJson(view);
