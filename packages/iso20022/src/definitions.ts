@@ -1,7 +1,7 @@
 import { ANY, choice, pick, type Registry, seq, type TypeDefinition } from './schema.ts';
 
 /**
- * The supported message definitions, written from the ISO 20022 XSDs (pain.001.001.03,
+ * The supported message definitions, written from the ISO 20022 XSDs (pain.001.001.03 and .09,
  * pacs.008.001.08, camt.053.001.02 and camt.053.001.08) in the notation of `schema.ts`.
  *
  * Every element the import reads — group headers, payment information, transactions, parties,
@@ -16,7 +16,7 @@ import { ANY, choice, pick, type Registry, seq, type TypeDefinition } from './sc
  * those versions validates as long as it uses elements of either.
  */
 
-export const CREDIT_TRANSFER_TYPES = ['pain.001.001.03', 'pacs.008.001.08'] as const;
+export const CREDIT_TRANSFER_TYPES = ['pain.001.001.03', 'pain.001.001.09', 'pacs.008.001.08'] as const;
 export const STATEMENT_TYPES = [
   'camt.053.001.02',
   'camt.053.001.03',
@@ -163,6 +163,47 @@ function pain001(): Registry {
   };
 }
 
+/** pain.001.001.09 (2019): the version the EPC SEPA rulebooks use since November 2023, and CBPR+. */
+function pain001v09(): Registry {
+  return {
+    ...common('2019'),
+    Document: seq('CstmrCdtTrfInitn:CustomerCreditTransferInitiation'),
+    CustomerCreditTransferInitiation: seq(
+      'GrpHdr:GroupHeader PmtInf:PaymentInstruction+ SplmtryData:SupplementaryData*',
+    ),
+    GroupHeader: seq(
+      'MsgId:Max35Text CreDtTm:ISODateTime Authstn:Authorisation{0,2} NbOfTxs:Max15NumericText CtrlSum:DecimalNumber? ' +
+        'InitgPty:PartyIdentification FwdgAgt:Agent?',
+    ),
+    Authorisation: choice('Cd:=AUTH|FDET|FSUM|ILEV Prtry:Max128Text'),
+    PaymentInstruction: seq(
+      'PmtInfId:Max35Text PmtMtd:=CHK|TRF|TRA BtchBookg:TrueFalseIndicator? NbOfTxs:Max15NumericText? CtrlSum:DecimalNumber? ' +
+        'PmtTpInf:PaymentTypeInformation? ReqdExctnDt:DateOrDateTime PoolgAdjstmntDt:ISODate? Dbtr:PartyIdentification ' +
+        'DbtrAcct:CashAccount DbtrAgt:Agent DbtrAgtAcct:CashAccount? InstrForDbtrAgt:Max140Text? ' +
+        'UltmtDbtr:PartyIdentification? ChrgBr:ChargeBearer? ChrgsAcct:CashAccount? ChrgsAcctAgt:Agent? ' +
+        'CdtTrfTxInf:CreditTransferTransaction+',
+    ),
+    DateOrDateTime: choice('Dt:ISODate DtTm:ISODateTime'),
+    PaymentTypeInformation: seq(
+      'InstrPrty:=HIGH|NORM? SvcLvl:CodeOrProprietary* LclInstrm:LocalInstrument? CtgyPurp:CodeOrProprietary?',
+    ),
+    CreditTransferTransaction: seq(
+      'PmtId:PaymentIdentification PmtTpInf:PaymentTypeInformation? Amt:AmountChoice XchgRateInf:ExchangeRateInformation? ' +
+        'ChrgBr:ChargeBearer? ChqInstr:Any? UltmtDbtr:PartyIdentification? IntrmyAgt1:Agent? IntrmyAgt1Acct:CashAccount? ' +
+        'IntrmyAgt2:Agent? IntrmyAgt2Acct:CashAccount? IntrmyAgt3:Agent? IntrmyAgt3Acct:CashAccount? CdtrAgt:Agent? ' +
+        'CdtrAgtAcct:CashAccount? Cdtr:PartyIdentification? CdtrAcct:CashAccount? UltmtCdtr:PartyIdentification? ' +
+        'InstrForCdtrAgt:InstructionForCreditorAgent* InstrForDbtrAgt:Max140Text? Purp:CodeOrProprietary? ' +
+        'RgltryRptg:Any{0,10} Tax:Any? RltdRmtInf:Any{0,10} RmtInf:RemittanceInformation? SplmtryData:SupplementaryData*',
+    ),
+    PaymentIdentification: seq('InstrId:Max35Text? EndToEndId:Max35Text UETR:UUIDv4?'),
+    AmountChoice: choice('InstdAmt:Amount EqvtAmt:EquivalentAmount'),
+    EquivalentAmount: seq('Amt:Amount CcyOfTrf:CurrencyCode'),
+    ExchangeRateInformation: seq(
+      'UnitCcy:CurrencyCode? XchgRate:BaseOneRate? RateTp:=SPOT|SALE|AGRD? CtrctId:Max35Text?',
+    ),
+  };
+}
+
 function pacs008(): Registry {
   return {
     ...common('2019'),
@@ -304,6 +345,7 @@ function camt053(version: number): Registry {
 
 const REGISTRIES = new Map<MessageType, { root: string; registry: Registry }>();
 REGISTRIES.set('pain.001.001.03', { root: 'CstmrCdtTrfInitn', registry: pain001() });
+REGISTRIES.set('pain.001.001.09', { root: 'CstmrCdtTrfInitn', registry: pain001v09() });
 REGISTRIES.set('pacs.008.001.08', { root: 'FIToFICstmrCdtTrf', registry: pacs008() });
 for (const type of STATEMENT_TYPES) {
   REGISTRIES.set(type, { root: 'BkToCstmrStmt', registry: camt053(Number(type.slice(-2))) });

@@ -204,6 +204,32 @@ describe('pain.001.001.03', () => {
     ).toEqual([`choice_multiple ${base}/PmtInf[1]/CdtTrfTxInf[1]/Amt`]);
   });
 
+  it('reads pain.001.001.09 (EPC 2023): date choice, BICFI, UETR, equivalent amount', () => {
+    const { message, summary } = ok('pain001-v09-sepa.xml');
+    const m = message as CreditTransferMessage;
+    expect(summary).toMatchObject({ messageType: 'pain.001.001.09', transactions: 3, totalAmount: '1980.30' });
+    expect(m.initiatingParty).toBe('Cooperativa Agricola del Sol');
+    expect(m.transfers[0]).toMatchObject({
+      requestedExecutionDate: '2026-04-07',
+      uetr: 'c3f1d1a2-5b6e-4f7a-8c9d-0e1f2a3b4c5d',
+      debtor: { bic: 'CAIXESBBXXX', country: 'ES' },
+      creditor: { bic: 'BCITITMM', iban: 'IT60X0542811101000000123456', country: 'IT' },
+    });
+    expect(m.transfers[1]?.categoryPurpose).toBe('SALA');
+    expect(m.transfers[2]).toMatchObject({ amount: 3030n, purpose: 'SUPP' });
+    const base = '/Document/CstmrCdtTrfInitn/PmtInf[0]';
+    expect(
+      rejected('pain001-v09-sepa.xml', (xml) =>
+        xml
+          .replace('<BICFI>CAIXESBBXXX</BICFI>', '<BIC>CAIXESBBXXX</BIC>')
+          .replace('<BirthDt>1988-02-29</BirthDt>', '<BirthDt>1989-02-29</BirthDt>'),
+      ),
+    ).toEqual([
+      `element_unexpected ${base}/DbtrAgt/FinInstnId/BIC`,
+      `format_invalid ${base}/CdtTrfTxInf[1]/Cdtr/Id/PrvtId/DtAndPlcOfBirth/BirthDt`,
+    ]);
+  });
+
   it('lets NOTPROVIDED end-to-end ids repeat (EPC rulebook) and still rejects other repeats', () => {
     const twice = fixtureText('pain001-sepa-multi.xml').replace(
       '<EndToEndId>SALARY-202603-0001</EndToEndId>',
@@ -397,12 +423,12 @@ describe('refuses what is not a supported ISO 20022 message', () => {
     expect(single('<x:Document xmlns:y="urn:y"/>')).toBe('xml_malformed');
     expect(single('<Invoice xmlns="urn:example"/>')).toBe('document_missing');
     expect(single('<Document/>')).toBe('namespace_unsupported');
-    const pain09 = fixtureText('pain001-sepa-multi.xml').replace(/pain\.001\.001\.03/g, 'pain.001.001.09');
-    const unsupported = parseIso20022(pain09);
+    const pain12 = fixtureText('pain001-sepa-multi.xml').replace(/pain\.001\.001\.03/g, 'pain.001.001.12');
+    const unsupported = parseIso20022(pain12);
     expect(unsupported.ok).toBe(false);
     if (!unsupported.ok) {
       expect(unsupported.errors[0]?.code).toBe('namespace_unsupported');
-      expect(unsupported.errors[0]?.message).toContain('urn:iso:std:iso:20022:tech:xsd:pain.001.001.09');
+      expect(unsupported.errors[0]?.message).toContain('urn:iso:std:iso:20022:tech:xsd:pain.001.001.12');
     }
   });
 

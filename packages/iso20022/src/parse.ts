@@ -73,8 +73,8 @@ export function parseIso20022(input: string | Uint8Array): ParseResult {
     errors,
   );
   const message =
-    type === 'pain.001.001.03'
-      ? readPain001(document, errors)
+    type === 'pain.001.001.03' || type === 'pain.001.001.09'
+      ? readPain001(type, document, errors)
       : type === 'pacs.008.001.08'
         ? readPacs008(document, errors)
         : readCamt053(type, document);
@@ -210,12 +210,17 @@ class DuplicateCheck {
 // ---------------------------------------------------------------------------------------------
 // pain.001.001.03
 
-function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTransferMessage {
+function readPain001(
+  type: 'pain.001.001.03' | 'pain.001.001.09',
+  document: XmlElement,
+  errors: Iso20022Error[],
+): CreditTransferMessage {
   const root = childOf(document, 'CstmrCdtTrfInitn');
   const header = childOf(root, 'GrpHdr');
   const base = '/Document/CstmrCdtTrfInitn';
   const transfers: CreditTransfer[] = [];
   const endToEnd = new DuplicateCheck('end_to_end_id_duplicate');
+  const uetrs = new DuplicateCheck('uetr_duplicate');
   let total = 0n;
   let allRead = true;
   childrenOf(root, 'PmtInf').forEach((block, b) => {
@@ -239,12 +244,14 @@ function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTrans
       else blockRead = false;
       const endToEndId = textAt(tx, 'PmtId', 'EndToEndId') ?? '';
       endToEnd.check(endToEndId || undefined, `${path}/PmtId/EndToEndId`, errors);
+      uetrs.check(textAt(tx, 'PmtId', 'UETR'), `${path}/PmtId/UETR`, errors);
       const txUltimateDebtor = childOf(tx, 'UltmtDbtr') ?? ultimateDebtor;
       const ultimateCreditor = childOf(tx, 'UltmtCdtr');
       transfers.push(
         defined({
           endToEndId,
           instructionId: textAt(tx, 'PmtId', 'InstrId'),
+          uetr: textAt(tx, 'PmtId', 'UETR'),
           amount: value?.amount ?? 0n,
           currency: value?.currency ?? amountElement?.attributes.Ccy ?? '',
           debtor,
@@ -255,7 +262,8 @@ function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTrans
           remittanceInformation: remittanceOf(childOf(tx, 'RmtInf')),
           purpose: codeOf(childOf(tx, 'Purp')),
           categoryPurpose: codeOf(childOf(childOf(tx, 'PmtTpInf'), 'CtgyPurp')) ?? blockCategory,
-          requestedExecutionDate: textAt(block, 'ReqdExctnDt'),
+          // 03: <ReqdExctnDt>2026-03-13</…>; 09: <ReqdExctnDt><Dt>2026-03-13</Dt></…> (or DtTm).
+          requestedExecutionDate: textAt(block, 'ReqdExctnDt') ?? dateOf(childOf(block, 'ReqdExctnDt')),
           chargeBearer: textAt(tx, 'ChrgBr') ?? textAt(block, 'ChrgBr'),
           paymentInformationId: textAt(block, 'PmtInfId'),
           batchBooking: batch === undefined ? undefined : batch === 'true' || batch === '1',
@@ -271,7 +279,7 @@ function readPain001(document: XmlElement, errors: Iso20022Error[]): CreditTrans
   checkCount(textAt(header, 'NbOfTxs'), transfers.length, `${base}/GrpHdr/NbOfTxs`, errors);
   checkControlSum(textAt(header, 'CtrlSum'), total, allRead, `${base}/GrpHdr/CtrlSum`, errors);
   return defined({
-    type: 'pain.001.001.03' as const,
+    type,
     messageId: textAt(header, 'MsgId') ?? '',
     createdAt: textAt(header, 'CreDtTm') ?? '',
     numberOfTransactions: transfers.length,

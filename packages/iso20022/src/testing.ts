@@ -7,6 +7,7 @@ import { el, serialize, type XmlNode } from './xml-writer.ts';
 export const FIXTURES = [
   'pain001-sepa-multi.xml',
   'pain001-prefixed-cny.xml',
+  'pain001-v09-sepa.xml',
   'pacs008-cbpr.xml',
   'pacs008-envelope-batch.xml',
   'camt053-v02-batch.xml',
