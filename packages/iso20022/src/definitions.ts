@@ -358,8 +358,18 @@ export function definitionOf(type: MessageType): { root: string; registry: Regis
   return found;
 }
 
+/**
+ * Namespaces of national variants that are restrictions of an ISO message (every valid variant
+ * message is a valid ISO message): Swiss Payment Standards pain.001 (SIX).
+ */
+const NAMESPACE_ALIASES: ReadonlyMap<string, MessageType> = new Map([
+  ['http://www.six-interbank-clearing.com/de/pain.001.001.03.ch.02.xsd', 'pain.001.001.03'],
+]);
+
 /** The message type a namespace names, or undefined when it is not a supported ISO 20022 message. */
 export function messageTypeOf(namespace: string): MessageType | undefined {
+  const alias = NAMESPACE_ALIASES.get(namespace);
+  if (alias !== undefined) return alias;
   if (!namespace.startsWith(NAMESPACE_PREFIX)) return undefined;
   const type = namespace.slice(NAMESPACE_PREFIX.length);
   return (SUPPORTED_TYPES as readonly string[]).includes(type) ? (type as MessageType) : undefined;

@@ -230,6 +230,15 @@ describe('pain.001.001.03', () => {
     ]);
   });
 
+  it('accepts the Swiss SPS variant namespace of pain.001.001.03 as pain.001.001.03', () => {
+    const swiss = fixtureText('pain001-sepa-multi.xml').replace(
+      'xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"',
+      'xmlns="http://www.six-interbank-clearing.com/de/pain.001.001.03.ch.02.xsd"',
+    );
+    const result = parseIso20022(swiss);
+    expect(result.ok && result.summary.messageType).toBe('pain.001.001.03');
+  });
+
   it('lets NOTPROVIDED end-to-end ids repeat (EPC rulebook) and still rejects other repeats', () => {
     const twice = fixtureText('pain001-sepa-multi.xml').replace(
       '<EndToEndId>SALARY-202603-0001</EndToEndId>',

@@ -4,7 +4,6 @@ import {
   definitionOf,
   type MessageType,
   messageTypeOf,
-  NAMESPACE_PREFIX,
   type StatementMessageType,
   SUPPORTED_TYPES,
 } from './definitions.ts';
@@ -87,7 +86,7 @@ export function parseIso20022(input: string | Uint8Array): ParseResult {
 function findDocument(root: XmlElement): XmlElement | undefined {
   let level: XmlElement[] = [root];
   for (let depth = 0; depth < 6 && level.length > 0; depth++) {
-    const iso = level.find((e) => e.name === 'Document' && e.namespace.startsWith(NAMESPACE_PREFIX));
+    const iso = level.find((e) => e.name === 'Document' && messageTypeOf(e.namespace) !== undefined);
     if (iso !== undefined) return iso;
     const any = level.find((e) => e.name === 'Document');
     if (any !== undefined && depth === 0) return any;
