@@ -432,6 +432,9 @@ describe('refuses what is not a supported ISO 20022 message', () => {
     expect(single('<x:Document xmlns:y="urn:y"/>')).toBe('xml_malformed');
     expect(single('<Invoice xmlns="urn:example"/>')).toBe('document_missing');
     expect(single('<Document/>')).toBe('namespace_unsupported');
+    expect(single('<Envelope><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.12"/></Envelope>')).toBe(
+      'namespace_unsupported',
+    );
     const pain12 = fixtureText('pain001-sepa-multi.xml').replace(/pain\.001\.001\.03/g, 'pain.001.001.12');
     const unsupported = parseIso20022(pain12);
     expect(unsupported.ok).toBe(false);

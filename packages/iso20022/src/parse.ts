@@ -82,17 +82,23 @@ export function parseIso20022(input: string | Uint8Array): ParseResult {
   return { ok: true, message, summary };
 }
 
-/** The Document element: the root itself, or the first one inside an envelope (AppHdr + Document wrappers). */
+/**
+ * The Document element: the root itself, or the first one inside an envelope (AppHdr + Document
+ * wrappers), preferring one in a supported namespace; an unsupported Document is returned so that
+ * the caller can name its namespace.
+ */
 function findDocument(root: XmlElement): XmlElement | undefined {
   let level: XmlElement[] = [root];
+  let fallback: XmlElement | undefined;
   for (let depth = 0; depth < 6 && level.length > 0; depth++) {
-    const iso = level.find((e) => e.name === 'Document' && messageTypeOf(e.namespace) !== undefined);
-    if (iso !== undefined) return iso;
-    const any = level.find((e) => e.name === 'Document');
-    if (any !== undefined && depth === 0) return any;
+    for (const element of level) {
+      if (element.name !== 'Document') continue;
+      if (messageTypeOf(element.namespace) !== undefined) return element;
+      fallback ??= element;
+    }
     level = level.flatMap((e) => e.children);
   }
-  return root.name === 'Document' ? root : undefined;
+  return fallback;
 }
 
 // ---------------------------------------------------------------------------------------------
