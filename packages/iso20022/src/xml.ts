@@ -143,7 +143,11 @@ export function readXml(text: string): XmlReadResult {
     parser.write(text).close();
   } catch (error) {
     if (error instanceof XmlRefusal) return { ok: false, problem: error.problem };
-    return { ok: false, problem: { code: 'xml_malformed', params: { reason: (error as Error).message } } };
+    // saxes says "line:column: what"; put the place after the reason, where people look for it.
+    const message = (error as Error).message;
+    const place = /^(\d+):(\d+): ([\s\S]*)$/.exec(message);
+    const reason = place === null ? message : `${place[3]} (line ${place[1]}, column ${place[2]})`;
+    return { ok: false, problem: { code: 'xml_malformed', params: { reason } } };
   }
   if (root === undefined)
     return { ok: false, problem: { code: 'xml_malformed', params: { reason: 'no root element' } } };

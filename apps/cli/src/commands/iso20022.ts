@@ -56,11 +56,12 @@ export function registerIso20022DryRun(payments: Command): void {
       const view = dryRunView(result.summary, errors, result.ok ? undefined : result.type);
       if (opts.json) printJson(view);
       else {
-        console.log(
-          `${view.messageType ?? 'not an ISO 20022 message'}: ${view.transactions} ${
-            view.messageType?.startsWith('camt') ? 'entries' : 'transactions'
-          }, ${view.totalAmount} ${view.currency}`.trim(),
-        );
+        if (view.messageType === null) console.log(`${file}: not a supported ISO 20022 message`);
+        else
+          console.log(
+            `${view.messageType}: ${view.transactions} ${view.messageType.startsWith('camt') ? 'entries' : 'transactions'}, ${view.totalAmount} ${view.currency}`.trim(),
+          );
+        if (errors.length > 0) console.log(`rejected with ${errors.length} error(s):`);
         for (const line of view.totals.slice(1)) console.log(`  ${line.amount} ${line.currency} (${line.count})`);
         for (const error of errors)
           console.log(`  ${error.path}: ${error.code}: ${chinese() ? error.messageZh : error.message}`);
