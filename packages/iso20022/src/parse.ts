@@ -25,7 +25,7 @@ import type {
 import { clip, type Iso20022Error, issue, validateElement } from './schema.ts';
 import { childOf, childrenOf, decodeXml, readXml, textAt, type XmlElement } from './xml.ts';
 
-/** The largest message accepted, in bytes (a 10,000-transaction pain.001 is about 12 MB). */
+/** The largest message accepted, in bytes (a 10,000-transaction SEPA pain.001 is about 6 MB). */
 export const MESSAGE_BYTES_MAX = 64 * 1024 * 1024;
 
 /** End-to-end id a SEPA debtor writes when it has none: it may repeat (EPC rulebook). */
