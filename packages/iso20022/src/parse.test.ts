@@ -15,6 +15,7 @@ function rejected(name: FixtureName, edit: (xml: string) => string) {
   expect(xml).not.toBe(fixtureText(name));
   const result = parseIso20022(xml);
   if (result.ok) throw new Error('expected the edited message to be rejected');
+  for (const error of result.errors) expect(`${error.message} ${error.messageZh}`).not.toMatch(/\{\w+\}/);
   return result.errors.map((e) => `${e.code} ${e.path}`);
 }
 

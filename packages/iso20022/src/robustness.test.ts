@@ -23,6 +23,8 @@ describe('parseIso20022 on damaged input', () => {
               expect(error.path.startsWith('/')).toBe(true);
               expect(error.message.length).toBeGreaterThan(0);
               expect(error.messageZh.length).toBeGreaterThan(0);
+              // Every placeholder of the catalog message was filled in.
+              expect(`${error.message} ${error.messageZh}`).not.toMatch(/\{\w+\}/);
             }
           }
         },
