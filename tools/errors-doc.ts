@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
 import { chainErrors } from '@zhirong/chain';
 import { identityErrors } from '@zhirong/identity';
+import { iso20022Errors } from '@zhirong/iso20022';
 import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
 import { mlErrors } from '@zhirong/ml';
@@ -20,6 +21,7 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'chain', catalog: chainErrors },
   { name: 'scf', catalog: scfErrors },
   { name: 'ml (toolkit and `zhirong ml`)', catalog: mlErrors },
+  { name: 'iso20022 (ISO 20022 import: element-level validation)', catalog: iso20022Errors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

@@ -14,6 +14,11 @@ const PACKAGES_DIR = join(ROOT, 'packages');
  */
 const SHARED_PACKAGES = new Set(['kernel', 'platform', 'db']);
 const COMPOSITION_PACKAGES = new Set(['flows']);
+/**
+ * Pure libraries: no database schema, no module, no state. Any package may import them (payments
+ * reads ISO 20022 files with `@zhirong/iso20022`); they themselves import only the kernel.
+ */
+const LIBRARY_PACKAGES = new Set(['iso20022']);
 
 /**
  * The only files allowed to touch a banned global, because they *are* the injected abstraction.
@@ -50,7 +55,7 @@ function packageNames(): string[] {
 }
 
 function isDomain(name: string): boolean {
-  return !SHARED_PACKAGES.has(name) && !COMPOSITION_PACKAGES.has(name);
+  return !SHARED_PACKAGES.has(name) && !COMPOSITION_PACKAGES.has(name) && !LIBRARY_PACKAGES.has(name);
 }
 
 /** Repository-relative path with forward slashes, for messages and the allow-list. */
@@ -180,8 +185,8 @@ function boundaryViolation(file: string, from: string, specifier: string): strin
   const scoped = /^@zhirong\/([^/]+)/.exec(specifier);
   if (scoped !== null) {
     const target = scoped[1] ?? '';
-    if (target === from || SHARED_PACKAGES.has(target)) return undefined;
-    return `domain package ${from} imports ${specifier}; a domain may import only ${[...SHARED_PACKAGES].map((p) => `@zhirong/${p}`).join(', ')}, and cross-domain work belongs in packages/flows`;
+    if (target === from || SHARED_PACKAGES.has(target) || LIBRARY_PACKAGES.has(target)) return undefined;
+    return `domain package ${from} imports ${specifier}; a domain may import only ${[...SHARED_PACKAGES, ...LIBRARY_PACKAGES].map((p) => `@zhirong/${p}`).join(', ')}, and cross-domain work belongs in packages/flows`;
   }
   if (!specifier.startsWith('.')) return undefined;
   const resolved = resolve(dirname(file), specifier);
@@ -208,6 +213,31 @@ describe('tidy', () => {
         for (const found of findImports(source)) {
           const why = boundaryViolation(file, name, found.text);
           if (why !== undefined) violations.push(format(file, found, why));
+        }
+      }
+    }
+    expectNoViolations(violations);
+  });
+
+  it('pure library packages import only the kernel', () => {
+    const violations: string[] = [];
+    for (const name of packageNames().filter((n) => LIBRARY_PACKAGES.has(n))) {
+      for (const file of walk(join(PACKAGES_DIR, name)).filter((f) => !TEST_FILE.test(f))) {
+        const source = parse(file, readFileSync(file, 'utf8'));
+        for (const found of findImports(source)) {
+          const scoped = /^@zhirong\/([^/]+)/.exec(found.text);
+          if (scoped !== null && scoped[1] !== 'kernel' && scoped[1] !== name)
+            violations.push(
+              format(
+                file,
+                found,
+                `library package ${name} imports ${found.text}; a library imports only @zhirong/kernel`,
+              ),
+            );
+          else if (found.text.startsWith('.')) {
+            const why = boundaryViolation(file, name, found.text);
+            if (why !== undefined) violations.push(format(file, found, why));
+          }
         }
       }
     }
@@ -303,6 +333,7 @@ describe('tidy scanners', () => {
       '@zhirong/kernel/testing',
       '@zhirong/platform',
       '@zhirong/db',
+      '@zhirong/iso20022',
       '@zhirong/ledger',
       './transfer.ts',
       '../package.json',

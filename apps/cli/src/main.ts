@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerChainCommands } from './commands/chain.ts';
+import { registerIso20022DryRun } from './commands/iso20022.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerMlCommands } from './commands/ml.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
@@ -24,5 +25,7 @@ registerScfCommands(program);
 registerStaffCommands(program);
 registerMlCommands(program);
 registerBenchCommands(program);
+// The payments helper owns the `payments` group; until the branches merge it holds only the ISO 20022 dry run.
+registerIso20022DryRun(program.command('payments').description('Payments: ISO 20022 import'));
 
 await program.parseAsync(process.argv);

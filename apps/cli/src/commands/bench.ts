@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson } from '../context.ts';
 import { benchChain } from './bench-chain.ts';
+import { benchIso20022 } from './bench-iso20022.ts';
 import { benchLedger } from './bench-ledger.ts';
 import { benchMl } from './bench-ml.ts';
 import { benchWebhooks } from './bench-webhooks.ts';
@@ -177,5 +178,23 @@ export function registerBenchCommands(program: Command): void {
         console.log(`  predict: ${result.predict_rows_per_sec} rows/s on one core`);
         console.log(`  test AUC ${result.test_auc}`);
       }
+
+  bench
+    .command('iso20022')
+    .description('ISO 20022 parse + validation throughput on a generated pain.001, and pacs.008 build + re-parse')
+    .option('--json', 'print one JSON document')
+    .option('--transactions <n>', 'credit transfers in the generated pain.001', '10000')
+    .option('--runs <n>', 'how many times to parse it (the median is reported)', '5')
+    .action(async (opts) => {
+      const result = await benchIso20022({
+        transactions: positiveInt('transactions', opts.transactions, 1_000_000),
+        runs: positiveInt('runs', opts.runs, 100),
+      });
+      if (opts.json) printJson(result);
+      else
+        console.log(
+          `pain.001 with ${result.transactions} transactions (${result.bytes} bytes): parse + validate p50 ${result.parse_ms_p50} ms ` +
+            `(${result.transactions_per_sec} transactions/s); pacs.008 build + re-parse ${result.pacs008_build_and_reparse_ms} ms`,
+        );
     });
 }
