@@ -178,7 +178,7 @@ export function registerBenchCommands(program: Command): void {
         console.log(`  predict: ${result.predict_rows_per_sec} rows/s on one core`);
         console.log(`  test AUC ${result.test_auc}`);
       }
-
+    });
   bench
     .command('iso20022')
     .description('ISO 20022 parse + validation throughput on a generated pain.001, and pacs.008 build + re-parse')
