@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
 import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
+import { paymentsErrors } from '@zhirong/payments';
 import { httpErrors } from '../apps/server/src/errors.ts';
 
 /** Every error catalog of the platform, by where the codes come from. */
@@ -10,6 +11,7 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'http (apps/server)', catalog: httpErrors },
   { name: 'access', catalog: accessErrors },
   { name: 'ledger', catalog: ledgerErrors },
+  { name: 'payments', catalog: paymentsErrors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

@@ -1,0 +1,1 @@
+export { openPaymentsTestPlatform, type PaymentsTestPlatform } from './payments/testing.ts';
