@@ -1,5 +1,5 @@
 import type { CurrencyCode } from '@zhirong/kernel';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { FxRate } from './fx.ts';
 import type {
   AppliedQuote,
@@ -117,11 +117,10 @@ function quoteJson(q: AppliedQuote | null): string | null {
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
-/** Inserts payment orders; returns the ids actually inserted (an end-to-end id already taken skips its row). */
-export async function insertPayments(trx: Trx, payments: readonly PaymentOrder[]): Promise<Set<string>> {
-  if (payments.length === 0) return new Set();
+/** The INSERT of payment orders (`on conflict do nothing`: an end-to-end id already taken skips its row). */
+function insertPaymentsStatement(payments: readonly PaymentOrder[]): RawBuilder<unknown> {
   const p = payments;
-  const result = await sql<{ id: string }>`
+  return sql`
     insert into payments.payments (id, kind, state, amount, currency, credit_amount, credit_currency, debtor_account_id,
       creditor_account_id, debtor, creditor, merchant_id, mdr, fee, quote, capture, end_to_end_id, remittance, refunded,
       failure_code, risk, metadata, transitions, created_at, updated_at)
@@ -143,8 +142,45 @@ export async function insertPayments(trx: Trx, payments: readonly PaymentOrder[]
         debtor, creditor, merchant_id, mdr, fee, quote, capture, end_to_end_id, remittance, failure_code, risk, metadata,
         transitions, created_at)
     on conflict do nothing
-    returning id`.execute(trx);
-  return new Set(result.rows.map((r) => r.id));
+    returning id`;
+}
+
+/**
+ * The first write of a group of payments, as one statement: the orders, their idempotency keys,
+ * their FX quote claims and their outbox events. Returns how many rows of each were written; the
+ * caller rolls back when a count falls short (a replayed key, a taken end-to-end id or quote).
+ */
+export async function recordFirstWrite(
+  trx: Trx,
+  input: {
+    payments: readonly PaymentOrder[];
+    keys: readonly { principal: string; key: string; requestHash: string; resourceId: string | null }[];
+    quoteClaims: readonly { quoteId: string; paymentId: string }[];
+    outboxInsert: RawBuilder<unknown>;
+    at: Date;
+  },
+): Promise<{ payments: number; keys: number; quotes: number }> {
+  const { keys: k, quoteClaims: q } = input;
+  const result = await sql<{ payments: number; keys: number; quotes: number }>`
+    with p as (${insertPaymentsStatement(input.payments)}),
+    k as (
+      insert into payments.idempotency_keys (principal, key, request_hash, resource_id, created_at)
+      select principal, key, request_hash, resource_id, ${input.at.toISOString()}::timestamptz
+      from unnest(${k.map((r) => r.principal)}::text[], ${k.map((r) => r.key)}::text[],
+        ${k.map((r) => r.requestHash)}::text[], ${k.map((r) => r.resourceId)}::uuid[]) as u(principal, key, request_hash, resource_id)
+      on conflict do nothing
+      returning 1),
+    q as (
+      update payments.fx_quotes fq set payment_id = u.payment_id
+      from unnest(${q.map((c) => c.quoteId)}::uuid[], ${q.map((c) => c.paymentId)}::uuid[]) as u(quote_id, payment_id)
+      where fq.id = u.quote_id and fq.payment_id is null and fq.expires_at > ${input.at.toISOString()}::timestamptz
+      returning 1),
+    o as (${input.outboxInsert})
+    select (select count(*) from p)::int as payments, (select count(*) from k)::int as keys, (select count(*) from q)::int as quotes`.execute(
+    trx,
+  );
+  const row = result.rows[0];
+  return { payments: Number(row?.payments ?? 0), keys: Number(row?.keys ?? 0), quotes: Number(row?.quotes ?? 0) };
 }
 
 export interface PaymentUpdate {
@@ -157,19 +193,49 @@ export interface PaymentUpdate {
   readonly at: Date;
 }
 
-/** Moves payments to new states, appending transitions; returns the ids updated (others had moved on). */
-export async function updatePayments(trx: Trx, updates: readonly PaymentUpdate[]): Promise<Set<string>> {
-  if (updates.length === 0) return new Set();
+function updatePaymentsStatement(updates: readonly PaymentUpdate[]): RawBuilder<{ id: string }> {
   const u = updates;
-  const result = await sql<{ id: string }>`
+  return sql<{ id: string }>`
     update payments.payments p set state = u.state, transitions = p.transitions || u.transitions::jsonb,
       failure_code = coalesce(u.failure_code, p.failure_code), updated_at = u.at
     from unnest(${u.map((x) => x.id)}::uuid[], ${u.map((x) => x.expected)}::text[], ${u.map((x) => x.state)}::text[],
       ${u.map((x) => JSON.stringify(x.transitions.map(transitionJson)))}::text[], ${u.map((x) => x.failureCode ?? null)}::text[],
       ${u.map((x) => x.at.toISOString())}::timestamptz[]) as u(id, expected, state, transitions, failure_code, at)
     where p.id = u.id and p.state = u.expected
-    returning p.id`.execute(trx);
+    returning p.id`;
+}
+
+/** Moves payments to new states, appending transitions; returns the ids updated (others had moved on). */
+export async function updatePayments(trx: Trx, updates: readonly PaymentUpdate[]): Promise<Set<string>> {
+  if (updates.length === 0) return new Set();
+  const result = await updatePaymentsStatement(updates).execute(trx);
   return new Set(result.rows.map((r) => r.id));
+}
+
+/**
+ * The final write of a group, as one statement: new states and transitions, the responses of
+ * their idempotency keys, and their outbox events. Returns how many payments were updated.
+ */
+export async function recordFinalWrite(
+  trx: Trx,
+  input: {
+    updates: readonly PaymentUpdate[];
+    responses: readonly { resourceId: string; statusCode: number; response: unknown }[];
+    outboxInsert: RawBuilder<unknown>;
+  },
+): Promise<number> {
+  const r = input.responses;
+  const result = await sql<{ updated: number }>`
+    with u as (${updatePaymentsStatement(input.updates)}),
+    k as (
+      update payments.idempotency_keys k set status_code = r.status_code, response = r.response::json
+      from unnest(${r.map((x) => x.resourceId)}::uuid[], ${r.map((x) => x.statusCode)}::int4[],
+        ${r.map((x) => JSON.stringify(x.response))}::text[]) as r(resource_id, status_code, response)
+      where k.resource_id = r.resource_id and k.status_code is null
+      returning 1),
+    o as (${input.outboxInsert})
+    select (select count(*) from u)::int as updated`.execute(trx);
+  return Number(result.rows[0]?.updated ?? 0);
 }
 
 export async function loadPayments(db: Db | Trx, ids: readonly string[]): Promise<Map<string, PaymentOrder>> {

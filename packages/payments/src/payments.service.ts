@@ -441,29 +441,33 @@ export class PaymentsService {
             accepted.push(...candidates);
           }
           const payments = accepted.map((c) => c.payment);
-          const inserted = await repo.insertPayments(trx, payments);
-          if (inserted.size !== payments.length) throw new ConflictSuspected();
-          const keyed = accepted.filter((c) => c.context.idempotencyKey);
-          const claimed = await repo.claimKeys(
-            trx,
-            keyed.map((c) => ({
-              principal: c.context.principal,
-              key: c.context.idempotencyKey as string,
-              requestHash: c.context.requestHash ?? '',
-              resourceId: c.payment.id,
-            })),
-            this.#deps.clock.now(),
+          const keys = accepted.flatMap((c) =>
+            c.context.idempotencyKey
+              ? [
+                  {
+                    principal: c.context.principal,
+                    key: c.context.idempotencyKey,
+                    requestHash: c.context.requestHash ?? '',
+                    resourceId: c.payment.id,
+                  },
+                ]
+              : [],
           );
-          if (claimed.size !== keyed.length) throw new ConflictSuspected();
-          const claims = accepted.flatMap((c) =>
+          const quoteClaims = accepted.flatMap((c) =>
             c.payment.quote ? [{ quoteId: c.payment.quote.quoteId, paymentId: c.payment.id }] : [],
           );
-          const claimedQuotes = await repo.claimQuotes(trx, claims, this.#deps.clock.now());
-          if (claimedQuotes.size !== claims.length) throw new ConflictSuspected();
-          await this.#deps.outbox.enqueue(
-            trx,
-            payments.flatMap((p) => transitionEvents(p, p.transitions)),
-          );
+          if (payments.length > 0) {
+            const written = await repo.recordFirstWrite(trx, {
+              payments,
+              keys,
+              quoteClaims,
+              outboxInsert: this.#deps.outbox.insertStatement(payments.flatMap((p) => transitionEvents(p, p.transitions))),
+              at: this.#deps.clock.now(),
+            });
+            if (written.payments !== payments.length || written.keys !== keys.length || written.quotes !== quoteClaims.length) {
+              throw new ConflictSuspected();
+            }
+          }
           for (const [index, failure] of refused) outcomes[index] = failure;
           return { accepted, replays };
         });
@@ -531,28 +535,35 @@ export class PaymentsService {
     changes: readonly { payment: PaymentOrder; expected: PaymentState; added: readonly Transition[] }[],
     at: Date,
   ): Promise<Set<string>> {
+    if (changes.length === 0) return new Set();
+    const updates = changes.map((c) => ({
+      id: c.payment.id,
+      expected: c.expected,
+      state: c.payment.state,
+      transitions: c.added,
+      failureCode: c.payment.failureCode,
+      at,
+    }));
+    const write = (trx: repo.Trx, applied: typeof changes) =>
+      repo.recordFinalWrite(trx, {
+        updates: updates.filter((u) => applied.some((c) => c.payment.id === u.id)),
+        responses: applied.map((c) => ({ resourceId: c.payment.id, statusCode: 201, response: paymentJson(c.payment) })),
+        outboxInsert: this.#deps.outbox.insertStatement(applied.flatMap((c) => transitionEvents(c.payment, c.added))),
+      });
     const updated = await inTransaction(this.#deps.db, async (trx) => {
-      const done = await repo.updatePayments(
-        trx,
-        changes.map((c) => ({
-          id: c.payment.id,
-          expected: c.expected,
-          state: c.payment.state,
-          transitions: c.added,
-          failureCode: c.payment.failureCode,
-          at,
-        })),
-      );
-      const applied = changes.filter((c) => done.has(c.payment.id));
-      await repo.storeResponses(
-        trx,
-        applied.map((c) => ({ resourceId: c.payment.id, statusCode: 201, response: paymentJson(c.payment) })),
-      );
-      await this.#deps.outbox.enqueue(
-        trx,
-        applied.flatMap((c) => transitionEvents(c.payment, c.added)),
-      );
-      return done;
+      // Common case: every payment is still where this group left it — one statement.
+      const count = await write(trx, changes);
+      if (count === changes.length) return new Set(changes.map((c) => c.payment.id));
+      throw new ConflictSuspected();
+    }).catch(async (error: unknown) => {
+      if (!(error instanceof ConflictSuspected)) throw error;
+      // Some payment moved on meanwhile (the recovery pass got there first): write only the others.
+      return inTransaction(this.#deps.db, async (trx) => {
+        const current = await repo.loadPayments(trx, changes.map((c) => c.payment.id));
+        const applied = changes.filter((c) => current.get(c.payment.id)?.state === c.expected);
+        if (applied.length > 0) await write(trx, applied);
+        return new Set(applied.map((c) => c.payment.id));
+      });
     });
     this.#deps.eventsCommitted?.();
     return updated;

@@ -217,7 +217,7 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -230,7 +230,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startServer(config: Config, port: number, profileDir: string | undefined): Promise<ChildProcess> {
+export async function startServer(config: Config, port: number, profileDir: string | undefined): Promise<ChildProcess> {
   const bin = fileURLToPath(new URL('../../bin/zhirong.js', import.meta.url));
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(process.execPath, [...profile, bin, 'serve'], {
@@ -262,7 +262,7 @@ async function startServer(config: Config, port: number, profileDir: string | un
   }
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
