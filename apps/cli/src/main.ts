@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerPaymentsCommands } from './commands/payments.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
 
 const program = new Command()
@@ -11,6 +12,7 @@ const program = new Command()
 
 registerPlatformCommands(program);
 registerLedgerCommands(program);
+registerPaymentsCommands(program);
 registerBenchCommands(program);
 
 await program.parseAsync(process.argv);
