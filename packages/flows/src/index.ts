@@ -7,3 +7,19 @@ export {
   type SystemAccountRole,
   systemAccountId,
 } from './payments/ledger-rail.ts';
+export {
+  accountStatement,
+  type CreditTransferImport,
+  type CreditTransferImportResult,
+  clearingBook,
+  END_TO_END_NOT_PROVIDED,
+  importCreditTransfers,
+  type IsoBalance,
+  type IsoBookEntry,
+  type IsoCreditTransfer,
+  type IsoCreditTransferMessage,
+  type IsoError,
+  type IsoParty,
+  type IsoStatement,
+  type IsoStatementEntry,
+} from './payments/iso20022.ts';

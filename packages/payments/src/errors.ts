@@ -169,6 +169,11 @@ export const paymentsErrors = defineErrors({
     en: 'The QR code cannot be built: {message}',
     zh: '无法生成二维码：{message}',
   },
+  payment_group_refused: {
+    status: 422,
+    en: 'Another payment of the same group was refused, so none was created.',
+    zh: '同组中另一笔支付被拒绝，因此整组均未创建。',
+  },
   payments_unavailable: {
     status: 503,
     en: 'Payments cannot move money right now; retry with the same Idempotency-Key.',

@@ -137,12 +137,28 @@ export class PaymentsService {
     return this.#creates.submit({ input, context });
   }
 
-  /** Creates many payments as one group (file imports); one outcome per input, in order. */
-  createPayments(items: readonly { input: CreatePaymentInput; context: RequestContext }[]): Promise<CreateOutcome[]> {
-    return this.#createBatch(items);
+  /**
+   * Creates many payments as one group (file imports); one outcome per input, in order. With
+   * `atomic`, a group where any payment cannot be created (invalid, duplicate end-to-end id,
+   * replayed key, quote taken) writes nothing at all: every outcome is then a failure.
+   * (Once written, each payment still meets the ledger on its own: one may fail for lack of funds.)
+   */
+  createPayments(
+    items: readonly { input: CreatePaymentInput; context: RequestContext }[],
+    options: { atomic?: boolean } = {},
+  ): Promise<CreateOutcome[]> {
+    return this.#createBatch(items, options.atomic ?? false);
   }
 
-  async #createBatch(items: readonly { input: CreatePaymentInput; context: RequestContext }[]): Promise<CreateOutcome[]> {
+  /** End-to-end ids among `values` that payments already carry. */
+  async existingEndToEndIds(values: readonly string[]): Promise<Set<string>> {
+    return inTransaction(this.#deps.db, (trx) => repo.existingEndToEndIds(trx, values));
+  }
+
+  async #createBatch(
+    items: readonly { input: CreatePaymentInput; context: RequestContext }[],
+    atomic = false,
+  ): Promise<CreateOutcome[]> {
     const { clock, ids, db } = this.#deps;
     const rail = this.#deps.rail;
     if (!rail) return items.map(() => ({ ok: false, code: 'payments_unavailable' }));
@@ -185,6 +201,10 @@ export class PaymentsService {
       });
     }
 
+    if (atomic && built.length < items.length) {
+      return items.map((_, i) => outcomes[i] ?? { ok: false, code: 'payment_group_refused' });
+    }
+
     // 3. The risk gate: created → screened, or declined.
     const verdicts = await screenAll(
       this.#deps.riskGate,
@@ -218,7 +238,11 @@ export class PaymentsService {
     });
 
     // 4. First write: the orders, their idempotency keys and quote claims, and their events.
-    const { accepted, replays } = await this.#recordCreated(candidates, outcomes);
+    const recorded = await this.#recordCreated(candidates, outcomes, atomic);
+    if (recorded === undefined) {
+      return items.map((_, i) => outcomes[i] ?? { ok: false, code: 'payment_group_refused' });
+    }
+    const { accepted, replays } = recorded;
     this.#deps.eventsCommitted?.();
     if (replays.length > 0) {
       const stored = await repo.loadKeys(
@@ -384,7 +408,8 @@ export class PaymentsService {
   async #recordCreated(
     candidates: readonly Candidate[],
     outcomes: (CreateOutcome | undefined)[],
-  ): Promise<{ accepted: Candidate[]; replays: Candidate[] }> {
+    atomic = false,
+  ): Promise<{ accepted: Candidate[]; replays: Candidate[] } | undefined> {
     if (candidates.length === 0) return { accepted: [], replays: [] };
     let check = false;
     for (let attempt = 0; ; attempt++) {
@@ -436,6 +461,11 @@ export class PaymentsService {
               if (key) seenKeys.add(key);
               if (e) seenE2e.add(e);
               accepted.push(c);
+            }
+            if (atomic && (refused.size > 0 || replays.length > 0)) {
+              for (const [index, failure] of refused) outcomes[index] = failure;
+              for (const r of replays) outcomes[r.index] = { ok: false, code: 'idempotency_key_reused' };
+              return undefined;
             }
           } else {
             accepted.push(...candidates);
