@@ -176,6 +176,14 @@ describe.each(testBackends())('bootPlatform on %s', (backend: Backend) => {
     expect(life.started).toHaveLength(1);
     expect(life.started[0]?.service).toBe(platform.service('widgets'));
     expect(life.started[0]?.context).toBe(platform.context);
+    // A second start() must not run the module's background work twice.
+    platform.start();
+    expect(life.started).toHaveLength(1);
+  });
+
+  it('lets composition modules look up services through the context', () => {
+    expect(platform.context.services.service<WidgetService>('widgets')).toBe(platform.service('widgets'));
+    expect(() => platform.context.services.service('gadgets')).toThrow('no module gadgets');
   });
 
   it('publishes committed events once eventsCommitted() is called', async () => {

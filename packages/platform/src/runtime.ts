@@ -14,7 +14,7 @@ export interface Platform {
   readonly relay: OutboxRelay;
   /** Services by module name. */
   service<S>(name: string): S;
-  /** Starts the outbox relay and every module's background work. */
+  /** Starts the outbox relay and every module's background work (once; later calls do nothing). */
   start(): void;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
@@ -91,12 +91,16 @@ async function assemble(options: BootOptions, db: Database, clock: Clock, rng: R
   for (const m of modules.list()) services.set(m.name, m.createService(context));
   const stops: { module: string; stop: () => Promise<void> }[] = [];
   let closing: Promise<void> | undefined;
+  let started = false;
   return {
     context,
     modules,
     relay,
     service,
     start() {
+      // Starting twice would run every sweeper and consumer twice.
+      if (started) return;
+      started = true;
       relay.start();
       for (const m of modules.list()) {
         const stop = m.start?.(services.get(m.name), context);

@@ -51,6 +51,7 @@ describe('Shutdown', () => {
     expect(records.find((r) => r.msg === 'shutdown timed out')).toMatchObject({ level: 40, timeoutMs: 50 });
     // The process exits after the timeout; the steps behind the hanging one never get their turn.
     expect(laterStepRan).toBe(false);
+    expect(shutdown.timedOut).toBe(true);
   });
 
   it('runs once however often it is asked', async () => {
@@ -67,6 +68,7 @@ describe('Shutdown', () => {
     await Promise.all([first, second]);
     await shutdown.run('again');
     expect(runs).toBe(1);
+    expect(shutdown.timedOut).toBe(false);
     expect(records.filter((r) => r.msg === 'shutting down')).toHaveLength(1);
   });
 

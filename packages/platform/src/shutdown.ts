@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 export class Shutdown {
   readonly #steps: { name: string; run: () => Promise<void> }[] = [];
   #started: Promise<void> | undefined;
+  #timedOut = false;
 
   constructor(
     private readonly logger: Logger,
@@ -32,17 +33,23 @@ export class Shutdown {
         }
       })();
       if ((await Promise.race([work.then(() => 'done' as const), timer])) === 'timeout') {
+        this.#timedOut = true;
         this.logger.warn({ timeoutMs: this.timeoutMs }, 'shutdown timed out');
       }
     })();
     return this.#started;
   }
 
-  /** Runs the shutdown on SIGTERM and SIGINT, then exits. */
+  /** True once a shutdown gave up on a step at the timeout (the process should exit non-zero). */
+  get timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  /** Runs the shutdown on SIGTERM and SIGINT, then exits: 0 when every step finished, 1 after a timeout. */
   installSignalHandlers(exit: (code: number) => void): void {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
-        void this.run(signal).then(() => exit(0));
+        void this.run(signal).then(() => exit(this.#timedOut ? 1 : 0));
       });
     }
   }

@@ -8,6 +8,7 @@ import type { LedgerModuleService } from '@zhirong/ledger';
 import type { Config } from '@zhirong/platform';
 import { Pool } from 'undici';
 import { withPlatform } from '../context.ts';
+import { type CpuSnapshot, cpuPerThousand, cpuSnapshot } from './process-cpu.ts';
 
 /**
  * `zhirong bench ledger`: measures the ledger through its HTTP API against the configured
@@ -34,6 +35,10 @@ const FUNDING_MINOR = 100_000_000n; // 1,000,000.00 per account: the benchmark m
 
 export async function benchLedger(config: Config, options: LedgerBenchOptions) {
   const backend = config.databaseUrl ? 'postgres' : 'pglite';
+  // PostgreSQL backends serving this database count towards the benchmark's CPU; others on the machine do not.
+  const benchDatabase = config.databaseUrl
+    ? decodeURIComponent(new URL(config.databaseUrl).pathname.slice(1))
+    : undefined;
   const ids = new IdGenerator(systemClock, cryptoRng);
   const rng = new SeededRng(options.seed);
   const log = options.progress;
@@ -113,6 +118,7 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
     });
     let batchCreated = 0;
     let batchFailed = 0;
+    const batchCpuBefore = cpuSnapshot(server.pid, benchDatabase);
     const batchStart = performance.now();
     let next = 0;
     await Promise.all(
@@ -133,6 +139,7 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
       }),
     );
     const batchSeconds = (performance.now() - batchStart) / 1000;
+    const batchCpu = cpuPerThousand(batchCpuBefore, cpuSnapshot(server.pid, benchDatabase), batchCreated + batchFailed);
     await batchPool.close();
 
     // 4. Single-transfer API, N concurrent clients.
@@ -145,6 +152,10 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
     const statusCounts: Record<string, number> = {};
     const startedAt = performance.now();
     const measureFrom = startedAt + warmupMs;
+    let apiCpuBefore: CpuSnapshot | undefined;
+    const apiCpuTimer = setTimeout(() => {
+      apiCpuBefore = cpuSnapshot(server.pid, benchDatabase);
+    }, warmupMs);
     const stopAt = measureFrom + options.apiSeconds * 1000;
     await Promise.all(
       Array.from({ length: options.clients }, async () => {
@@ -168,6 +179,9 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
       }),
     );
     const apiSeconds = (performance.now() - measureFrom) / 1000;
+    clearTimeout(apiCpuTimer);
+    const apiCpu =
+      apiCpuBefore && cpuPerThousand(apiCpuBefore, cpuSnapshot(server.pid, benchDatabase), latencies.length);
     await pool.close();
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
@@ -204,6 +218,9 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
       api_p90_ms: round(pct(90)),
       api_p99_ms: round(pct(99)),
       api_max_ms: round(latencies.at(-1) ?? 0),
+      // CPU milliseconds per 1,000 transfers, by process: steadier than throughput on a shared machine.
+      batch_cpu_ms_per_1k: batchCpu,
+      api_cpu_ms_per_1k: apiCpu,
       verified,
       machine: {
         cpus: availableParallelism(),
@@ -230,10 +247,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The flags `bin/zhirong.js` declares in its shebang (a spawned `node bin` does not read the shebang). */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 export async function startServer(config: Config, port: number, profileDir: string | undefined): Promise<ChildProcess> {
   const bin = fileURLToPath(new URL('../../bin/zhirong.js', import.meta.url));
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, bin, 'serve'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, bin, 'serve'], {
     env: {
       ...process.env,
       ZHIRONG_PORT: String(port),
