@@ -113,6 +113,16 @@ export const paymentsMigrations: SchemaMigrations = {
             primary key (principal, key)
           )`.execute(db);
         await sql`create index idempotency_resource on payments.idempotency_keys (resource_id) where resource_id is not null`.execute(db);
+        // Lets one statement (data-modifying CTEs, no BEGIN/COMMIT round trips) undo itself when a
+        // count it wrote falls short: raising aborts the statement, and every CTE with it.
+        await sql`
+          create function payments.require_counts(expected int[], actual int[]) returns int language plpgsql as $$
+          begin
+            if expected is distinct from actual then
+              raise exception 'payments: wrote % rows, expected %', actual, expected using errcode = 'ZR001';
+            end if;
+            return coalesce(actual[1], 0);
+          end $$`.execute(db);
       },
     },
   },

@@ -151,7 +151,7 @@ function insertPaymentsStatement(payments: readonly PaymentOrder[]): RawBuilder<
  * caller rolls back when a count falls short (a replayed key, a taken end-to-end id or quote).
  */
 export async function recordFirstWrite(
-  trx: Trx,
+  db: Db | Trx,
   input: {
     payments: readonly PaymentOrder[];
     keys: readonly { principal: string; key: string; requestHash: string; resourceId: string | null }[];
@@ -159,9 +159,10 @@ export async function recordFirstWrite(
     outboxInsert: RawBuilder<unknown>;
     at: Date;
   },
-): Promise<{ payments: number; keys: number; quotes: number }> {
+): Promise<void> {
   const { keys: k, quoteClaims: q } = input;
-  const result = await sql<{ payments: number; keys: number; quotes: number }>`
+  const expected = [input.payments.length, k.length, q.length];
+  await sql`
     with p as (${insertPaymentsStatement(input.payments)}),
     k as (
       insert into payments.idempotency_keys (principal, key, request_hash, resource_id, created_at)
@@ -176,11 +177,8 @@ export async function recordFirstWrite(
       where fq.id = u.quote_id and fq.payment_id is null and fq.expires_at > ${input.at.toISOString()}::timestamptz
       returning 1),
     o as (${input.outboxInsert})
-    select (select count(*) from p)::int as payments, (select count(*) from k)::int as keys, (select count(*) from q)::int as quotes`.execute(
-    trx,
-  );
-  const row = result.rows[0];
-  return { payments: Number(row?.payments ?? 0), keys: Number(row?.keys ?? 0), quotes: Number(row?.quotes ?? 0) };
+    select payments.require_counts(${expected}::int[],
+      array[(select count(*) from p), (select count(*) from k), (select count(*) from q)]::int[])`.execute(db);
 }
 
 export interface PaymentUpdate {
@@ -217,15 +215,15 @@ export async function updatePayments(trx: Trx, updates: readonly PaymentUpdate[]
  * their idempotency keys, and their outbox events. Returns how many payments were updated.
  */
 export async function recordFinalWrite(
-  trx: Trx,
+  db: Db | Trx,
   input: {
     updates: readonly PaymentUpdate[];
     responses: readonly { resourceId: string; statusCode: number; response: unknown }[];
     outboxInsert: RawBuilder<unknown>;
   },
-): Promise<number> {
+): Promise<void> {
   const r = input.responses;
-  const result = await sql<{ updated: number }>`
+  await sql`
     with u as (${updatePaymentsStatement(input.updates)}),
     k as (
       update payments.idempotency_keys k set status_code = r.status_code, response = r.response::json
@@ -234,13 +232,24 @@ export async function recordFinalWrite(
       where k.resource_id = r.resource_id and k.status_code is null
       returning 1),
     o as (${input.outboxInsert})
-    select (select count(*) from u)::int as updated`.execute(trx);
-  return Number(result.rows[0]?.updated ?? 0);
+    select payments.require_counts(${[input.updates.length]}::int[], array[(select count(*) from u)]::int[])`.execute(db);
+}
+
+/** The error `recordFirstWrite`/`recordFinalWrite` raise when a count falls short. */
+export function isCountMismatch(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ZR001';
 }
 
 export async function loadPayments(db: Db | Trx, ids: readonly string[]): Promise<Map<string, PaymentOrder>> {
   if (ids.length === 0) return new Map();
   const result = await sql<PaymentRow>`select ${PAYMENT_COLUMNS} from payments.payments where id = any(${ids}::uuid[])`.execute(db);
+  return new Map(result.rows.map((r) => [r.id, toPayment(r)]));
+}
+
+export async function lockPayments(trx: Trx, ids: readonly string[]): Promise<Map<string, PaymentOrder>> {
+  if (ids.length === 0) return new Map();
+  const result = await sql<PaymentRow>`
+    select ${PAYMENT_COLUMNS} from payments.payments where id = any(${ids}::uuid[]) order by id for update`.execute(trx);
   return new Map(result.rows.map((r) => [r.id, toPayment(r)]));
 }
 

@@ -97,9 +97,6 @@ const RECOVERY_BATCH_MAX = 500;
 export const QUOTE_TTL_MS_DEFAULT = 60_000;
 export const QUOTE_TTL_MS_MAX = 600_000;
 
-/** Rolls a batch's first write back so it runs again with conflicts checked one by one. */
-class ConflictSuspected extends Error {}
-
 interface Candidate {
   readonly index: number;
   readonly context: RequestContext;
@@ -402,8 +399,9 @@ export class PaymentsService {
 
   /**
    * The first write of a group. The common case (no replayed key, no duplicate end-to-end id, no
-   * quote taken meanwhile) is three set-based statements; if any row is refused the transaction
-   * rolls back and runs again, checking each conflict first and leaving the conflicting requests out.
+   * quote taken meanwhile) is one self-contained statement; if any row is refused it writes
+   * nothing, and the group is written again in a transaction that checks each conflict first and
+   * leaves the conflicting requests out (or, for an atomic group, refuses the whole group).
    */
   async #recordCreated(
     candidates: readonly Candidate[],
@@ -411,104 +409,113 @@ export class PaymentsService {
     atomic = false,
   ): Promise<{ accepted: Candidate[]; replays: Candidate[] } | undefined> {
     if (candidates.length === 0) return { accepted: [], replays: [] };
-    let check = false;
+    try {
+      await this.#firstWrite(this.#deps.db, candidates);
+      return { accepted: [...candidates], replays: [] };
+    } catch (error) {
+      if (!repo.isCountMismatch(error)) throw error;
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return await inTransaction(this.#deps.db, async (trx) => {
-          const accepted: Candidate[] = [];
-          const replays: Candidate[] = [];
-          const refused = new Map<number, Failure>();
-          if (check) {
-            const keyed = candidates.filter((c) => c.context.idempotencyKey);
-            const existingKeys = await repo.loadKeys(
-              trx,
-              keyed.map((c) => ({ principal: c.context.principal, key: c.context.idempotencyKey as string })),
-            );
-            const e2e = candidates.flatMap((c) => (c.payment.endToEndId ? [c.payment.endToEndId] : []));
-            const takenE2e = await repo.existingEndToEndIds(trx, e2e);
-            const quoteIds = candidates.flatMap((c) => (c.payment.quote ? [c.payment.quote.quoteId] : []));
-            const quotes = await repo.loadQuotes(trx, quoteIds);
-            const now = this.#deps.clock.now();
-            const seenKeys = new Set<string>();
-            const seenE2e = new Set<string>();
-            const seenQuotes = new Set<string>();
-            for (const c of candidates) {
-              const key = c.context.idempotencyKey ? keyOf(c.context.principal, c.context.idempotencyKey) : undefined;
-              if (key && (existingKeys.has(key) || seenKeys.has(key))) {
-                if (existingKeys.has(key)) replays.push(c);
-                else refused.set(c.index, { ok: false, code: 'idempotency_key_in_progress' });
-                continue;
-              }
-              const e = c.payment.endToEndId;
-              if (e && (takenE2e.has(e) || seenE2e.has(e))) {
-                refused.set(c.index, { ok: false, code: 'end_to_end_id_duplicate', params: { value: e } });
-                continue;
-              }
-              const q = c.payment.quote;
-              if (q) {
-                const stored = quotes.get(q.quoteId);
-                const ref = formatId('fxq', q.quoteId);
-                if (stored?.paymentId || seenQuotes.has(q.quoteId)) {
-                  refused.set(c.index, { ok: false, code: 'quote_already_used', params: { id: ref } });
-                  continue;
-                }
-                if (!stored || stored.expiresAt.getTime() <= now.getTime()) {
-                  refused.set(c.index, { ok: false, code: 'quote_expired', params: { id: ref } });
-                  continue;
-                }
-                seenQuotes.add(q.quoteId);
-              }
-              if (key) seenKeys.add(key);
-              if (e) seenE2e.add(e);
-              accepted.push(c);
-            }
-            if (atomic && (refused.size > 0 || replays.length > 0)) {
-              for (const [index, failure] of refused) outcomes[index] = failure;
-              for (const r of replays) outcomes[r.index] = { ok: false, code: 'idempotency_key_reused' };
-              return undefined;
-            }
-          } else {
-            accepted.push(...candidates);
+          const { accepted, replays, refused } = await this.#sortConflicts(trx, candidates);
+          if (atomic && (refused.size > 0 || replays.length > 0)) {
+            for (const [index, failure] of refused) outcomes[index] = failure;
+            for (const r of replays) outcomes[r.index] = { ok: false, code: 'idempotency_key_reused' };
+            return undefined;
           }
-          const payments = accepted.map((c) => c.payment);
-          const keys = accepted.flatMap((c) =>
-            c.context.idempotencyKey
-              ? [
-                  {
-                    principal: c.context.principal,
-                    key: c.context.idempotencyKey,
-                    requestHash: c.context.requestHash ?? '',
-                    resourceId: c.payment.id,
-                  },
-                ]
-              : [],
-          );
-          const quoteClaims = accepted.flatMap((c) =>
-            c.payment.quote ? [{ quoteId: c.payment.quote.quoteId, paymentId: c.payment.id }] : [],
-          );
-          if (payments.length > 0) {
-            const written = await repo.recordFirstWrite(trx, {
-              payments,
-              keys,
-              quoteClaims,
-              outboxInsert: this.#deps.outbox.insertStatement(payments.flatMap((p) => transitionEvents(p, p.transitions))),
-              at: this.#deps.clock.now(),
-            });
-            if (written.payments !== payments.length || written.keys !== keys.length || written.quotes !== quoteClaims.length) {
-              throw new ConflictSuspected();
-            }
-          }
+          await this.#firstWrite(trx, accepted);
           for (const [index, failure] of refused) outcomes[index] = failure;
           return { accepted, replays };
         });
       } catch (error) {
-        if (error instanceof ConflictSuspected && attempt < 3) {
-          check = true;
-          continue;
-        }
+        // A concurrent group took a key, an end-to-end id or a quote after the checks: look again.
+        if (repo.isCountMismatch(error) && attempt < 3) continue;
         throw error;
       }
     }
+  }
+
+  /** Splits a group into what can be written, replays of stored keys, and refusals. */
+  async #sortConflicts(
+    trx: repo.Trx,
+    candidates: readonly Candidate[],
+  ): Promise<{ accepted: Candidate[]; replays: Candidate[]; refused: Map<number, Failure> }> {
+    const accepted: Candidate[] = [];
+    const replays: Candidate[] = [];
+    const refused = new Map<number, Failure>();
+    const keyed = candidates.filter((c) => c.context.idempotencyKey);
+    const existingKeys = await repo.loadKeys(
+      trx,
+      keyed.map((c) => ({ principal: c.context.principal, key: c.context.idempotencyKey as string })),
+    );
+    const e2e = candidates.flatMap((c) => (c.payment.endToEndId ? [c.payment.endToEndId] : []));
+    const takenE2e = await repo.existingEndToEndIds(trx, e2e);
+    const quoteIds = candidates.flatMap((c) => (c.payment.quote ? [c.payment.quote.quoteId] : []));
+    const quotes = await repo.loadQuotes(trx, quoteIds);
+    const now = this.#deps.clock.now();
+    const seenKeys = new Set<string>();
+    const seenE2e = new Set<string>();
+    const seenQuotes = new Set<string>();
+    for (const c of candidates) {
+      const key = c.context.idempotencyKey ? keyOf(c.context.principal, c.context.idempotencyKey) : undefined;
+      if (key && (existingKeys.has(key) || seenKeys.has(key))) {
+        if (existingKeys.has(key)) replays.push(c);
+        else refused.set(c.index, { ok: false, code: 'idempotency_key_in_progress' });
+        continue;
+      }
+      const e = c.payment.endToEndId;
+      if (e && (takenE2e.has(e) || seenE2e.has(e))) {
+        refused.set(c.index, { ok: false, code: 'end_to_end_id_duplicate', params: { value: e } });
+        continue;
+      }
+      const q = c.payment.quote;
+      if (q) {
+        const stored = quotes.get(q.quoteId);
+        const ref = formatId('fxq', q.quoteId);
+        if (stored?.paymentId || seenQuotes.has(q.quoteId)) {
+          refused.set(c.index, { ok: false, code: 'quote_already_used', params: { id: ref } });
+          continue;
+        }
+        if (!stored || stored.expiresAt.getTime() <= now.getTime()) {
+          refused.set(c.index, { ok: false, code: 'quote_expired', params: { id: ref } });
+          continue;
+        }
+        seenQuotes.add(q.quoteId);
+      }
+      if (key) seenKeys.add(key);
+      if (e) seenE2e.add(e);
+      accepted.push(c);
+    }
+    return { accepted, replays, refused };
+  }
+
+  /** Writes a group's orders, keys, quote claims and events; raises ZR001 (writing nothing) on any conflict. */
+  async #firstWrite(db: repo.Db | repo.Trx, accepted: readonly Candidate[]): Promise<void> {
+    if (accepted.length === 0) return;
+    const payments = accepted.map((c) => c.payment);
+    const keys = accepted.flatMap((c) =>
+      c.context.idempotencyKey
+        ? [
+            {
+              principal: c.context.principal,
+              key: c.context.idempotencyKey,
+              requestHash: c.context.requestHash ?? '',
+              resourceId: c.payment.id,
+            },
+          ]
+        : [],
+    );
+    const quoteClaims = accepted.flatMap((c) =>
+      c.payment.quote ? [{ quoteId: c.payment.quote.quoteId, paymentId: c.payment.id }] : [],
+    );
+    await repo.recordFirstWrite(db, {
+      payments,
+      keys,
+      quoteClaims,
+      outboxInsert: this.#deps.outbox.insertStatement(payments.flatMap((p) => transitionEvents(p, p.transitions))),
+      at: this.#deps.clock.now(),
+    });
   }
 
   /**
@@ -574,27 +581,30 @@ export class PaymentsService {
       failureCode: c.payment.failureCode,
       at,
     }));
-    const write = (trx: repo.Trx, applied: typeof changes) =>
-      repo.recordFinalWrite(trx, {
+    const write = (db: repo.Db | repo.Trx, applied: typeof changes) =>
+      repo.recordFinalWrite(db, {
         updates: updates.filter((u) => applied.some((c) => c.payment.id === u.id)),
         responses: applied.map((c) => ({ resourceId: c.payment.id, statusCode: 201, response: paymentJson(c.payment) })),
         outboxInsert: this.#deps.outbox.insertStatement(applied.flatMap((c) => transitionEvents(c.payment, c.added))),
       });
-    const updated = await inTransaction(this.#deps.db, async (trx) => {
-      // Common case: every payment is still where this group left it — one statement.
-      const count = await write(trx, changes);
-      if (count === changes.length) return new Set(changes.map((c) => c.payment.id));
-      throw new ConflictSuspected();
-    }).catch(async (error: unknown) => {
-      if (!(error instanceof ConflictSuspected)) throw error;
+    let updated: Set<string>;
+    try {
+      // Common case: every payment is still where this group left it — one self-contained statement.
+      await write(this.#deps.db, changes);
+      updated = new Set(changes.map((c) => c.payment.id));
+    } catch (error) {
+      if (!repo.isCountMismatch(error)) throw error;
       // Some payment moved on meanwhile (the recovery pass got there first): write only the others.
-      return inTransaction(this.#deps.db, async (trx) => {
-        const current = await repo.loadPayments(trx, changes.map((c) => c.payment.id));
+      updated = await inTransaction(this.#deps.db, async (trx) => {
+        const current = await repo.lockPayments(
+          trx,
+          changes.map((c) => c.payment.id),
+        );
         const applied = changes.filter((c) => current.get(c.payment.id)?.state === c.expected);
         if (applied.length > 0) await write(trx, applied);
         return new Set(applied.map((c) => c.payment.id));
       });
-    });
+    }
     this.#deps.eventsCommitted?.();
     return updated;
   }

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { Pool } from 'undici';
 import { withPlatform } from '../context.ts';
 import { freePort, startServer, stopServer } from './bench-ledger.ts';
+import { type CpuSnapshot, cpuPerThousand, cpuSnapshot } from './process-cpu.ts';
 
 /**
  * `zhirong bench payments`: end-to-end payments through the HTTP API against the configured
@@ -33,6 +34,10 @@ const FUNDING_MINOR = 100_000_000n;
 
 export async function benchPayments(config: Config, options: PaymentsBenchOptions) {
   const backend = config.databaseUrl ? 'postgres' : 'pglite';
+  // PostgreSQL backends serving this database count towards the benchmark's CPU; others on the machine do not.
+  const benchDatabase = config.databaseUrl
+    ? decodeURIComponent(new URL(config.databaseUrl).pathname.slice(1))
+    : undefined;
   const ids = new IdGenerator(systemClock, cryptoRng);
   const rng = new SeededRng(options.seed);
   const log = options.progress;
@@ -123,6 +128,10 @@ export async function benchPayments(config: Config, options: PaymentsBenchOption
     let other = 0;
     const startedAt = performance.now();
     const measureFrom = startedAt + warmupMs;
+    let cpuBefore: CpuSnapshot | undefined;
+    const cpuTimer = setTimeout(() => {
+      cpuBefore = cpuSnapshot(server.pid, benchDatabase);
+    }, warmupMs);
     const stopAt = measureFrom + options.seconds * 1000;
     await Promise.all(
       Array.from({ length: options.clients }, async () => {
@@ -148,6 +157,9 @@ export async function benchPayments(config: Config, options: PaymentsBenchOption
       }),
     );
     const seconds = (performance.now() - measureFrom) / 1000;
+    clearTimeout(cpuTimer);
+    // CPU per 1,000 payments holds steadier than throughput on a shared machine.
+    const cpu = cpuBefore && cpuPerThousand(cpuBefore, cpuSnapshot(server.pid, benchDatabase), latencies.length);
     await pool.close();
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
@@ -183,6 +195,7 @@ export async function benchPayments(config: Config, options: PaymentsBenchOption
       p90_ms: round(pct(90)),
       p99_ms: round(pct(99)),
       max_ms: round(latencies.at(-1) ?? 0),
+      cpu_ms_per_1k: cpu,
       status_counts: statusCounts,
       response_states: states,
       stored_states: stored,
