@@ -99,6 +99,11 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
     expect(shown.json()).toMatchObject({ id: payment.id, state: 'settled', refunds: [] });
     const listed = await get(`/v1/payments?accountId=${bob}&state=settled`);
     expect(listed.json().data.map((p: { id: string }) => p.id)).toEqual([payment.id]);
+    // The stored response is the payment as the create call answered, even after it has changed.
+    expect((await post(`/v1/payments/${payment.id}/refunds`, { amount: '2.50' })).statusCode).toBe(201);
+    const later = await post('/v1/payments', body, key);
+    expect(later.json()).toEqual(payment);
+    expect((await get(`/v1/payments/${payment.id}`)).json()).toMatchObject({ refunded: '2.50' });
   });
 
   it('refuses bad input with a precise problem and writes nothing', async () => {

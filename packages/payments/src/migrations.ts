@@ -41,7 +41,8 @@ export const paymentsMigrations: SchemaMigrations = {
             updated_at timestamptz not null
           ) with (fillfactor = 80)`.execute(db);
         await sql`create unique index payments_end_to_end on payments.payments (end_to_end_id) where end_to_end_id is not null`.execute(db);
-        await sql`create index payments_in_flight on payments.payments (updated_at) where state in ('created', 'screened')`.execute(db);
+        // No index on state or updated_at: the final update of a payment then changes no indexed
+        // column and can be a HOT update (no index writes). Recovery scans recent ids instead.
         await sql`create index payments_debtor on payments.payments (debtor_account_id, id) where debtor_account_id is not null`.execute(db);
         await sql`create index payments_creditor on payments.payments (creditor_account_id, id) where creditor_account_id is not null`.execute(db);
         await sql`
@@ -109,9 +110,11 @@ export const paymentsMigrations: SchemaMigrations = {
             resource_id uuid,
             status_code integer,
             response json,
+            -- A payment create's response is the payment as of its n-th transition (rebuilt on replay).
+            transitions integer,
             created_at timestamptz not null,
             primary key (principal, key)
-          )`.execute(db);
+          ) with (fillfactor = 70)`.execute(db);
         await sql`create index idempotency_resource on payments.idempotency_keys (resource_id) where resource_id is not null`.execute(db);
         // Lets one statement (data-modifying CTEs, no BEGIN/COMMIT round trips) undo itself when a
         // count it wrote falls short: raising aborts the statement, and every CTE with it.

@@ -154,7 +154,14 @@ export async function recordFirstWrite(
   db: Db | Trx,
   input: {
     payments: readonly PaymentOrder[];
-    keys: readonly { principal: string; key: string; requestHash: string; resourceId: string | null }[];
+    keys: readonly {
+      principal: string;
+      key: string;
+      requestHash: string;
+      resourceId: string | null;
+      /** Set when the response is known at once (a declined payment): the payment's transition count. */
+      transitions?: number;
+    }[];
     quoteClaims: readonly { quoteId: string; paymentId: string }[];
     outboxInsert: RawBuilder<unknown>;
     at: Date;
@@ -165,10 +172,12 @@ export async function recordFirstWrite(
   await sql`
     with p as (${insertPaymentsStatement(input.payments)}),
     k as (
-      insert into payments.idempotency_keys (principal, key, request_hash, resource_id, created_at)
-      select principal, key, request_hash, resource_id, ${input.at.toISOString()}::timestamptz
+      insert into payments.idempotency_keys (principal, key, request_hash, resource_id, status_code, transitions, created_at)
+      select principal, key, request_hash, resource_id, case when transitions is null then null else 201 end, transitions,
+        ${input.at.toISOString()}::timestamptz
       from unnest(${k.map((r) => r.principal)}::text[], ${k.map((r) => r.key)}::text[],
-        ${k.map((r) => r.requestHash)}::text[], ${k.map((r) => r.resourceId)}::uuid[]) as u(principal, key, request_hash, resource_id)
+        ${k.map((r) => r.requestHash)}::text[], ${k.map((r) => r.resourceId)}::uuid[], ${k.map((r) => r.transitions ?? null)}::int4[])
+        as u(principal, key, request_hash, resource_id, transitions)
       on conflict do nothing
       returning 1),
     q as (
@@ -218,7 +227,8 @@ export async function recordFinalWrite(
   db: Db | Trx,
   input: {
     updates: readonly PaymentUpdate[];
-    responses: readonly { resourceId: string; statusCode: number; response: unknown }[];
+    /** Keys of these payments get their response: status 201, the payment as of its n-th transition. */
+    responses: readonly { resourceId: string; transitions: number }[];
     outboxInsert: RawBuilder<unknown>;
   },
 ): Promise<void> {
@@ -226,9 +236,8 @@ export async function recordFinalWrite(
   await sql`
     with u as (${updatePaymentsStatement(input.updates)}),
     k as (
-      update payments.idempotency_keys k set status_code = r.status_code, response = r.response::json
-      from unnest(${r.map((x) => x.resourceId)}::uuid[], ${r.map((x) => x.statusCode)}::int4[],
-        ${r.map((x) => JSON.stringify(x.response))}::text[]) as r(resource_id, status_code, response)
+      update payments.idempotency_keys k set status_code = 201, transitions = r.transitions
+      from unnest(${r.map((x) => x.resourceId)}::uuid[], ${r.map((x) => x.transitions)}::int4[]) as r(resource_id, transitions)
       where k.resource_id = r.resource_id and k.status_code is null
       returning 1),
     o as (${input.outboxInsert})
@@ -285,12 +294,21 @@ export async function listPayments(db: Db, filter: PaymentFilter): Promise<Payme
   return result.rows.map(toPayment);
 }
 
-/** Payments left between their first write and their ledger step (a crash, a lost connection). */
-export async function stalledPayments(db: Db, before: Date, limit: number): Promise<PaymentOrder[]> {
+/** The smallest UUIDv7 of a millisecond: ids below it were generated earlier. */
+export function uuidFloor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
+
+/**
+ * Payments created in [from, to) (by their UUIDv7 id, through the primary key) still left between
+ * their first write and their ledger step — by a crash or an unreachable ledger.
+ */
+export async function stalledPayments(db: Db, fromMs: number, toMs: number, limit: number): Promise<PaymentOrder[]> {
   const result = await sql<PaymentRow>`
     select ${PAYMENT_COLUMNS} from payments.payments
-    where state in ('created', 'screened') and updated_at < ${before.toISOString()}::timestamptz
-    order by updated_at limit ${limit}`.execute(db);
+    where id >= ${uuidFloor(fromMs)}::uuid and id < ${uuidFloor(toMs)}::uuid and state in ('created', 'screened')
+    order by id limit ${limit}`.execute(db);
   return result.rows.map(toPayment);
 }
 
@@ -310,6 +328,8 @@ export interface IdempotencyRecord {
   readonly resourceId: string | null;
   readonly statusCode: number | null;
   readonly response: unknown;
+  /** For a payment create: the response is the payment as of this many transitions. */
+  readonly transitions: number | null;
 }
 
 /** Claims keys; returns the `principal\nkey` of those claimed now (the others exist already). */
@@ -341,8 +361,9 @@ export async function loadKeys(
     resource_id: string | null;
     status_code: number | null;
     response: unknown;
+    transitions: number | null;
   }>`
-    select k.principal, k.key, k.request_hash, k.resource_id, k.status_code, k.response
+    select k.principal, k.key, k.request_hash, k.resource_id, k.status_code, k.response, k.transitions
     from payments.idempotency_keys k
     join unnest(${rows.map((r) => r.principal)}::text[], ${rows.map((r) => r.key)}::text[]) as u(principal, key)
       on k.principal = u.principal and k.key = u.key`.execute(db);
@@ -356,22 +377,10 @@ export async function loadKeys(
         resourceId: r.resource_id,
         statusCode: r.status_code,
         response: r.response,
+        transitions: r.transitions,
       },
     ]),
   );
-}
-
-/** Stores the responses of requests whose keys name these resources. */
-export async function storeResponses(
-  trx: Trx,
-  rows: readonly { resourceId: string; statusCode: number; response: unknown }[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`
-    update payments.idempotency_keys k set status_code = u.status_code, response = u.response::json
-    from unnest(${rows.map((r) => r.resourceId)}::uuid[], ${rows.map((r) => r.statusCode)}::int4[],
-      ${rows.map((r) => JSON.stringify(r.response))}::text[]) as u(resource_id, status_code, response)
-    where k.resource_id = u.resource_id and k.status_code is null`.execute(trx);
 }
 
 export async function storeKeyResponse(

@@ -7,6 +7,7 @@ import {
   formatAmount,
   formatId,
   type IdGenerator,
+  uuidTimestampMs,
 } from '@zhirong/kernel';
 import type { Logger, NewEvent, Outbox } from '@zhirong/platform';
 import { Batcher } from './batcher.ts';
@@ -93,6 +94,8 @@ export type CreateOutcome =
 export type Outcome<T> = { readonly ok: true; readonly value: T } | Failure;
 
 const STALLED_AFTER_MS = 10_000;
+/** How far back a starting process looks for payments a crashed predecessor left. */
+const RECOVERY_LOOKBACK_MS = 3_600_000;
 const RECOVERY_BATCH_MAX = 500;
 export const QUOTE_TTL_MS_DEFAULT = 60_000;
 export const QUOTE_TTL_MS_MAX = 600_000;
@@ -114,6 +117,7 @@ const keyOf = (principal: string, key: string) => `${principal}\n${key}`;
 export class PaymentsService {
   readonly #deps: PaymentsDependencies;
   readonly #creates: Batcher<{ input: CreatePaymentInput; context: RequestContext }, CreateOutcome>;
+  #recoveryFromMs: number | undefined;
 
   constructor(deps: PaymentsDependencies) {
     this.#deps = deps;
@@ -248,7 +252,7 @@ export class PaymentsService {
       );
       for (const r of replays) {
         const record = stored.get(keyOf(r.context.principal, r.context.idempotencyKey as string));
-        outcomes[r.index] = replayOutcome(record, r.context);
+        outcomes[r.index] = await this.#replay(record, r.context);
       }
     }
 
@@ -259,17 +263,6 @@ export class PaymentsService {
     for (const c of accepted) {
       outcomes[c.index] = { ok: true, replayed: false, payment: byId.get(c.payment.id) ?? c.payment, statusCode: 201 };
     }
-    // Declined payments are final at the first write: store their responses now.
-    const declinedWithKeys = accepted.filter((c) => c.payment.state === 'declined' && c.context.idempotencyKey);
-    if (declinedWithKeys.length > 0) {
-      await inTransaction(db, (trx) =>
-        repo.storeResponses(
-          trx,
-          declinedWithKeys.map((c) => ({ resourceId: c.payment.id, statusCode: 201, response: paymentJson(c.payment) })),
-        ),
-      );
-    }
-    void rail;
     return outcomes.map((o) => o ?? { ok: false, code: 'payments_unavailable' });
   }
 
@@ -502,6 +495,8 @@ export class PaymentsService {
               key: c.context.idempotencyKey,
               requestHash: c.context.requestHash ?? '',
               resourceId: c.payment.id,
+              // A declined payment is final at once: its key gets its response now.
+              ...(c.payment.state === 'declined' ? { transitions: c.payment.transitions.length } : {}),
             },
           ]
         : [],
@@ -584,7 +579,7 @@ export class PaymentsService {
     const write = (db: repo.Db | repo.Trx, applied: typeof changes) =>
       repo.recordFinalWrite(db, {
         updates: updates.filter((u) => applied.some((c) => c.payment.id === u.id)),
-        responses: applied.map((c) => ({ resourceId: c.payment.id, statusCode: 201, response: paymentJson(c.payment) })),
+        responses: applied.map((c) => ({ resourceId: c.payment.id, transitions: c.payment.transitions.length })),
         outboxInsert: this.#deps.outbox.insertStatement(applied.flatMap((c) => transitionEvents(c.payment, c.added))),
       });
     let updated: Set<string>;
@@ -609,13 +604,27 @@ export class PaymentsService {
     return updated;
   }
 
-  /** Retries payments left `screened` by a crash or an unreachable ledger; returns how many moved on. */
+  /**
+   * Retries payments left `screened` by a crash or an unreachable ledger; returns how many moved on.
+   * It scans the ids created since its watermark (the primary key, no index on state), and moves
+   * the watermark up to the oldest payment still stalled. A process starts an hour back, so it
+   * picks up what a crashed predecessor left.
+   */
   async recoverStalled(): Promise<number> {
     if (!this.#deps.rail) return 0;
-    const before = new Date(this.#deps.clock.nowMs() - STALLED_AFTER_MS);
-    const stalled = await repo.stalledPayments(this.#deps.db, before, RECOVERY_BATCH_MAX);
+    const toMs = this.#deps.clock.nowMs() - STALLED_AFTER_MS;
+    this.#recoveryFromMs ??= toMs - RECOVERY_LOOKBACK_MS;
+    const stalled = await repo.stalledPayments(this.#deps.db, this.#recoveryFromMs, toMs, RECOVERY_BATCH_MAX);
     const finals = await this.#authorize(stalled.filter((p) => p.state === 'screened'));
-    let moved = finals.filter((p) => p.state !== 'screened').length;
+    const still = finals.filter((p) => p.state === 'screened' || p.state === 'created');
+    const full = stalled.length === RECOVERY_BATCH_MAX;
+    const lastMs = stalled.length ? uuidTimestampMs((stalled.at(-1) as PaymentOrder).id) : toMs;
+    this.#recoveryFromMs = Math.min(
+      still.length ? Math.min(...still.map((p) => uuidTimestampMs(p.id))) : Number.POSITIVE_INFINITY,
+      full ? lastMs : toMs,
+    );
+    let moved = finals.length - still.length;
+    const before = new Date(toMs);
     for (const refund of await repo.pendingRefunds(this.#deps.db, before, RECOVERY_BATCH_MAX)) {
       const payment = (await repo.loadPayments(this.#deps.db, [refund.paymentId])).get(refund.paymentId);
       if (!payment) continue;
@@ -968,6 +977,19 @@ export class PaymentsService {
     return (await repo.loadQuotes(this.#deps.db, [id])).get(id);
   }
 
+  /** What a request with an already used key gets: the stored response, or a 409 reason. */
+  async #replay(record: repo.IdempotencyRecord | undefined, context: RequestContext): Promise<CreateOutcome> {
+    if (!record) return { ok: false, code: 'idempotency_key_in_progress' };
+    if (record.requestHash !== (context.requestHash ?? '')) return { ok: false, code: 'idempotency_key_reused' };
+    if (record.statusCode === null) return { ok: false, code: 'idempotency_key_in_progress' };
+    if (record.transitions !== null && record.resourceId !== null) {
+      const payment = (await repo.loadPayments(this.#deps.db, [record.resourceId])).get(record.resourceId);
+      assert(payment !== undefined, 'a key names a payment that exists');
+      return { ok: true, replayed: true, statusCode: record.statusCode, response: paymentJson(paymentAsOf(payment, record.transitions)) };
+    }
+    return { ok: true, replayed: true, statusCode: record.statusCode, response: record.response };
+  }
+
   // ------------------------------------------------------------ idempotency for single operations
 
   /**
@@ -987,7 +1009,7 @@ export class PaymentsService {
     );
     if (claimed.size === 0) {
       const record = (await repo.loadKeys(db, [{ principal: context.principal, key }])).get(keyOf(context.principal, key));
-      const outcome = replayOutcome(record, context);
+      const outcome = await this.#replay(record, context);
       if (!outcome.ok) throw new IdempotencyConflict(outcome.code);
       assert(outcome.replayed, 'a claimed key is a replay');
       return { statusCode: outcome.statusCode, body: outcome.response, replayed: true };
@@ -1010,11 +1032,23 @@ export class IdempotencyConflict extends Error {
   }
 }
 
-function replayOutcome(record: repo.IdempotencyRecord | undefined, context: RequestContext): CreateOutcome {
-  if (!record) return { ok: false, code: 'idempotency_key_in_progress' };
-  if (record.requestHash !== (context.requestHash ?? '')) return { ok: false, code: 'idempotency_key_reused' };
-  if (record.statusCode === null) return { ok: false, code: 'idempotency_key_in_progress' };
-  return { ok: true, replayed: true, statusCode: record.statusCode, response: record.response };
+/**
+ * The payment as the create call answered it: its first `count` transitions (transitions are only
+ * ever appended), nothing refunded yet. Everything else of an order never changes after creation.
+ */
+export function paymentAsOf(payment: PaymentOrder, count: number): PaymentOrder {
+  const transitions = payment.transitions.slice(0, count);
+  const last = transitions.at(-1);
+  assert(last !== undefined, 'a payment has at least one transition');
+  const final = last.to === 'declined' || last.to === 'failed';
+  return {
+    ...payment,
+    state: last.to,
+    transitions,
+    refundedMinor: 0n,
+    failureCode: final ? payment.failureCode : null,
+    updatedAt: last.at,
+  };
 }
 
 function stateInvalid(payment: PaymentOrder, expected: string): Failure {
