@@ -39,7 +39,14 @@ async function setUpAccounts(): Promise<[string, string]> {
       { id: bob, currency: 'CNY', type: 'liability' },
     ]);
     await ledger.createTransfers([
-      { kind: 'single', id: ids.uuid(), debitAccountId: bank, creditAccountId: alice, amountMinor: 100_00n, currency: 'CNY' as never },
+      {
+        kind: 'single',
+        id: ids.uuid(),
+        debitAccountId: bank,
+        creditAccountId: alice,
+        amountMinor: 100_00n,
+        currency: 'CNY' as never,
+      },
     ]);
     return [formatId('acc', alice), formatId('acc', bob)];
   } finally {
@@ -51,7 +58,20 @@ describe('zhirong payments', { timeout: 180_000 }, () => {
   it('creates, replays and refunds a payment; refuses an over-refund with exit 1', async () => {
     // Accounts are set up in-process (each CLI call is a process start): alice holds 100.00.
     const [alice, bob] = await setUpAccounts();
-    const args = ['payments', 'create', '--kind', 'p2p', '--from', alice, '--to', bob, '--amount', '40.00', '--currency', 'CNY'];
+    const args = [
+      'payments',
+      'create',
+      '--kind',
+      'p2p',
+      '--from',
+      alice,
+      '--to',
+      bob,
+      '--amount',
+      '40.00',
+      '--currency',
+      'CNY',
+    ];
     const created = zhirong(...args, '--idempotency-key', 'cli-1', '--json');
     expect(created.code, created.stderr).toBe(0);
     const payment = JSON.parse(created.stdout);

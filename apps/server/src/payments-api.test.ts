@@ -80,9 +80,20 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
     const first = await post('/v1/payments', body, key);
     expect(first.statusCode, first.body).toBe(201);
     const payment = first.json();
-    expect(payment).toMatchObject({ kind: 'p2p', state: 'settled', amount: '12.50', creditAmount: '12.50', debtorAccountId: alice });
+    expect(payment).toMatchObject({
+      kind: 'p2p',
+      state: 'settled',
+      amount: '12.50',
+      creditAmount: '12.50',
+      debtorAccountId: alice,
+    });
     expect(payment.id).toMatch(/^pay_/);
-    expect(payment.transitions.map((t: { to: string }) => t.to)).toEqual(['created', 'screened', 'authorized', 'settled']);
+    expect(payment.transitions.map((t: { to: string }) => t.to)).toEqual([
+      'created',
+      'screened',
+      'authorized',
+      'settled',
+    ]);
 
     const replay = await post('/v1/payments', body, key);
     expect(replay.statusCode).toBe(201);
@@ -133,7 +144,9 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
     // Only the last one became a payment, and the ledger refused it (insufficient funds): nothing moved.
     expect(await available(alice)).toBe('10.00');
     const failed = (await get(`/v1/payments?accountId=${alice}`)).json().data;
-    expect(failed.map((p: { state: string; failureCode: string }) => [p.state, p.failureCode])).toEqual([['failed', 'exceeds_credits']]);
+    expect(failed.map((p: { state: string; failureCode: string }) => [p.state, p.failureCode])).toEqual([
+      ['failed', 'exceeds_credits'],
+    ]);
     expect((await post('/v1/payments', base, reader)).statusCode).toBe(403);
     expect((await get('/v1/payments/pay_01jdz3k8m6f0v8s4d2qf3a9b7c')).json().code).toBe('payment_not_found');
   });
@@ -158,9 +171,29 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
     );
     expect(merchant.statusCode, merchant.body).toBe(201);
     const merchantId = merchant.json().id;
-    expect((await post('/v1/payments/merchants', { name: 'X', city: 'Y', country: 'CN', merchantCategoryCode: '1234', currency: 'CNY', accountId: merchantAccount, mdr: '0.5' }, admin)).json().code).toBe('mdr_invalid');
+    expect(
+      (
+        await post(
+          '/v1/payments/merchants',
+          {
+            name: 'X',
+            city: 'Y',
+            country: 'CN',
+            merchantCategoryCode: '1234',
+            currency: 'CNY',
+            accountId: merchantAccount,
+            mdr: '0.5',
+          },
+          admin,
+        )
+      ).json().code,
+    ).toBe('mdr_invalid');
 
-    const generated = await post('/v1/payments/qr/generate', { merchantId, amount: '23.72', referenceLabel: 'INV-0042' });
+    const generated = await post('/v1/payments/qr/generate', {
+      merchantId,
+      amount: '23.72',
+      referenceLabel: 'INV-0042',
+    });
     expect(generated.statusCode, generated.body).toBe(200);
     const { payload } = generated.json();
     expect(payload).toMatch(/^000201010212/);
@@ -175,9 +208,20 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
       additionalData: { referenceLabel: 'INV-0042' },
     });
 
-    const paid = await post('/v1/payments/qr/pay', { payload, debtorAccountId: consumer }, { ...writer, 'idempotency-key': ids.uuid() });
+    const paid = await post(
+      '/v1/payments/qr/pay',
+      { payload, debtorAccountId: consumer },
+      { ...writer, 'idempotency-key': ids.uuid() },
+    );
     expect(paid.statusCode, paid.body).toBe(201);
-    expect(paid.json()).toMatchObject({ kind: 'merchant', state: 'settled', amount: '23.72', fee: '0.14', mdr: '0.006', merchantId });
+    expect(paid.json()).toMatchObject({
+      kind: 'merchant',
+      state: 'settled',
+      amount: '23.72',
+      fee: '0.14',
+      mdr: '0.006',
+      merchantId,
+    });
     expect(paid.json().remittanceInformation).toBe('INV-0042');
     expect(await available(merchantAccount)).toBe('23.58');
     expect(await available(consumer)).toBe('476.28');
@@ -185,7 +229,9 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
     const mismatch = await post('/v1/payments/qr/pay', { payload, debtorAccountId: consumer, amount: '1.00' });
     expect(mismatch.json().code).toBe('qr_amount_mismatch');
     const staticCode = (await post('/v1/payments/qr/generate', { merchantId })).json().payload;
-    expect((await post('/v1/payments/qr/pay', { payload: staticCode, debtorAccountId: consumer })).json().code).toBe('qr_amount_required');
+    expect((await post('/v1/payments/qr/pay', { payload: staticCode, debtorAccountId: consumer })).json().code).toBe(
+      'qr_amount_required',
+    );
 
     const tampered = payload.replace('23.72', '23.73');
     const refused = await app.inject({
@@ -204,7 +250,10 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
   });
 
   it('sets FX rates, quotes with a locked rate, and pays across currencies', async () => {
-    expect((await app.inject({ method: 'PUT', url: '/v1/payments/fx-rates', headers: writer, payload: { rates: [] } })).statusCode).toBe(403);
+    expect(
+      (await app.inject({ method: 'PUT', url: '/v1/payments/fx-rates', headers: writer, payload: { rates: [] } }))
+        .statusCode,
+    ).toBe(403);
     const bad = await app.inject({
       method: 'PUT',
       url: '/v1/payments/fx-rates',
@@ -219,9 +268,20 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
       payload: { rates: [{ base: 'EUR', quote: 'CNY', mid: '7.8125', spreadBps: 20 }] },
     });
     expect(set.statusCode, set.body).toBe(200);
-    const quote = await post('/v1/payments/quotes', { sellCurrency: 'EUR', buyCurrency: 'CNY', sellAmount: '100.00', ttlSeconds: 120 });
+    const quote = await post('/v1/payments/quotes', {
+      sellCurrency: 'EUR',
+      buyCurrency: 'CNY',
+      sellAmount: '100.00',
+      ttlSeconds: 120,
+    });
     expect(quote.statusCode, quote.body).toBe(201);
-    expect(quote.json()).toMatchObject({ sellAmount: '100.00', buyAmount: '779.68', midRate: '7.8125000000', rate: '7.7968750000', spreadBps: 20 });
+    expect(quote.json()).toMatchObject({
+      sellAmount: '100.00',
+      buyAmount: '779.68',
+      midRate: '7.8125000000',
+      rate: '7.7968750000',
+      spreadBps: 20,
+    });
     const payer = await account('200.00', 'EUR');
     const payee = await account();
     const paid = await post('/v1/payments', {
@@ -233,7 +293,12 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
       quoteId: quote.json().id,
     });
     expect(paid.statusCode, paid.body).toBe(201);
-    expect(paid.json()).toMatchObject({ state: 'settled', creditAmount: '779.68', creditCurrency: 'CNY', quote: { id: quote.json().id } });
+    expect(paid.json()).toMatchObject({
+      state: 'settled',
+      creditAmount: '779.68',
+      creditCurrency: 'CNY',
+      quote: { id: quote.json().id },
+    });
     expect(await available(payee)).toBe('779.68');
     expect((await get(`/v1/payments/quotes/${quote.json().id}`)).json().usedByPaymentId).toBe(paid.json().id);
     expect((await post('/v1/payments/quotes', { sellCurrency: 'EUR', buyCurrency: 'CNY' })).statusCode).toBe(400);
@@ -242,17 +307,43 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
   it('refunds, releases a reviewed payment, and checks scopes on review and reversal', async () => {
     const payer = await account('5000.00');
     const payee = await account();
-    const paid = (await post('/v1/payments', { kind: 'p2p', amount: '100.00', currency: 'CNY', debtorAccountId: payer, creditorAccountId: payee })).json();
-    const refund = await post(`/v1/payments/${paid.id}/refunds`, { amount: '40.00', reason: 'damaged' }, { ...writer, 'idempotency-key': 'refund-1' });
+    const paid = (
+      await post('/v1/payments', {
+        kind: 'p2p',
+        amount: '100.00',
+        currency: 'CNY',
+        debtorAccountId: payer,
+        creditorAccountId: payee,
+      })
+    ).json();
+    const refund = await post(
+      `/v1/payments/${paid.id}/refunds`,
+      { amount: '40.00', reason: 'damaged' },
+      { ...writer, 'idempotency-key': 'refund-1' },
+    );
     expect(refund.statusCode, refund.body).toBe(201);
     expect(refund.json().refund).toMatchObject({ amount: '40.00', state: 'succeeded' });
-    const again = await post(`/v1/payments/${paid.id}/refunds`, { amount: '40.00', reason: 'damaged' }, { ...writer, 'idempotency-key': 'refund-1' });
+    const again = await post(
+      `/v1/payments/${paid.id}/refunds`,
+      { amount: '40.00', reason: 'damaged' },
+      { ...writer, 'idempotency-key': 'refund-1' },
+    );
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect((await post(`/v1/payments/${paid.id}/refunds`, { amount: '60.01' })).json().code).toBe('refund_exceeds_payment');
+    expect((await post(`/v1/payments/${paid.id}/refunds`, { amount: '60.01' })).json().code).toBe(
+      'refund_exceeds_payment',
+    );
     expect(await available(payee)).toBe('60.00');
     expect((await post(`/v1/payments/${paid.id}/reverse`, {})).statusCode).toBe(403);
 
-    const held = (await post('/v1/payments', { kind: 'p2p', amount: '2000.00', currency: 'CNY', debtorAccountId: payer, creditorAccountId: payee })).json();
+    const held = (
+      await post('/v1/payments', {
+        kind: 'p2p',
+        amount: '2000.00',
+        currency: 'CNY',
+        debtorAccountId: payer,
+        creditorAccountId: payee,
+      })
+    ).json();
     expect(held.state).toBe('review');
     expect((await post(`/v1/payments/${held.id}/release`, {})).statusCode).toBe(403);
     const released = await post(`/v1/payments/${held.id}/release`, {}, reviewer);
@@ -263,7 +354,13 @@ describe.each(testBackends())('payments HTTP API on %s', (backend) => {
 
   it('lists the payments routes in the OpenAPI document', async () => {
     const doc = (await get('/openapi.json', admin)).json();
-    for (const path of ['/v1/payments/', '/v1/payments/{id}', '/v1/payments/quotes', '/v1/payments/qr/pay', '/v1/payments/{id}/refunds']) {
+    for (const path of [
+      '/v1/payments/',
+      '/v1/payments/{id}',
+      '/v1/payments/quotes',
+      '/v1/payments/qr/pay',
+      '/v1/payments/{id}/refunds',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
   });

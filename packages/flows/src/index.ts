@@ -1,19 +1,9 @@
 export {
-  chainFor,
-  LEG_CODES,
-  LedgerPaymentRail,
-  legId,
-  ledgerPaymentRail,
-  type SystemAccountRole,
-  systemAccountId,
-} from './payments/ledger-rail.ts';
-export {
   accountStatement,
   type CreditTransferImport,
   type CreditTransferImportResult,
   clearingBook,
   END_TO_END_NOT_PROVIDED,
-  importCreditTransfers,
   type IsoBalance,
   type IsoBookEntry,
   type IsoCreditTransfer,
@@ -22,4 +12,14 @@ export {
   type IsoParty,
   type IsoStatement,
   type IsoStatementEntry,
+  importCreditTransfers,
 } from './payments/iso20022.ts';
+export {
+  chainFor,
+  LEG_CODES,
+  LedgerPaymentRail,
+  ledgerPaymentRail,
+  legId,
+  type SystemAccountRole,
+  systemAccountId,
+} from './payments/ledger-rail.ts';

@@ -19,6 +19,7 @@ export {
   SPREAD_BPS_MAX,
   sellAmountFor,
 } from './fx.ts';
+export type { Merchant, StoredQuote } from './payment.repository.ts';
 export {
   type AppliedQuote,
   canTransition,
@@ -37,7 +38,6 @@ export {
   TRANSITIONS,
   type Transition,
 } from './payment.ts';
-export type { Merchant, StoredQuote } from './payment.repository.ts';
 export {
   ACCOUNT_PREFIX,
   MERCHANT_PREFIX,
@@ -50,8 +50,6 @@ export {
   refundJson,
 } from './payments.dto.ts';
 export type { CreateOutcome, CreatePaymentInput, Outcome, RequestContext } from './payments.service.ts';
-export type { PaymentRail, RailResult, RailStep } from './rail.ts';
-export { divide, parseDecimal, type Rational, type RoundingMode } from './rate.ts';
 export {
   ADDITIONAL_DATA_FIELDS,
   type AdditionalData,
@@ -68,6 +66,8 @@ export {
   type QrErrorCode,
   type QrParseResult,
 } from './qr.ts';
+export type { PaymentRail, RailResult, RailStep } from './rail.ts';
+export { divide, parseDecimal, type Rational, type RoundingMode } from './rate.ts';
 export {
   amountThresholdPolicy,
   approveAllPolicy,

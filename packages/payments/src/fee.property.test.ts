@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { feeReturned, merchantFee, parseMdr } from './fee.ts';
 import { parseDecimal } from './rate.ts';
 
-const amount = fc.oneof(fc.constantFrom(0n, 1n, 2n, 49n, 50n, 99n, 100n, 2n ** 62n), fc.bigInt({ min: 0n, max: 10n ** 15n }));
+const amount = fc.oneof(
+  fc.constantFrom(0n, 1n, 2n, 49n, 50n, 99n, 100n, 2n ** 62n),
+  fc.bigInt({ min: 0n, max: 10n ** 15n }),
+);
 const rateText = fc
   .tuple(fc.integer({ min: 0, max: 2000 }), fc.constantFrom(4, 5, 6))
   .map(([n, digits]) => (n / 10 ** digits).toFixed(digits));
@@ -48,7 +51,8 @@ describe('merchantFee', () => {
   it('accepts rates from 0 to 0.2 only', () => {
     expect(parseMdr('0')).toEqual({ numerator: 0n, denominator: 1n });
     expect(parseMdr('0.2')).toBeDefined();
-    for (const bad of ['0.2000001', '1', '-0.01', '1e-3', '.5', '0.5.1', '', 'abc']) expect(parseMdr(bad), bad).toBeUndefined();
+    for (const bad of ['0.2000001', '1', '-0.01', '1e-3', '.5', '0.5.1', '', 'abc'])
+      expect(parseMdr(bad), bad).toBeUndefined();
   });
 });
 

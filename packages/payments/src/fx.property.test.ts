@@ -1,7 +1,7 @@
 // Proves FX conversion is exact and rounds in favour of the liquidity accounts: the customer never receives more than the exact converted value nor pays less than it, the spread is applied in the direction asked, and an amount bought with a fixed receipt always covers it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buyAmountFor, findCustomerRate, type FxRate, rateText, sellAmountFor } from './fx.ts';
+import { buyAmountFor, type FxRate, findCustomerRate, rateText, sellAmountFor } from './fx.ts';
 
 const TABLE: FxRate[] = [
   { base: 'USD', quote: 'CNY', mid: '7.1234', spreadBps: 50 },

@@ -40,11 +40,17 @@ export const paymentsMigrations: SchemaMigrations = {
             created_at timestamptz not null,
             updated_at timestamptz not null
           ) with (fillfactor = 80)`.execute(db);
-        await sql`create unique index payments_end_to_end on payments.payments (end_to_end_id) where end_to_end_id is not null`.execute(db);
+        await sql`create unique index payments_end_to_end on payments.payments (end_to_end_id) where end_to_end_id is not null`.execute(
+          db,
+        );
         // No index on state or updated_at: the final update of a payment then changes no indexed
         // column and can be a HOT update (no index writes). Recovery scans recent ids instead.
-        await sql`create index payments_debtor on payments.payments (debtor_account_id, id) where debtor_account_id is not null`.execute(db);
-        await sql`create index payments_creditor on payments.payments (creditor_account_id, id) where creditor_account_id is not null`.execute(db);
+        await sql`create index payments_debtor on payments.payments (debtor_account_id, id) where debtor_account_id is not null`.execute(
+          db,
+        );
+        await sql`create index payments_creditor on payments.payments (creditor_account_id, id) where creditor_account_id is not null`.execute(
+          db,
+        );
         await sql`
           create table payments.refunds (
             id uuid primary key,
@@ -115,7 +121,9 @@ export const paymentsMigrations: SchemaMigrations = {
             created_at timestamptz not null,
             primary key (principal, key)
           ) with (fillfactor = 70)`.execute(db);
-        await sql`create index idempotency_resource on payments.idempotency_keys (resource_id) where resource_id is not null`.execute(db);
+        await sql`create index idempotency_resource on payments.idempotency_keys (resource_id) where resource_id is not null`.execute(
+          db,
+        );
         // Lets one statement (data-modifying CTEs, no BEGIN/COMMIT round trips) undo itself when a
         // count it wrote falls short: raising aborts the statement, and every CTE with it.
         await sql`

@@ -37,11 +37,13 @@ interface PaymentRow {
   merchant_id: string | null;
   mdr: string | null;
   fee: bigint;
-  quote: (Omit<AppliedQuote, 'sellAmountMinor' | 'buyAmountMinor' | 'expiresAt'> & {
-    sellAmountMinor: string;
-    buyAmountMinor: string;
-    expiresAt: string;
-  }) | null;
+  quote:
+    | (Omit<AppliedQuote, 'sellAmountMinor' | 'buyAmountMinor' | 'expiresAt'> & {
+        sellAmountMinor: string;
+        buyAmountMinor: string;
+        expiresAt: string;
+      })
+    | null;
   capture: string;
   end_to_end_id: string | null;
   remittance: string | null;
@@ -241,7 +243,9 @@ export async function recordFinalWrite(
       where k.resource_id = r.resource_id and k.status_code is null
       returning 1),
     o as (${input.outboxInsert})
-    select payments.require_counts(${[input.updates.length]}::int[], array[(select count(*) from u)]::int[])`.execute(db);
+    select payments.require_counts(${[input.updates.length]}::int[], array[(select count(*) from u)]::int[])`.execute(
+    db,
+  );
 }
 
 /** The error `recordFirstWrite`/`recordFinalWrite` raise when a count falls short. */
@@ -251,25 +255,33 @@ export function isCountMismatch(error: unknown): boolean {
 
 export async function loadPayments(db: Db | Trx, ids: readonly string[]): Promise<Map<string, PaymentOrder>> {
   if (ids.length === 0) return new Map();
-  const result = await sql<PaymentRow>`select ${PAYMENT_COLUMNS} from payments.payments where id = any(${ids}::uuid[])`.execute(db);
+  const result =
+    await sql<PaymentRow>`select ${PAYMENT_COLUMNS} from payments.payments where id = any(${ids}::uuid[])`.execute(db);
   return new Map(result.rows.map((r) => [r.id, toPayment(r)]));
 }
 
 export async function lockPayments(trx: Trx, ids: readonly string[]): Promise<Map<string, PaymentOrder>> {
   if (ids.length === 0) return new Map();
   const result = await sql<PaymentRow>`
-    select ${PAYMENT_COLUMNS} from payments.payments where id = any(${ids}::uuid[]) order by id for update`.execute(trx);
+    select ${PAYMENT_COLUMNS} from payments.payments where id = any(${ids}::uuid[]) order by id for update`.execute(
+    trx,
+  );
   return new Map(result.rows.map((r) => [r.id, toPayment(r)]));
 }
 
 export async function lockPayment(trx: Trx, id: string): Promise<PaymentOrder | undefined> {
-  const result = await sql<PaymentRow>`select ${PAYMENT_COLUMNS} from payments.payments where id = ${id}::uuid for update`.execute(trx);
+  const result =
+    await sql<PaymentRow>`select ${PAYMENT_COLUMNS} from payments.payments where id = ${id}::uuid for update`.execute(
+      trx,
+    );
   const row = result.rows[0];
   return row ? toPayment(row) : undefined;
 }
 
 export async function setRefunded(trx: Trx, id: string, refundedMinor: bigint, at: Date): Promise<void> {
-  await sql`update payments.payments set refunded = ${refundedMinor.toString()}::int8, updated_at = ${at.toISOString()}::timestamptz where id = ${id}::uuid`.execute(trx);
+  await sql`update payments.payments set refunded = ${refundedMinor.toString()}::int8, updated_at = ${at.toISOString()}::timestamptz where id = ${id}::uuid`.execute(
+    trx,
+  );
 }
 
 export interface PaymentFilter {
@@ -286,7 +298,9 @@ export async function listPayments(db: Db, filter: PaymentFilter): Promise<Payme
   if (filter.state) conditions.push(sql`state = ${filter.state}`);
   if (filter.endToEndId) conditions.push(sql`end_to_end_id = ${filter.endToEndId}`);
   if (filter.accountId) {
-    conditions.push(sql`(debtor_account_id = ${filter.accountId}::uuid or creditor_account_id = ${filter.accountId}::uuid)`);
+    conditions.push(
+      sql`(debtor_account_id = ${filter.accountId}::uuid or creditor_account_id = ${filter.accountId}::uuid)`,
+    );
   }
   const result = await sql<PaymentRow>`
     select ${PAYMENT_COLUMNS} from payments.payments where ${sql.join(conditions, sql` and `)}
@@ -395,7 +409,9 @@ export async function storeKeyResponse(
 }
 
 export async function releaseKey(db: Db | Trx, principal: string, key: string): Promise<void> {
-  await sql`delete from payments.idempotency_keys where principal = ${principal} and key = ${key} and status_code is null`.execute(db);
+  await sql`delete from payments.idempotency_keys where principal = ${principal} and key = ${key} and status_code is null`.execute(
+    db,
+  );
 }
 
 // ---------------------------------------------------------------- refunds
@@ -450,7 +466,8 @@ export async function finishRefund(
 }
 
 export async function loadRefunds(db: Db | Trx, paymentId: string): Promise<Refund[]> {
-  const result = await sql<RefundRow>`select * from payments.refunds where payment_id = ${paymentId}::uuid order by id`.execute(db);
+  const result =
+    await sql<RefundRow>`select * from payments.refunds where payment_id = ${paymentId}::uuid order by id`.execute(db);
   return result.rows.map(toRefund);
 }
 
@@ -625,7 +642,9 @@ export async function insertQuote(db: Db, q: StoredQuote): Promise<void> {
       rate_denominator, spread_bps, created_at, expires_at)
     values (${q.id}::uuid, ${q.sellCurrency}, ${q.buyCurrency}, ${q.sellAmountMinor.toString()}::int8,
       ${q.buyAmountMinor.toString()}::int8, ${q.mid}, ${q.rate}, ${q.rateNumerator.toString()}, ${q.rateDenominator.toString()},
-      ${q.spreadBps}, ${q.createdAt.toISOString()}::timestamptz, ${q.expiresAt.toISOString()}::timestamptz)`.execute(db);
+      ${q.spreadBps}, ${q.createdAt.toISOString()}::timestamptz, ${q.expiresAt.toISOString()}::timestamptz)`.execute(
+    db,
+  );
 }
 
 export async function loadQuotes(db: Db | Trx, ids: readonly string[]): Promise<Map<string, StoredQuote>> {

@@ -1,8 +1,8 @@
 import { formatAmount, formatId, parseAmount, parseId } from '@zhirong/kernel';
 import { problem } from '@zhirong/platform';
 import { type PaymentsErrorCode, paymentsErrors } from './errors.ts';
-import type { PaymentOrder, Refund } from './payment.ts';
 import type { Merchant, StoredQuote } from './payment.repository.ts';
+import type { PaymentOrder, Refund } from './payment.ts';
 
 /** Translation between the JSON the API speaks (prefixed ids, decimal-string amounts) and the domain. */
 export const PAYMENT_PREFIX = 'pay';

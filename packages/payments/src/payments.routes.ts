@@ -20,7 +20,12 @@ import {
   refundJson,
   uuidOf,
 } from './payments.dto.ts';
-import { type CreatePaymentInput, IdempotencyConflict, type PaymentsService, type RequestContext } from './payments.service.ts';
+import {
+  type CreatePaymentInput,
+  IdempotencyConflict,
+  type PaymentsService,
+  type RequestContext,
+} from './payments.service.ts';
 import { buildMerchantQr, type MerchantQr, parseMerchantQr, QrBuildError } from './qr.ts';
 
 const IdString = (prefix: string) =>
@@ -219,7 +224,10 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
   for (const [action, config, summary] of operations) {
     app.post(
       `/:id/${action}`,
-      { config: { scope: config.scope as string }, schema: { tags, summary, params: IdParams, body: Type.Optional(ReasonBody) } },
+      {
+        config: { scope: config.scope as string },
+        schema: { tags, summary, params: IdParams, body: Type.Optional(ReasonBody) },
+      },
       async (request, reply) => {
         const id = uuidOf(PAYMENT_PREFIX, request.params.id, '/id');
         const context = requestContext(request);
@@ -264,7 +272,10 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
           }
           const outcome = await payments.refund(
             id,
-            { ...(amount === undefined ? {} : { amountMinor: amount }), ...(request.body.reason ? { reason: request.body.reason } : {}) },
+            {
+              ...(amount === undefined ? {} : { amountMinor: amount }),
+              ...(request.body.reason ? { reason: request.body.reason } : {}),
+            },
             context,
           );
           if (!outcome.ok) fail(outcome.code, outcome.params);
@@ -342,8 +353,12 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
           const outcome = await payments.createQuote({
             sellCurrency: b.sellCurrency,
             buyCurrency: b.buyCurrency,
-            ...(b.sellAmount !== undefined ? { sellAmountMinor: amountMinor(b.sellAmount, b.sellCurrency, '/sellAmount') } : {}),
-            ...(b.buyAmount !== undefined ? { buyAmountMinor: amountMinor(b.buyAmount, b.buyCurrency, '/buyAmount') } : {}),
+            ...(b.sellAmount !== undefined
+              ? { sellAmountMinor: amountMinor(b.sellAmount, b.sellCurrency, '/sellAmount') }
+              : {}),
+            ...(b.buyAmount !== undefined
+              ? { buyAmountMinor: amountMinor(b.buyAmount, b.buyCurrency, '/buyAmount') }
+              : {}),
             ...(b.ttlSeconds ? { ttlMs: b.ttlSeconds * 1000 } : {}),
           });
           if (!outcome.ok) fail(outcome.code, outcome.params);
@@ -354,11 +369,15 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
     },
   );
 
-  app.get('/quotes/:id', { config: read, schema: { tags, summary: 'An FX quote', params: IdParams } }, async (request) => {
-    const quote = await payments.getQuote(uuidOf(QUOTE_PREFIX, request.params.id, '/id'));
-    if (!quote) fail('quote_not_found', { id: request.params.id });
-    return quoteJson(quote);
-  });
+  app.get(
+    '/quotes/:id',
+    { config: read, schema: { tags, summary: 'An FX quote', params: IdParams } },
+    async (request) => {
+      const quote = await payments.getQuote(uuidOf(QUOTE_PREFIX, request.params.id, '/id'));
+      if (!quote) fail('quote_not_found', { id: request.params.id });
+      return quoteJson(quote);
+    },
+  );
 
   // ---------------------------------------------------------------- merchants
 
@@ -379,7 +398,11 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
             merchantCategoryCode: Type.String({ pattern: '^[0-9]{4}$' }),
             currency: Currency,
             accountId: IdString(ACCOUNT_PREFIX),
-            mdr: Type.String({ minLength: 1, maxLength: 16, description: 'Merchant discount rate, e.g. "0.006" (0.6 %)' }),
+            mdr: Type.String({
+              minLength: 1,
+              maxLength: 16,
+              description: 'Merchant discount rate, e.g. "0.006" (0.6 %)',
+            }),
             nameAlternate: Type.Optional(Text(25)),
             language: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
             metadata: Type.Optional(Metadata),
@@ -409,11 +432,15 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
     },
   );
 
-  app.get('/merchants/:id', { config: read, schema: { tags, summary: 'A merchant', params: IdParams } }, async (request) => {
-    const merchant = await payments.getMerchant(uuidOf(MERCHANT_PREFIX, request.params.id, '/id'));
-    if (!merchant) fail('merchant_not_found', { id: request.params.id });
-    return merchantJson(merchant);
-  });
+  app.get(
+    '/merchants/:id',
+    { config: read, schema: { tags, summary: 'A merchant', params: IdParams } },
+    async (request) => {
+      const merchant = await payments.getMerchant(uuidOf(MERCHANT_PREFIX, request.params.id, '/id'));
+      if (!merchant) fail('merchant_not_found', { id: request.params.id });
+      return merchantJson(merchant);
+    },
+  );
 
   // ---------------------------------------------------------------- QR
 
@@ -448,7 +475,11 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
       };
       try {
         const payload = buildMerchantQr({
-          merchantAccount: { tag: '26', guid: deps.qrNetworkId, fields: { '01': formatId(MERCHANT_PREFIX, merchant.id) } },
+          merchantAccount: {
+            tag: '26',
+            guid: deps.qrNetworkId,
+            fields: { '01': formatId(MERCHANT_PREFIX, merchant.id) },
+          },
           merchantCategoryCode: merchant.merchantCategoryCode,
           currency: merchant.currency,
           ...(amount === undefined ? {} : { amountMinor: amount }),
@@ -491,7 +522,8 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
 
   const ourMerchantId = (qr: MerchantQr): string | undefined => {
     for (const account of qr.merchantAccounts) {
-      if (account.guid?.toLowerCase() === deps.qrNetworkId.toLowerCase() && account.fields['01']) return account.fields['01'];
+      if (account.guid?.toLowerCase() === deps.qrNetworkId.toLowerCase() && account.fields['01'])
+        return account.fields['01'];
     }
     return undefined;
   };
@@ -549,7 +581,13 @@ export async function paymentsRoutes(appBase: FastifyInstance, deps: PaymentsRou
           merchantId,
           capture: b.capture ?? 'automatic',
           ...(reference ? { remittanceInformation: reference } : {}),
-          metadata: { qr: { crc: qr.crc, pointOfInitiation: qr.pointOfInitiation ?? null, additionalData: qr.additionalData ?? {} } },
+          metadata: {
+            qr: {
+              crc: qr.crc,
+              pointOfInitiation: qr.pointOfInitiation ?? null,
+              additionalData: qr.additionalData ?? {},
+            },
+          },
         },
         requestContext(request),
       );

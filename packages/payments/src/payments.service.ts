@@ -13,7 +13,8 @@ import type { Logger, NewEvent, Outbox } from '@zhirong/platform';
 import { Batcher } from './batcher.ts';
 import type { PaymentsErrorCode } from './errors.ts';
 import { feeReturned, merchantFee, parseMdr } from './fee.ts';
-import { buyAmountFor, findCustomerRate, type FxRate, rateText, SPREAD_BPS_MAX, sellAmountFor } from './fx.ts';
+import { buyAmountFor, type FxRate, findCustomerRate, rateText, SPREAD_BPS_MAX, sellAmountFor } from './fx.ts';
+import * as repo from './payment.repository.ts';
 import {
   type AppliedQuote,
   canTransition,
@@ -27,7 +28,6 @@ import {
   type RiskVerdictRecord,
   type Transition,
 } from './payment.ts';
-import * as repo from './payment.repository.ts';
 import {
   MERCHANT_PREFIX,
   PAYMENT_PREFIX,
@@ -37,8 +37,8 @@ import {
   refundJson,
 } from './payments.dto.ts';
 import type { PaymentRail, RailResult, RailStep } from './rail.ts';
-import { type PaymentScreening, type RiskGate, screenAll } from './risk.ts';
 import { parseDecimal } from './rate.ts';
+import { type PaymentScreening, type RiskGate, screenAll } from './risk.ts';
 
 export interface PaymentsDependencies {
   readonly db: repo.Db;
@@ -221,7 +221,10 @@ export class PaymentsService {
         to: declined ? 'declined' : 'screened',
         at: screenedAt,
         cause,
-        detail: { ...(verdict.reason ? { reason: verdict.reason } : {}), ...(verdict.policy ? { policy: verdict.policy } : {}) },
+        detail: {
+          ...(verdict.reason ? { reason: verdict.reason } : {}),
+          ...(verdict.policy ? { policy: verdict.policy } : {}),
+        },
       };
       return {
         index: b.index,
@@ -539,8 +542,23 @@ export class PaymentsService {
       const result = results[i] as RailResult;
       const step = steps[i] as Extract<RailStep, { op: 'authorize' }>;
       if (!result.ok) {
-        const t: Transition = { from: 'screened', to: 'failed', at, cause: result.code, ...(result.params ? { detail: { ...result.params } } : {}) };
-        return { payment: { ...payment, state: 'failed', failureCode: result.code, transitions: [...payment.transitions, t], updatedAt: at }, added: [t] };
+        const t: Transition = {
+          from: 'screened',
+          to: 'failed',
+          at,
+          cause: result.code,
+          ...(result.params ? { detail: { ...result.params } } : {}),
+        };
+        return {
+          payment: {
+            ...payment,
+            state: 'failed',
+            failureCode: result.code,
+            transitions: [...payment.transitions, t],
+            updatedAt: at,
+          },
+          added: [t],
+        };
       }
       const detail = { transferIds: result.transferIds.map((id) => formatId('trf', id)) };
       const added: Transition[] =
@@ -553,7 +571,10 @@ export class PaymentsService {
               ]
             : [{ from: 'screened', to: 'authorized', at, cause: 'hold_placed', detail }];
       const last = added.at(-1) as Transition;
-      return { payment: { ...payment, state: last.to, transitions: [...payment.transitions, ...added], updatedAt: at }, added };
+      return {
+        payment: { ...payment, state: last.to, transitions: [...payment.transitions, ...added], updatedAt: at },
+        added,
+      };
     });
     await this.#finalize(
       finals.map((f) => ({ payment: f.payment, expected: 'screened', added: f.added })),
@@ -659,7 +680,12 @@ export class PaymentsService {
 
   /** Releases an authorization: the hold is voided and the payment ends `reversed`. */
   cancel(id: string, context: RequestContext): Promise<Outcome<PaymentOrder>> {
-    return this.#resolveHold(id, context, { from: 'authorized', op: 'void', to: 'reversed', cause: 'authorization_voided' });
+    return this.#resolveHold(id, context, {
+      from: 'authorized',
+      op: 'void',
+      to: 'reversed',
+      cause: 'authorization_voided',
+    });
   }
 
   /** A reviewer releases a held payment: review → authorized, then settled unless capture is manual. */
@@ -765,7 +791,11 @@ export class PaymentsService {
         const payment = await repo.lockPayment(trx, paymentId);
         if (!payment) return { ok: false, code: 'payment_not_found', params: { id: ref } };
         if (payment.quote || (payment.kind !== 'p2p' && payment.kind !== 'merchant')) {
-          return { ok: false, code: 'refund_not_supported', params: { kind: payment.quote ? 'cross-currency' : payment.kind } };
+          return {
+            ok: false,
+            code: 'refund_not_supported',
+            params: { kind: payment.quote ? 'cross-currency' : payment.kind },
+          };
         }
         if (payment.state !== 'settled') return stateInvalid(payment, 'settled');
         const available = payment.amountMinor - payment.refundedMinor;
@@ -779,9 +809,13 @@ export class PaymentsService {
         }
         const earlier = await repo.loadRefunds(trx, paymentId);
         const feeSoFar = earlier.filter((r) => r.state !== 'failed').reduce((s, r) => s + r.feeReturnedMinor, 0n);
-        const fee = payment.feeMinor === 0n ? 0n : feeReturned(payment.feeMinor, payment.amountMinor, payment.refundedMinor, amount);
+        const fee =
+          payment.feeMinor === 0n
+            ? 0n
+            : feeReturned(payment.feeMinor, payment.amountMinor, payment.refundedMinor, amount);
         const feeBack = payment.refundedMinor + amount === payment.amountMinor ? payment.feeMinor - feeSoFar : fee;
-        const feeCapped = feeBack < 0n ? 0n : feeBack > payment.feeMinor - feeSoFar ? payment.feeMinor - feeSoFar : feeBack;
+        const feeCapped =
+          feeBack < 0n ? 0n : feeBack > payment.feeMinor - feeSoFar ? payment.feeMinor - feeSoFar : feeBack;
         const at = this.#deps.clock.now();
         const refund: Refund = {
           id: this.#deps.ids.uuid(),
@@ -817,9 +851,20 @@ export class PaymentsService {
     const finished = await inTransaction(this.#deps.db, async (trx) => {
       const current = await repo.lockPayment(trx, payment.id);
       assert(current !== undefined, 'a payment is never deleted');
-      const applied = await repo.finishRefund(trx, refund.id, result.ok ? 'succeeded' : 'failed', result.ok ? null : result.code, at);
+      const applied = await repo.finishRefund(
+        trx,
+        refund.id,
+        result.ok ? 'succeeded' : 'failed',
+        result.ok ? null : result.code,
+        at,
+      );
       if (!applied) return { payment: current, refund: (await repo.loadRefund(trx, refund.id)) ?? refund };
-      const done: Refund = { ...refund, state: result.ok ? 'succeeded' : 'failed', failureCode: result.ok ? null : result.code, updatedAt: at };
+      const done: Refund = {
+        ...refund,
+        state: result.ok ? 'succeeded' : 'failed',
+        failureCode: result.ok ? null : result.code,
+        updatedAt: at,
+      };
       const events: NewEvent[] = [
         {
           topic: result.ok ? REFUND_TOPICS.succeeded : REFUND_TOPICS.failed,
@@ -835,9 +880,17 @@ export class PaymentsService {
         const refunds = await repo.loadRefunds(trx, payment.id);
         const settledSum = refunds.filter((r) => r.state === 'succeeded').reduce((s, r) => s + r.amountMinor, 0n);
         if (settledSum === current.amountMinor && current.state === 'settled') {
-          const t: Transition = { from: 'settled', to: 'refunded', at, cause: 'fully_refunded', detail: { refundId: formatId(REFUND_PREFIX, refund.id) } };
+          const t: Transition = {
+            from: 'settled',
+            to: 'refunded',
+            at,
+            cause: 'fully_refunded',
+            detail: { refundId: formatId(REFUND_PREFIX, refund.id) },
+          };
           next = { ...current, state: 'refunded', transitions: [...current.transitions, t], updatedAt: at };
-          await repo.updatePayments(trx, [{ id: payment.id, expected: 'settled', state: 'refunded', transitions: [t], at }]);
+          await repo.updatePayments(trx, [
+            { id: payment.id, expected: 'settled', state: 'refunded', transitions: [t], at },
+          ]);
           events.push(...transitionEvents(next, [t]));
         }
       }
@@ -846,7 +899,11 @@ export class PaymentsService {
     });
     this.#deps.eventsCommitted?.();
     if (!result.ok) {
-      return { ok: false, code: 'refund_failed', params: { reason: result.code, id: formatId(REFUND_PREFIX, refund.id) } };
+      return {
+        ok: false,
+        code: 'refund_failed',
+        params: { reason: result.code, id: formatId(REFUND_PREFIX, refund.id) },
+      };
     }
     return { ok: true, value: finished };
   }
@@ -861,7 +918,8 @@ export class PaymentsService {
       const payment = await repo.lockPayment(trx, paymentId);
       if (!payment) return { ok: false, code: 'payment_not_found', params: { id: ref } };
       if (payment.state === 'reversed') return { ok: true, value: payment };
-      if (payment.state !== 'settled' || payment.refundedMinor !== 0n) return stateInvalid(payment, 'settled, with nothing refunded');
+      if (payment.state !== 'settled' || payment.refundedMinor !== 0n)
+        return stateInvalid(payment, 'settled, with nothing refunded');
       await repo.setRefunded(trx, paymentId, payment.amountMinor, this.#deps.clock.now());
       return { ok: true, value: payment };
     });
@@ -885,10 +943,18 @@ export class PaymentsService {
         transferIds: result.transferIds.map((id) => formatId('trf', id)),
       },
     };
-    const next: PaymentOrder = { ...payment, state: 'reversed', refundedMinor: 0n, transitions: [...payment.transitions, t], updatedAt: at };
+    const next: PaymentOrder = {
+      ...payment,
+      state: 'reversed',
+      refundedMinor: 0n,
+      transitions: [...payment.transitions, t],
+      updatedAt: at,
+    };
     await inTransaction(this.#deps.db, async (trx) => {
       await repo.setRefunded(trx, paymentId, 0n, at);
-      const done = await repo.updatePayments(trx, [{ id: paymentId, expected: 'settled', state: 'reversed', transitions: [t], at }]);
+      const done = await repo.updatePayments(trx, [
+        { id: paymentId, expected: 'settled', state: 'reversed', transitions: [t], at },
+      ]);
       if (done.size > 0) await this.#deps.outbox.enqueue(trx, transitionEvents(next, [t]));
     });
     this.#deps.eventsCommitted?.();
@@ -897,9 +963,12 @@ export class PaymentsService {
 
   // ------------------------------------------------------------ merchants
 
-  async createMerchant(input: Omit<repo.Merchant, 'createdAt'>): Promise<Outcome<{ merchant: repo.Merchant; created: boolean }>> {
+  async createMerchant(
+    input: Omit<repo.Merchant, 'createdAt'>,
+  ): Promise<Outcome<{ merchant: repo.Merchant; created: boolean }>> {
     if (!parseMdr(input.mdr)) return { ok: false, code: 'mdr_invalid' };
-    if (!findCurrency(input.currency)) return { ok: false, code: 'currency_unknown', params: { currency: input.currency } };
+    if (!findCurrency(input.currency))
+      return { ok: false, code: 'currency_unknown', params: { currency: input.currency } };
     const merchant: repo.Merchant = { ...input, createdAt: this.#deps.clock.now() };
     const created = await repo.insertMerchant(this.#deps.db, merchant);
     const stored = (await repo.loadMerchants(this.#deps.db, [input.id])).get(input.id);
@@ -945,12 +1014,16 @@ export class PaymentsService {
     ttlMs?: number;
   }): Promise<Outcome<repo.StoredQuote>> {
     const { sellCurrency: sell, buyCurrency: buy } = request;
-    for (const c of [sell, buy]) if (!findCurrency(c)) return { ok: false, code: 'currency_unknown', params: { currency: c } };
+    for (const c of [sell, buy])
+      if (!findCurrency(c)) return { ok: false, code: 'currency_unknown', params: { currency: c } };
     const rate = findCustomerRate(await repo.listRates(this.#deps.db), sell, buy);
     if (!rate || sell === buy) return { ok: false, code: 'fx_rate_unavailable', params: { sell, buy } };
-    const sellAmountMinor = request.sellAmountMinor ?? sellAmountFor(request.buyAmountMinor ?? 0n, sell, buy, rate.rate);
+    const sellAmountMinor =
+      request.sellAmountMinor ?? sellAmountFor(request.buyAmountMinor ?? 0n, sell, buy, rate.rate);
     const buyAmountMinor =
-      request.sellAmountMinor !== undefined ? buyAmountFor(request.sellAmountMinor, sell, buy, rate.rate) : (request.buyAmountMinor ?? 0n);
+      request.sellAmountMinor !== undefined
+        ? buyAmountFor(request.sellAmountMinor, sell, buy, rate.rate)
+        : (request.buyAmountMinor ?? 0n);
     if (sellAmountMinor <= 0n || buyAmountMinor <= 0n) return { ok: false, code: 'amount_zero' };
     const now = this.#deps.clock.now();
     const ttl = Math.min(request.ttlMs ?? QUOTE_TTL_MS_DEFAULT, QUOTE_TTL_MS_MAX);
@@ -985,7 +1058,12 @@ export class PaymentsService {
     if (record.transitions !== null && record.resourceId !== null) {
       const payment = (await repo.loadPayments(this.#deps.db, [record.resourceId])).get(record.resourceId);
       assert(payment !== undefined, 'a key names a payment that exists');
-      return { ok: true, replayed: true, statusCode: record.statusCode, response: paymentJson(paymentAsOf(payment, record.transitions)) };
+      return {
+        ok: true,
+        replayed: true,
+        statusCode: record.statusCode,
+        response: paymentJson(paymentAsOf(payment, record.transitions)),
+      };
     }
     return { ok: true, replayed: true, statusCode: record.statusCode, response: record.response };
   }
@@ -1005,10 +1083,16 @@ export class PaymentsService {
     if (!key) return { ...(await work()), replayed: false };
     const { db, clock } = this.#deps;
     const claimed = await inTransaction(db, (trx) =>
-      repo.claimKeys(trx, [{ principal: context.principal, key, requestHash: context.requestHash ?? '', resourceId: null }], clock.now()),
+      repo.claimKeys(
+        trx,
+        [{ principal: context.principal, key, requestHash: context.requestHash ?? '', resourceId: null }],
+        clock.now(),
+      ),
     );
     if (claimed.size === 0) {
-      const record = (await repo.loadKeys(db, [{ principal: context.principal, key }])).get(keyOf(context.principal, key));
+      const record = (await repo.loadKeys(db, [{ principal: context.principal, key }])).get(
+        keyOf(context.principal, key),
+      );
       const outcome = await this.#replay(record, context);
       if (!outcome.ok) throw new IdempotencyConflict(outcome.code);
       assert(outcome.replayed, 'a claimed key is a replay');
@@ -1063,6 +1147,9 @@ function transitionEvents(payment: PaymentOrder, transitions: readonly Transitio
   return transitions.map((t) => ({
     topic: paymentTopic(t.to),
     key: formatId(PAYMENT_PREFIX, payment.id),
-    payload: { ...paymentEventPayload({ ...payment, state: t.to }, t.from, t.cause, t.at), ...(t.detail ? { detail: t.detail } : {}) },
+    payload: {
+      ...paymentEventPayload({ ...payment, state: t.to }, t.from, t.cause, t.at),
+      ...(t.detail ? { detail: t.detail } : {}),
+    },
   }));
 }

@@ -48,7 +48,12 @@ describe('parseMerchantQr on published payloads', () => {
       merchantCity: 'BEIJING',
       crc: 'A13A',
       alternateLanguage: { language: 'ZH', merchantName: '最佳运输', merchantCity: '北京' },
-      additionalData: { storeLabel: '1234', customerLabel: '***', terminalLabel: 'A6008667', additionalConsumerDataRequest: 'ME' },
+      additionalData: {
+        storeLabel: '1234',
+        customerLabel: '***',
+        terminalLabel: 'A6008667',
+        additionalConsumerDataRequest: 'ME',
+      },
     });
     // The unreserved template 91 is kept as read.
     expect(qr.objects.find((o) => o.tag === '91')?.children?.map((c) => c.tag)).toEqual(['00', '07']);
@@ -57,7 +62,12 @@ describe('parseMerchantQr on published payloads', () => {
   it('decodes a QRIS payload with two merchant account templates', () => {
     const parsed = parseMerchantQr(QRIS_EXAMPLE);
     if (!parsed.ok) throw new Error(parsed.error.message);
-    expect(parsed.qr).toMatchObject({ currency: 'IDR', amountMinor: 1000000n, merchantName: 'XENDIT', countryCode: 'ID' });
+    expect(parsed.qr).toMatchObject({
+      currency: 'IDR',
+      amountMinor: 1000000n,
+      merchantName: 'XENDIT',
+      countryCode: 'ID',
+    });
     expect(parsed.qr.merchantAccounts.map((a) => a.guid)).toEqual(['ID.DANA.WWW', 'ID.CO.QRIS.WWW']);
   });
 
@@ -76,7 +86,11 @@ describe('parseMerchantQr errors', () => {
     const parsed = parseMerchantQr(tampered);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.error).toMatchObject({ code: 'qr_crc_mismatch', tag: '63', position: Array.from(tampered).length - 4 });
+    expect(parsed.error).toMatchObject({
+      code: 'qr_crc_mismatch',
+      tag: '63',
+      position: Array.from(tampered).length - 4,
+    });
     expect(parsed.error.message).toContain('A13A');
   });
 
@@ -86,8 +100,14 @@ describe('parseMerchantQr errors', () => {
   });
 
   it('reports a non-numeric ID or length at its position', () => {
-    expect(parseMerchantQr('0002010A0211')).toMatchObject({ ok: false, error: { code: 'qr_tlv_malformed', position: 6 } });
-    expect(parseMerchantQr('00020101X111')).toMatchObject({ ok: false, error: { code: 'qr_tlv_malformed', position: 8, tag: '01' } });
+    expect(parseMerchantQr('0002010A0211')).toMatchObject({
+      ok: false,
+      error: { code: 'qr_tlv_malformed', position: 6 },
+    });
+    expect(parseMerchantQr('00020101X111')).toMatchObject({
+      ok: false,
+      error: { code: 'qr_tlv_malformed', position: 8, tag: '01' },
+    });
   });
 
   it('reports a malformed sub-object inside a template with its dotted tag', () => {
@@ -102,9 +122,15 @@ describe('parseMerchantQr errors', () => {
     const noName = withCrc('00020126150011dev.zhirong5204541153031565802CN6002SH');
     expect(parseMerchantQr(noName)).toMatchObject({ ok: false, error: { code: 'qr_field_missing', tag: '59' } });
     const duplicate = withCrc('00020126150011dev.zhirong520454115204541153031565802CN5902AB6002SH');
-    expect(parseMerchantQr(duplicate)).toMatchObject({ ok: false, error: { code: 'qr_tag_duplicate', tag: '52', position: 33 } });
+    expect(parseMerchantQr(duplicate)).toMatchObject({
+      ok: false,
+      error: { code: 'qr_tag_duplicate', tag: '52', position: 33 },
+    });
     const badCurrency = withCrc('00020126150011dev.zhirong5204541153039995802CN5902AB6002SH');
-    expect(parseMerchantQr(badCurrency)).toMatchObject({ ok: false, error: { code: 'qr_field_invalid', tag: '53', position: 33 } });
+    expect(parseMerchantQr(badCurrency)).toMatchObject({
+      ok: false,
+      error: { code: 'qr_field_invalid', tag: '53', position: 33 },
+    });
     const badAmount = withCrc('00020126150011dev.zhirong5204541153031565405-1.005802CN5902AB6002SH');
     expect(parseMerchantQr(badAmount)).toMatchObject({ ok: false, error: { code: 'qr_field_invalid', tag: '54' } });
     const notFirst = withCrc('01021100020126150011dev.zhirong5204541153031565802CN5902AB6002SH');
@@ -122,8 +148,7 @@ describe('parseMerchantQr errors', () => {
 });
 
 describe('buildMerchantQr', () => {
-  const ascii = (max: number) =>
-    fc.string({ minLength: 1, maxLength: max }).filter((s) => /^[\x20-\x7e]+$/.test(s));
+  const ascii = (max: number) => fc.string({ minLength: 1, maxLength: max }).filter((s) => /^[\x20-\x7e]+$/.test(s));
 
   it('round-trips any valid merchant data through parse', () => {
     fc.assert(
@@ -147,7 +172,12 @@ describe('buildMerchantQr', () => {
           });
           const parsed = parseMerchantQr(payload);
           if (!parsed.ok) throw new Error(`${parsed.error.message} in ${payload}`);
-          expect(parsed.qr).toMatchObject({ merchantName: name, merchantCity: city, currency, merchantCategoryCode: '5812' });
+          expect(parsed.qr).toMatchObject({
+            merchantName: name,
+            merchantCity: city,
+            currency,
+            merchantCategoryCode: '5812',
+          });
           expect(parsed.qr.amountMinor).toBe(amountMinor);
           expect(parsed.qr.pointOfInitiation).toBe(amountMinor === undefined ? 'static' : 'dynamic');
           expect(parsed.qr.additionalData?.referenceLabel).toBe(reference);

@@ -92,7 +92,9 @@ export interface MerchantQr {
   readonly objects: readonly QrDataObject[];
 }
 
-export type QrParseResult = { readonly ok: true; readonly qr: MerchantQr } | { readonly ok: false; readonly error: QrError };
+export type QrParseResult =
+  | { readonly ok: true; readonly qr: MerchantQr }
+  | { readonly ok: false; readonly error: QrError };
 
 const encoder = new TextEncoder();
 
@@ -133,7 +135,11 @@ function readObjects(
   let at = start;
   while (at < end) {
     if (end - at < 4) {
-      return malformed(at, undefined, `a data object needs a 2-digit ID and a 2-digit length; ${end - at} character(s) left`);
+      return malformed(
+        at,
+        undefined,
+        `a data object needs a 2-digit ID and a 2-digit length; ${end - at} character(s) left`,
+      );
     }
     const id = chars.slice(at, at + 2).join('');
     const lengthText = chars.slice(at + 2, at + 4).join('');
@@ -143,7 +149,8 @@ function readObjects(
       return malformed(at + 2, tag, `the length "${lengthText}" of ID ${tag} at position ${at + 2} is not two digits`);
     }
     const length = Number(lengthText);
-    if (length === 0) return malformed(at + 2, tag, `ID ${tag} at position ${at} has length 00; a present object has a value`);
+    if (length === 0)
+      return malformed(at + 2, tag, `ID ${tag} at position ${at} has length 00; a present object has a value`);
     if (at + 4 + length > end) {
       return malformed(
         at + 2,
@@ -152,7 +159,15 @@ function readObjects(
       );
     }
     if (seen.has(id)) {
-      return { ok: false, error: { code: 'qr_tag_duplicate', position: at, tag, message: `ID ${tag} appears twice (again at position ${at})` } };
+      return {
+        ok: false,
+        error: {
+          code: 'qr_tag_duplicate',
+          position: at,
+          tag,
+          message: `ID ${tag} appears twice (again at position ${at})`,
+        },
+      };
     }
     seen.add(id);
     const value = chars.slice(at + 4, at + 4 + length).join('');
@@ -187,7 +202,11 @@ export function parseMerchantQr(payload: string): QrParseResult {
   if (payload.length > QR_PAYLOAD_LENGTH_MAX) {
     return {
       ok: false,
-      error: { code: 'qr_tlv_malformed', position: QR_PAYLOAD_LENGTH_MAX, message: `the payload is longer than ${QR_PAYLOAD_LENGTH_MAX} characters` },
+      error: {
+        code: 'qr_tlv_malformed',
+        position: QR_PAYLOAD_LENGTH_MAX,
+        message: `the payload is longer than ${QR_PAYLOAD_LENGTH_MAX} characters`,
+      },
     };
   }
   // Lengths count characters (code points), so index by code point, not by UTF-16 unit.
@@ -197,16 +216,36 @@ export function parseMerchantQr(payload: string): QrParseResult {
   const objects = read.objects;
   const first = objects[0];
   if (first?.tag !== '00') {
-    return { ok: false, error: { code: 'qr_field_missing', position: 0, tag: '00', message: 'the payload must begin with ID 00 (payload format indicator)' } };
+    return {
+      ok: false,
+      error: {
+        code: 'qr_field_missing',
+        position: 0,
+        tag: '00',
+        message: 'the payload must begin with ID 00 (payload format indicator)',
+      },
+    };
   }
   if (first.value !== '01') return invalid(first, '00', `payload format indicator must be "01", not "${first.value}"`);
   const last = objects.at(-1);
   if (last?.tag !== '63') {
     const crcObject = objects.find((o) => o.tag === '63');
     if (crcObject) {
-      return invalid(crcObject, '63', `the CRC (ID 63) must be the last data object; found at position ${crcObject.position}`);
+      return invalid(
+        crcObject,
+        '63',
+        `the CRC (ID 63) must be the last data object; found at position ${crcObject.position}`,
+      );
     }
-    return { ok: false, error: { code: 'qr_crc_missing', position: chars.length, tag: '63', message: 'the payload has no CRC (ID 63) at its end' } };
+    return {
+      ok: false,
+      error: {
+        code: 'qr_crc_missing',
+        position: chars.length,
+        tag: '63',
+        message: 'the payload has no CRC (ID 63) at its end',
+      },
+    };
   }
   if (!/^[0-9A-Fa-f]{4}$/.test(last.value)) {
     return invalid(last, '63', `the CRC must be 4 hexadecimal digits, not "${last.value}"`);
@@ -227,7 +266,10 @@ export function parseMerchantQr(payload: string): QrParseResult {
   const need = (tag: string, name: string): QrDataObject | { ok: false; error: QrError } => {
     const object = byTag.get(tag);
     if (object) return object;
-    return { ok: false, error: { code: 'qr_field_missing', position: 0, tag, message: `ID ${tag} (${name}) is required` } };
+    return {
+      ok: false,
+      error: { code: 'qr_field_missing', position: 0, tag, message: `ID ${tag} (${name}) is required` },
+    };
   };
   for (const o of objects) {
     if (o.tag !== '64' && !o.children && !ANS.test(o.value)) {
@@ -238,7 +280,8 @@ export function parseMerchantQr(payload: string): QrParseResult {
   let pointOfInitiation: 'static' | 'dynamic' | undefined;
   const poi = byTag.get('01');
   if (poi) {
-    if (poi.value !== '11' && poi.value !== '12') return invalid(poi, '01', `point of initiation must be 11 or 12, not "${poi.value}"`);
+    if (poi.value !== '11' && poi.value !== '12')
+      return invalid(poi, '01', `point of initiation must be 11 or 12, not "${poi.value}"`);
     pointOfInitiation = poi.value === '11' ? 'static' : 'dynamic';
   }
 
@@ -254,18 +297,31 @@ export function parseMerchantQr(payload: string): QrParseResult {
     }
   }
   if (merchantAccounts.length === 0) {
-    return { ok: false, error: { code: 'qr_field_missing', position: 0, tag: '26', message: 'at least one merchant account information object (IDs 02–51) is required' } };
+    return {
+      ok: false,
+      error: {
+        code: 'qr_field_missing',
+        position: 0,
+        tag: '26',
+        message: 'at least one merchant account information object (IDs 02–51) is required',
+      },
+    };
   }
 
   const mcc = need('52', 'merchant category code');
   if ('ok' in mcc) return mcc;
-  if (!/^\d{4}$/.test(mcc.value)) return invalid(mcc, '52', `the merchant category code must be 4 digits, not "${mcc.value}"`);
+  if (!/^\d{4}$/.test(mcc.value))
+    return invalid(mcc, '52', `the merchant category code must be 4 digits, not "${mcc.value}"`);
 
   const currencyObject = need('53', 'transaction currency');
   if ('ok' in currencyObject) return currencyObject;
   const currency = /^\d{3}$/.test(currencyObject.value) ? findCurrencyByNumeric(currencyObject.value) : undefined;
   if (!currency) {
-    return invalid(currencyObject, '53', `the currency must be a known ISO 4217 numeric code, not "${currencyObject.value}"`);
+    return invalid(
+      currencyObject,
+      '53',
+      `the currency must be a known ISO 4217 numeric code, not "${currencyObject.value}"`,
+    );
   }
 
   let amountMinor: bigint | undefined;
@@ -274,23 +330,33 @@ export function parseMerchantQr(payload: string): QrParseResult {
     if (amountObject.value.length > 13) return invalid(amountObject, '54', 'the amount has more than 13 characters');
     const parsed = parseAmount(amountObject.value, currency.code);
     if (!parsed.ok) {
-      return invalid(amountObject, '54', `the amount "${amountObject.value}" is not a positive ${currency.code} amount (${parsed.code})`);
+      return invalid(
+        amountObject,
+        '54',
+        `the amount "${amountObject.value}" is not a positive ${currency.code} amount (${parsed.code})`,
+      );
     }
     amountMinor = parsed.value;
   }
 
   const tip = byTag.get('55');
-  if (tip && !['01', '02', '03'].includes(tip.value)) return invalid(tip, '55', `the tip indicator must be 01, 02 or 03, not "${tip.value}"`);
+  if (tip && !['01', '02', '03'].includes(tip.value))
+    return invalid(tip, '55', `the tip indicator must be 01, 02 or 03, not "${tip.value}"`);
   const feeFixed = byTag.get('56');
   const feePercentage = byTag.get('57');
-  if (feeFixed && tip?.value !== '02') return invalid(feeFixed, '56', 'a fixed convenience fee (56) needs tip indicator 02');
-  if (feePercentage && tip?.value !== '03') return invalid(feePercentage, '57', 'a percentage convenience fee (57) needs tip indicator 03');
-  if (tip?.value === '02' && !feeFixed) return invalid(tip, '55', 'tip indicator 02 needs a fixed convenience fee (56)');
-  if (tip?.value === '03' && !feePercentage) return invalid(tip, '55', 'tip indicator 03 needs a percentage convenience fee (57)');
+  if (feeFixed && tip?.value !== '02')
+    return invalid(feeFixed, '56', 'a fixed convenience fee (56) needs tip indicator 02');
+  if (feePercentage && tip?.value !== '03')
+    return invalid(feePercentage, '57', 'a percentage convenience fee (57) needs tip indicator 03');
+  if (tip?.value === '02' && !feeFixed)
+    return invalid(tip, '55', 'tip indicator 02 needs a fixed convenience fee (56)');
+  if (tip?.value === '03' && !feePercentage)
+    return invalid(tip, '55', 'tip indicator 03 needs a percentage convenience fee (57)');
 
   const country = need('58', 'country code');
   if ('ok' in country) return country;
-  if (!/^[A-Z]{2}$/.test(country.value)) return invalid(country, '58', `the country code must be 2 upper-case letters (ISO 3166-1), not "${country.value}"`);
+  if (!/^[A-Z]{2}$/.test(country.value))
+    return invalid(country, '58', `the country code must be 2 upper-case letters (ISO 3166-1), not "${country.value}"`);
   const name = need('59', 'merchant name');
   if ('ok' in name) return name;
   if (name.value.length > 25) return invalid(name, '59', 'the merchant name has more than 25 characters');
@@ -317,7 +383,11 @@ export function parseMerchantQr(payload: string): QrParseResult {
     if (!fields['00'] || !fields['01']) {
       return invalid(language, '64', 'the language template needs a language preference (00) and a merchant name (01)');
     }
-    alternateLanguage = { language: fields['00'], merchantName: fields['01'], ...(fields['02'] ? { merchantCity: fields['02'] } : {}) };
+    alternateLanguage = {
+      language: fields['00'],
+      merchantName: fields['01'],
+      ...(fields['02'] ? { merchantCity: fields['02'] } : {}),
+    };
   }
 
   return {
@@ -346,7 +416,11 @@ export function parseMerchantQr(payload: string): QrParseResult {
 
 export interface MerchantQrInput {
   /** Template 26–51: the network's GUID (sub-object 00) and its other sub-objects by ID. */
-  readonly merchantAccount: { readonly tag?: string; readonly guid: string; readonly fields?: Readonly<Record<string, string>> };
+  readonly merchantAccount: {
+    readonly tag?: string;
+    readonly guid: string;
+    readonly fields?: Readonly<Record<string, string>>;
+  };
   readonly merchantCategoryCode: string;
   readonly currency: string;
   /** With an amount the code is dynamic (12, one payment); without, static (11). */
@@ -384,8 +458,10 @@ export function buildMerchantQr(input: MerchantQrInput): string {
   if (!/^\d\d$/.test(accountTag) || Number(accountTag) < 26 || Number(accountTag) > 51) {
     throw new QrBuildError(accountTag, 'a merchant account template has an ID from 26 to 51');
   }
-  if (!/^\d{4}$/.test(input.merchantCategoryCode)) throw new QrBuildError('52', 'the merchant category code must be 4 digits');
-  if (!/^[A-Z]{2}$/.test(input.countryCode)) throw new QrBuildError('58', 'the country code must be 2 upper-case letters');
+  if (!/^\d{4}$/.test(input.merchantCategoryCode))
+    throw new QrBuildError('52', 'the merchant category code must be 4 digits');
+  if (!/^[A-Z]{2}$/.test(input.countryCode))
+    throw new QrBuildError('58', 'the country code must be 2 upper-case letters');
   for (const [tag, text, max] of [
     ['59', input.merchantName, 25],
     ['60', input.merchantCity, 15],
@@ -426,7 +502,10 @@ export function buildMerchantQr(input: MerchantQrInput): string {
   }
   if (input.alternateLanguage) {
     const l = input.alternateLanguage;
-    body += tlv('64', tlv('00', l.language) + tlv('01', l.merchantName) + (l.merchantCity ? tlv('02', l.merchantCity) : ''));
+    body += tlv(
+      '64',
+      tlv('00', l.language) + tlv('01', l.merchantName) + (l.merchantCity ? tlv('02', l.merchantCity) : ''),
+    );
   }
   const withCrcTag = `${body}6304`;
   return `${withCrcTag}${emvCrc(withCrcTag)}`;

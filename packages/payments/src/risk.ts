@@ -45,9 +45,9 @@ export const approveAllPolicy: RiskGate = {
  * engine arrives): above `reviewAboveMinor` → review, above `declineAboveMinor` → decline.
  * Thresholds are per currency in minor units.
  */
-export function amountThresholdPolicy(thresholds: Readonly<
-  Record<string, { reviewAboveMinor?: bigint; declineAboveMinor?: bigint }>
->): RiskGate {
+export function amountThresholdPolicy(
+  thresholds: Readonly<Record<string, { reviewAboveMinor?: bigint; declineAboveMinor?: bigint }>>,
+): RiskGate {
   const decide = (p: PaymentScreening): RiskVerdict => {
     const t = thresholds[p.currency];
     if (t?.declineAboveMinor !== undefined && p.amountMinor > t.declineAboveMinor) {

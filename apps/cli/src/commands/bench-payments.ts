@@ -110,7 +110,13 @@ export async function benchPayments(config: Config, options: PaymentsBenchOption
     }
     let to = rng.int(accountRefs.length - 1);
     if (to >= from) to += 1;
-    return { kind: 'p2p', debtorAccountId: accountRefs[from], creditorAccountId: accountRefs[to], amount, currency: 'CNY' };
+    return {
+      kind: 'p2p',
+      debtorAccountId: accountRefs[from],
+      creditorAccountId: accountRefs[to],
+      amount,
+      currency: 'CNY',
+    };
   };
 
   const port = await freePort();
@@ -171,9 +177,10 @@ export async function benchPayments(config: Config, options: PaymentsBenchOption
       log('verifying the ledger and counting payment states');
       const report = await withPlatform(config, async (platform) => {
         const ok = (await platform.service<LedgerModuleService>('ledger').ledger.verify()).ok;
-        const rows = await sql<{ state: string; n: bigint }>`select state, count(*) as n from payments.payments group by state`.execute(
-          platform.context.db.kysely,
-        );
+        const rows = await sql<{
+          state: string;
+          n: bigint;
+        }>`select state, count(*) as n from payments.payments group by state`.execute(platform.context.db.kysely);
         return { ok, states: Object.fromEntries(rows.rows.map((r) => [r.state, Number(r.n)])) };
       });
       verified = report.ok;

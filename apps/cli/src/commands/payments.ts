@@ -8,9 +8,9 @@ import {
   type PaymentKind,
   type PaymentOrder,
   type PaymentsService,
+  parseMerchantQr,
   paymentJson,
   paymentsErrors,
-  parseMerchantQr,
   QUOTE_PREFIX,
   qrJson,
   type Refund,
@@ -47,7 +47,8 @@ function printPayment(payment: PaymentOrder, refunds: readonly Refund[] | undefi
     return;
   }
   console.log(`${view.id}  ${view.kind}  ${view.state}  ${view.amount} ${view.currency}`);
-  if (view.creditCurrency !== view.currency) console.log(`  credited ${view.creditAmount} ${view.creditCurrency} at ${view.quote?.rate}`);
+  if (view.creditCurrency !== view.currency)
+    console.log(`  credited ${view.creditAmount} ${view.creditCurrency} at ${view.quote?.rate}`);
   if (view.fee !== formatAmount(0n, payment.currency)) console.log(`  fee ${view.fee} (MDR ${view.mdr})`);
   if (view.failureCode) console.log(`  reason ${view.failureCode}`);
   for (const t of view.transitions) console.log(`  ${t.at}  ${t.from ?? '—'} → ${t.to}  (${t.cause})`);
@@ -55,9 +56,7 @@ function printPayment(payment: PaymentOrder, refunds: readonly Refund[] | undefi
 }
 
 export function registerPaymentsCommands(program: Command): void {
-  const payments = program
-    .command('payments')
-    .description('Payment orders: create, show, refund; merchant QR codes');
+  const payments = program.command('payments').description('Payment orders: create, show, refund; merchant QR codes');
 
   payments
     .command('create')
@@ -105,7 +104,9 @@ export function registerPaymentsCommands(program: Command): void {
         const outcome = await service.createPayment(input, {
           principal: 'cli',
           actor: 'cli',
-          ...(opts.idempotencyKey ? { idempotencyKey: String(opts.idempotencyKey), requestHash: JSON.stringify(opts) } : {}),
+          ...(opts.idempotencyKey
+            ? { idempotencyKey: String(opts.idempotencyKey), requestHash: JSON.stringify(opts) }
+            : {}),
         });
         if (!outcome.ok) fail(explain(outcome.code, outcome.params), 1);
         if (outcome.replayed) {
@@ -143,14 +144,19 @@ export function registerPaymentsCommands(program: Command): void {
         const service = platform.service<PaymentsService>('payments');
         const found = await service.getPayment(id);
         if (!found) fail(explain('payment_not_found', { id: idText }), 1);
-        const amountMinor = opts.amount === undefined ? undefined : amountArg(String(opts.amount), found.payment.currency);
+        const amountMinor =
+          opts.amount === undefined ? undefined : amountArg(String(opts.amount), found.payment.currency);
         const outcome = await service.refund(
           id,
-          { ...(amountMinor === undefined ? {} : { amountMinor }), ...(opts.reason ? { reason: String(opts.reason) } : {}) },
+          {
+            ...(amountMinor === undefined ? {} : { amountMinor }),
+            ...(opts.reason ? { reason: String(opts.reason) } : {}),
+          },
           { principal: 'cli', actor: 'cli' },
         );
         if (!outcome.ok) fail(explain(outcome.code, outcome.params), 1);
-        if (opts.json) printJson({ refund: refundJson(outcome.value.refund), payment: paymentJson(outcome.value.payment) });
+        if (opts.json)
+          printJson({ refund: refundJson(outcome.value.refund), payment: paymentJson(outcome.value.payment) });
         else {
           const r = refundJson(outcome.value.refund);
           console.log(`${r.id}  ${r.amount} ${r.currency}  ${r.state}  (fee returned ${r.feeReturned})`);
@@ -177,7 +183,8 @@ export function registerPaymentsCommands(program: Command): void {
       else {
         console.log(`${view.merchantName}, ${view.merchantCity} ${view.countryCode}  MCC ${view.merchantCategoryCode}`);
         console.log(`  ${view.amount ?? '(amount entered by the payer)'} ${view.currency}  CRC ${view.crc}`);
-        for (const a of view.merchantAccounts) console.log(`  account ${a.tag} ${a.guid ?? ''} ${JSON.stringify(a.fields)}`);
+        for (const a of view.merchantAccounts)
+          console.log(`  account ${a.tag} ${a.guid ?? ''} ${JSON.stringify(a.fields)}`);
       }
     });
 }

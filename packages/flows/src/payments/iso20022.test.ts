@@ -2,7 +2,7 @@
 import { testBackends } from '@zhirong/db/testing';
 import { type CurrencyCode, formatId } from '@zhirong/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountStatement, clearingBook, importCreditTransfers, type IsoCreditTransferMessage } from './iso20022.ts';
+import { accountStatement, clearingBook, type IsoCreditTransferMessage, importCreditTransfers } from './iso20022.ts';
 import { openPaymentsTestPlatform, type PaymentsTestPlatform } from './testing.ts';
 
 describe.each(testBackends())('ISO 20022 payments on %s', (backend) => {
@@ -119,7 +119,10 @@ describe.each(testBackends())('ISO 20022 payments on %s', (backend) => {
       counterparty: { name: 'Supplier GmbH' },
       remittanceInformation: `Invoice E2E-1-${tag}`,
     });
-    expect(statement.entries.find((e) => e.endToEndId === `IN-1-${tag}`)).toMatchObject({ amount: 700_00n, creditDebit: 'CRDT' });
+    expect(statement.entries.find((e) => e.endToEndId === `IN-1-${tag}`)).toMatchObject({
+      amount: 700_00n,
+      creditDebit: 'CRDT',
+    });
 
     const book = await clearingBook(t.ledger, t.payments, { currency: 'CNY' as CurrencyCode, from, to });
     expect(book.find((b) => b.endToEndId === `E2E-1-${tag}`)).toMatchObject({ amount: 1_200_00n, creditDebit: 'DBIT' });

@@ -85,12 +85,19 @@ export async function importCreditTransfers(
   const error = (index: number, field: string, code: string, message: string, messageZh: string) =>
     errors.push({ path: `/transfers/${index}/${field}`, code, message, messageZh });
   for (const [index, t] of message.transfers.entries()) {
-    if (!findCurrency(t.currency)) error(index, 'currency', 'currency_unknown', `unknown currency ${t.currency}`, `未知币种 ${t.currency}`);
+    if (!findCurrency(t.currency))
+      error(index, 'currency', 'currency_unknown', `unknown currency ${t.currency}`, `未知币种 ${t.currency}`);
     const e2e = t.endToEndId === END_TO_END_NOT_PROVIDED ? undefined : t.endToEndId;
     if (e2e !== undefined) {
       const first = seen.get(e2e);
       if (first !== undefined) {
-        error(index, 'endToEndId', 'end_to_end_id_duplicate', `end-to-end id ${e2e} repeats transaction ${first}`, `端到端标识 ${e2e} 与第 ${first} 笔交易重复`);
+        error(
+          index,
+          'endToEndId',
+          'end_to_end_id_duplicate',
+          `end-to-end id ${e2e} repeats transaction ${first}`,
+          `端到端标识 ${e2e} 与第 ${first} 笔交易重复`,
+        );
       } else seen.set(e2e, index);
     }
     const ours = inbound ? t.creditor : t.debtor;
@@ -111,7 +118,9 @@ export async function importCreditTransfers(
       kind: inbound ? 'inbound' : 'payout',
       amountMinor: t.amount,
       currency: t.currency as CurrencyCode,
-      ...(inbound ? { creditorAccountId: accountId, debtor: { ...external } } : { debtorAccountId: accountId, creditor: { ...external } }),
+      ...(inbound
+        ? { creditorAccountId: accountId, debtor: { ...external } }
+        : { debtorAccountId: accountId, creditor: { ...external } }),
       endToEndId: e2e ?? null,
       remittanceInformation: t.remittanceInformation ?? null,
       metadata: {
@@ -127,7 +136,13 @@ export async function importCreditTransfers(
   const taken = await payments.existingEndToEndIds([...seen.keys()]);
   for (const [e2e, index] of seen) {
     if (taken.has(e2e)) {
-      error(index, 'endToEndId', 'end_to_end_id_duplicate', `a payment with end-to-end id ${e2e} already exists`, `端到端标识为 ${e2e} 的支付已存在`);
+      error(
+        index,
+        'endToEndId',
+        'end_to_end_id_duplicate',
+        `a payment with end-to-end id ${e2e} already exists`,
+        `端到端标识为 ${e2e} 的支付已存在`,
+      );
     }
   }
   if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => (a.path < b.path ? -1 : 1)) };
@@ -189,12 +204,23 @@ const STATEMENT_PAGE = 500;
 const STATEMENT_LINES_MAX = 100_000;
 
 /** Every statement line of an account in [from, to), oldest first. */
-async function linesOf(ledger: LedgerService, accountId: string, from: Date, to: Date): Promise<{ account: Account; lines: StatementLine[] } | undefined> {
+async function linesOf(
+  ledger: LedgerService,
+  accountId: string,
+  from: Date,
+  to: Date,
+): Promise<{ account: Account; lines: StatementLine[] } | undefined> {
   const lines: StatementLine[] = [];
   let afterSeq: bigint | undefined;
   let account: Account | undefined;
   for (;;) {
-    const page = await ledger.statement({ accountId, from, to, limit: STATEMENT_PAGE, ...(afterSeq === undefined ? {} : { afterSeq }) });
+    const page = await ledger.statement({
+      accountId,
+      from,
+      to,
+      limit: STATEMENT_PAGE,
+      ...(afterSeq === undefined ? {} : { afterSeq }),
+    });
     if (!page.ok) return undefined;
     account = page.value.account;
     lines.push(...page.value.lines);
@@ -210,7 +236,12 @@ function balance(account: Account, b: { debitsPosted: bigint; creditsPosted: big
   const creditNormal = account.type !== 'asset' && account.type !== 'expense';
   const signed = creditNormal ? b.creditsPosted - b.debitsPosted : b.debitsPosted - b.creditsPosted;
   const inCredit = creditNormal ? signed >= 0n : signed < 0n;
-  return { amount: signed < 0n ? -signed : signed, currency: account.currency, creditDebit: inCredit ? 'CRDT' : 'DBIT', date };
+  return {
+    amount: signed < 0n ? -signed : signed,
+    currency: account.currency,
+    creditDebit: inCredit ? 'CRDT' : 'DBIT',
+    date,
+  };
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -268,7 +299,10 @@ export async function accountStatement(
   });
   return {
     id: request.statementId,
-    account: { ...(request.iban ? { iban: request.iban } : { otherAccountId: formatId('acc', account.id) }), currency: account.currency },
+    account: {
+      ...(request.iban ? { iban: request.iban } : { otherAccountId: formatId('acc', account.id) }),
+      currency: account.currency,
+    },
     createdAt: request.createdAt.toISOString(),
     from: request.from.toISOString(),
     to: request.to.toISOString(),

@@ -234,7 +234,9 @@ export function chainFor(step: RailStep): Chain {
       return { requests: settlementLegs(p) };
     case 'void':
       return {
-        requests: [{ kind: 'void_pending', id: legId(p.id, 'void'), pendingId: legId(p.id, 'hold'), metadata: meta(p, 'void') }],
+        requests: [
+          { kind: 'void_pending', id: legId(p.id, 'void'), pendingId: legId(p.id, 'hold'), metadata: meta(p, 'void') },
+        ],
       };
     case 'refund':
       return { requests: refundLegs(p, step.refund) };
@@ -333,7 +335,9 @@ export class LedgerPaymentRail implements PaymentRail {
     return chains.map((chain): RailResult => {
       const own: TransferResult[] = ledgerResults.slice(at, at + chain.requests.length);
       at += chain.requests.length;
-      const failed = own.find((r) => r.status === 'failed' && r.code !== 'linked_event_failed') ?? own.find((r) => r.status === 'failed');
+      const failed =
+        own.find((r) => r.status === 'failed' && r.code !== 'linked_event_failed') ??
+        own.find((r) => r.status === 'failed');
       if (failed && failed.status === 'failed') {
         const params = publicParams(failed.code, failed.params);
         return { ok: false, code: failed.code, ...(params ? { params } : {}) };

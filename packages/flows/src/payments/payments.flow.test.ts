@@ -34,7 +34,8 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
     actor: 'key_test',
     ...(extra.key ? { idempotencyKey: extra.key, requestHash: extra.hash ?? 'same' } : {}),
   });
-  const pay = async (input: CreatePaymentInput) => settledPayment(await t.payments.createPayment(input, ctx({ key: `k${keySeq++}` })));
+  const pay = async (input: CreatePaymentInput) =>
+    settledPayment(await t.payments.createPayment(input, ctx({ key: `k${keySeq++}` })));
 
   beforeAll(async () => {
     // Above 1,000.00 a payment goes to review; above 50,000.00 it is declined.
@@ -57,7 +58,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('settles a p2p payment: hold and post in one chain, every transition recorded', async () => {
     const alice = await t.account('CNY', 100_00n);
     const bob = await t.account('CNY');
-    const payment = await pay({ kind: 'p2p', amountMinor: 30_25n, currency: CNY, debtorAccountId: alice, creditorAccountId: bob });
+    const payment = await pay({
+      kind: 'p2p',
+      amountMinor: 30_25n,
+      currency: CNY,
+      debtorAccountId: alice,
+      creditorAccountId: bob,
+    });
     expect(payment.state).toBe('settled');
     expect(payment.transitions.map((tr) => [tr.from, tr.to, tr.cause])).toEqual([
       [null, 'created', 'requested'],
@@ -94,7 +101,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
     expect(created.ok).toBe(true);
     const feeIncome = systemAccountId('fee_income', 'CNY');
     const feeBefore = await t.balance(feeIncome).catch(() => 0n);
-    const payment = await pay({ kind: 'merchant', amountMinor: 258_88n, currency: CNY, debtorAccountId: consumer, merchantId });
+    const payment = await pay({
+      kind: 'merchant',
+      amountMinor: 258_88n,
+      currency: CNY,
+      debtorAccountId: consumer,
+      merchantId,
+    });
     const { feeMinor } = merchantFee(258_88n, parseMdr('0.0038') as NonNullable<ReturnType<typeof parseMdr>>);
     expect(feeMinor).toBe(98n); // 258.88 × 0.38 % = 0.983744 → 0.98
     expect(payment).toMatchObject({ state: 'settled', feeMinor, mdr: '0.0038', creditorAccountId: merchantAccount });
@@ -104,9 +117,17 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
 
     // Refund part, then the rest: the fee comes back in proportion, in total exactly once.
     const first = await t.payments.refund(payment.id, { amountMinor: 100_00n }, ctx());
-    expect(first.ok && first.value.refund).toMatchObject({ state: 'succeeded', amountMinor: 100_00n, feeReturnedMinor: 38n });
+    expect(first.ok && first.value.refund).toMatchObject({
+      state: 'succeeded',
+      amountMinor: 100_00n,
+      feeReturnedMinor: 38n,
+    });
     const rest = await t.payments.refund(payment.id, {}, ctx());
-    expect(rest.ok && rest.value.refund).toMatchObject({ state: 'succeeded', amountMinor: 158_88n, feeReturnedMinor: 60n });
+    expect(rest.ok && rest.value.refund).toMatchObject({
+      state: 'succeeded',
+      amountMinor: 158_88n,
+      feeReturnedMinor: 60n,
+    });
     expect(rest.ok && rest.value.payment.state).toBe('refunded');
     expect(await t.balance(consumer)).toBe(1_000_00n);
     expect(await t.balance(merchantAccount)).toBe(0n);
@@ -119,7 +140,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('fails a payment the ledger refuses, moving nothing', async () => {
     const poor = await t.account('CNY', 10_00n);
     const other = await t.account('CNY');
-    const payment = await pay({ kind: 'p2p', amountMinor: 10_01n, currency: CNY, debtorAccountId: poor, creditorAccountId: other });
+    const payment = await pay({
+      kind: 'p2p',
+      amountMinor: 10_01n,
+      currency: CNY,
+      debtorAccountId: poor,
+      creditorAccountId: other,
+    });
     expect(payment).toMatchObject({ state: 'failed', failureCode: 'exceeds_credits' });
     expect(payment.transitions.at(-1)).toMatchObject({ from: 'screened', to: 'failed', cause: 'exceeds_credits' });
     expect(await t.balance(poor)).toBe(10_00n);
@@ -129,7 +156,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('holds a payment under review until released, and voids the hold when rejected', async () => {
     const rich = await t.account('CNY', 10_000_00n);
     const payee = await t.account('CNY');
-    const held = await pay({ kind: 'p2p', amountMinor: 2_000_00n, currency: CNY, debtorAccountId: rich, creditorAccountId: payee });
+    const held = await pay({
+      kind: 'p2p',
+      amountMinor: 2_000_00n,
+      currency: CNY,
+      debtorAccountId: rich,
+      creditorAccountId: payee,
+    });
     expect(held.state).toBe('review');
     expect(held.riskVerdict).toMatchObject({ decision: 'review', reason: 'amount_above_review_threshold' });
     const account = await t.ledger.getAccount(rich);
@@ -138,13 +171,22 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
 
     const released = await t.payments.release(held.id, ctx());
     expect(released.ok && released.value.state).toBe('settled');
-    expect(released.ok && released.value.transitions.slice(-2).map((tr) => tr.cause)).toEqual(['review_released', 'posted']);
+    expect(released.ok && released.value.transitions.slice(-2).map((tr) => tr.cause)).toEqual([
+      'review_released',
+      'posted',
+    ]);
     expect(await t.balance(payee)).toBe(2_000_00n);
     // Releasing again answers with the settled payment and moves nothing more.
     expect((await t.payments.release(held.id, ctx())).ok).toBe(true);
     expect(await t.balance(payee)).toBe(2_000_00n);
 
-    const second = await pay({ kind: 'p2p', amountMinor: 3_000_00n, currency: CNY, debtorAccountId: rich, creditorAccountId: payee });
+    const second = await pay({
+      kind: 'p2p',
+      amountMinor: 3_000_00n,
+      currency: CNY,
+      debtorAccountId: rich,
+      creditorAccountId: payee,
+    });
     const rejected = await t.payments.reject(second.id, ctx(), 'customer could not confirm');
     expect(rejected.ok && rejected.value).toMatchObject({ state: 'declined', failureCode: 'review_rejected' });
     expect((await t.ledger.getAccount(rich))?.balances.debitsPending).toBe(0n);
@@ -156,7 +198,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('declines on the risk verdict without touching the ledger', async () => {
     const rich = await t.account('CNY', 100_000_00n);
     const payee = await t.account('CNY');
-    const payment = await pay({ kind: 'p2p', amountMinor: 60_000_00n, currency: CNY, debtorAccountId: rich, creditorAccountId: payee });
+    const payment = await pay({
+      kind: 'p2p',
+      amountMinor: 60_000_00n,
+      currency: CNY,
+      debtorAccountId: rich,
+      creditorAccountId: payee,
+    });
     expect(payment).toMatchObject({ state: 'declined', failureCode: 'amount_above_decline_threshold' });
     expect(payment.transitions.map((tr) => tr.to)).toEqual(['created', 'declined']);
     expect((await t.ledger.getAccount(rich))?.entryCount).toBe(1n); // only its funding
@@ -165,8 +213,22 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('captures or cancels a manual-capture authorization exactly once', async () => {
     const payer = await t.account('CNY', 100_00n);
     const payee = await t.account('CNY');
-    const a = await pay({ kind: 'p2p', amountMinor: 40_00n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee, capture: 'manual' });
-    const b = await pay({ kind: 'p2p', amountMinor: 50_00n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee, capture: 'manual' });
+    const a = await pay({
+      kind: 'p2p',
+      amountMinor: 40_00n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+      capture: 'manual',
+    });
+    const b = await pay({
+      kind: 'p2p',
+      amountMinor: 50_00n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+      capture: 'manual',
+    });
     expect([a.state, b.state]).toEqual(['authorized', 'authorized']);
     const [c1, c2] = await Promise.all([t.payments.capture(a.id, ctx()), t.payments.capture(a.id, ctx())]);
     expect(c1.ok && c1.value.state).toBe('settled');
@@ -183,7 +245,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('never refunds more than was paid, even with concurrent refunds', async () => {
     const payer = await t.account('CNY', 100_00n);
     const payee = await t.account('CNY', 0n, { overdraft: true });
-    const payment = await pay({ kind: 'p2p', amountMinor: 100_00n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee });
+    const payment = await pay({
+      kind: 'p2p',
+      amountMinor: 100_00n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+    });
     const attempts = await Promise.all(
       Array.from({ length: 8 }, () => t.payments.refund(payment.id, { amountMinor: 30_00n }, ctx())),
     );
@@ -204,7 +272,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
     const payer = await t.account('CNY', 100_00n);
     const payee = await t.account('CNY');
     const other = await t.account('CNY');
-    const payment = await pay({ kind: 'p2p', amountMinor: 100_00n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee });
+    const payment = await pay({
+      kind: 'p2p',
+      amountMinor: 100_00n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+    });
     await pay({ kind: 'p2p', amountMinor: 80_00n, currency: CNY, debtorAccountId: payee, creditorAccountId: other });
     const refused = await t.payments.refund(payment.id, { amountMinor: 50_00n }, ctx());
     expect(refused).toMatchObject({ ok: false, code: 'refund_failed', params: { reason: 'exceeds_credits' } });
@@ -216,7 +290,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('reverses a settled payment leg by leg', async () => {
     const payer = await t.account('CNY', 100_00n);
     const payee = await t.account('CNY');
-    const payment = await pay({ kind: 'p2p', amountMinor: 75_00n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee });
+    const payment = await pay({
+      kind: 'p2p',
+      amountMinor: 75_00n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+    });
     const reversed = await t.payments.reverse(payment.id, ctx(), 'duplicate order');
     expect(reversed.ok && reversed.value.state).toBe('reversed');
     expect(await t.balance(payer)).toBe(100_00n);
@@ -250,7 +330,10 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
     expect(inbound.state).toBe('settled');
     expect(await t.balance(customer)).toBe(350_00n);
     expect((await t.balance(clearing)) - clearingBefore).toBe(-150_00n);
-    const missing = await t.payments.createPayment({ kind: 'payout', amountMinor: 1n, currency: CNY, debtorAccountId: customer }, ctx());
+    const missing = await t.payments.createPayment(
+      { kind: 'payout', amountMinor: 1n, currency: CNY, debtorAccountId: customer },
+      ctx(),
+    );
     expect(missing).toMatchObject({ ok: false, code: 'party_required', params: { field: 'creditor' } });
   });
 
@@ -278,20 +361,41 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
     expect(await t.balance(systemAccountId('liquidity', 'USD'))).toBe(139_68n);
 
     const reuse = await t.payments.createPayment(
-      { kind: 'p2p', amountMinor: 1_000_00n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee, quoteId: quote.value.id },
+      {
+        kind: 'p2p',
+        amountMinor: 1_000_00n,
+        currency: CNY,
+        debtorAccountId: payer,
+        creditorAccountId: payee,
+        quoteId: quote.value.id,
+      },
       ctx(),
     );
     expect(reuse).toMatchObject({ ok: false, code: 'quote_already_used' });
-    const later = await t.payments.createQuote({ sellCurrency: 'USD', buyCurrency: 'CNY', buyAmountMinor: 100_00n, ttlMs: 30_000 });
+    const later = await t.payments.createQuote({
+      sellCurrency: 'USD',
+      buyCurrency: 'CNY',
+      buyAmountMinor: 100_00n,
+      ttlMs: 30_000,
+    });
     if (!later.ok) throw new Error(later.code);
     expect(later.value.sellAmountMinor).toBe(14_11n); // 100 CNY at 7.087783 = 14.1088… USD, rounded up
     clock.advance(31_000);
     const expired = await t.payments.createPayment(
-      { kind: 'p2p', amountMinor: later.value.sellAmountMinor, currency: 'USD', debtorAccountId: payee, creditorAccountId: payer, quoteId: later.value.id },
+      {
+        kind: 'p2p',
+        amountMinor: later.value.sellAmountMinor,
+        currency: 'USD',
+        debtorAccountId: payee,
+        creditorAccountId: payer,
+        quoteId: later.value.id,
+      },
       ctx(),
     );
     expect(expired).toMatchObject({ ok: false, code: 'quote_expired' });
-    expect(await t.payments.createQuote({ sellCurrency: 'CNY', buyCurrency: 'EUR', sellAmountMinor: 1n })).toMatchObject({
+    expect(
+      await t.payments.createQuote({ sellCurrency: 'CNY', buyCurrency: 'EUR', sellAmountMinor: 1n }),
+    ).toMatchObject({
       ok: false,
       code: 'fx_rate_unavailable',
     });
@@ -301,8 +405,16 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('is idempotent by key: same request → stored response, other request → 409, concurrent → one payment', async () => {
     const payer = await t.account('CNY', 100_00n);
     const payee = await t.account('CNY');
-    const input: CreatePaymentInput = { kind: 'p2p', amountMinor: 10_00n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee };
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => t.payments.createPayment(input, ctx({ key: 'order-77', hash: 'h1' }))));
+    const input: CreatePaymentInput = {
+      kind: 'p2p',
+      amountMinor: 10_00n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+    };
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => t.payments.createPayment(input, ctx({ key: 'order-77', hash: 'h1' }))),
+    );
     const created = outcomes.filter((o) => o.ok && !o.replayed);
     expect(created).toHaveLength(1);
     for (const o of outcomes) {
@@ -338,7 +450,13 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('emits one event per transition, in order, through the outbox', async () => {
     const payer = await t.account('CNY', 100_00n);
     const payee = await t.account('CNY');
-    const payment = await pay({ kind: 'p2p', amountMinor: 5_00n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee });
+    const payment = await pay({
+      kind: 'p2p',
+      amountMinor: 5_00n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+    });
     await t.platform.relay.drain();
     const mine = events.filter((e) => e.key === formatId('pay', payment.id));
     expect(mine.map((e) => e.topic)).toEqual([
@@ -407,8 +525,17 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
   it('keeps every balance consistent over random concurrent payments, refunds and reversals', async () => {
     const accounts = await Promise.all(Array.from({ length: 4 }, () => t.account('CNY', 500_00n)));
     const op = fc.oneof(
-      fc.record({ type: fc.constant('pay' as const), from: fc.nat(3), to: fc.nat(3), amount: fc.bigInt({ min: 1n, max: 300_00n }) }),
-      fc.record({ type: fc.constant('refund' as const), which: fc.nat(20), amount: fc.bigInt({ min: 1n, max: 200_00n }) }),
+      fc.record({
+        type: fc.constant('pay' as const),
+        from: fc.nat(3),
+        to: fc.nat(3),
+        amount: fc.bigInt({ min: 1n, max: 300_00n }),
+      }),
+      fc.record({
+        type: fc.constant('refund' as const),
+        which: fc.nat(20),
+        amount: fc.bigInt({ min: 1n, max: 200_00n }),
+      }),
       fc.record({ type: fc.constant('reverse' as const), which: fc.nat(20) }),
     );
     const made: PaymentOrder[] = [];

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { Backend } from '@zhirong/db';
 import { openTestDatabase } from '@zhirong/db/testing';
-import { type Clock, type CurrencyCode, IdGenerator, systemClock, cryptoRng } from '@zhirong/kernel';
+import { type Clock, type CurrencyCode, cryptoRng, IdGenerator, systemClock } from '@zhirong/kernel';
 import { type LedgerModuleService, type LedgerService, ledgerModule } from '@zhirong/ledger';
 import { type PaymentsService, paymentsModule, type RiskGate } from '@zhirong/payments';
 import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform } from '@zhirong/platform';
@@ -24,9 +24,12 @@ export async function openPaymentsTestPlatform(
   backend: Backend,
   options: { riskGate?: RiskGate; clock?: Clock } = {},
 ): Promise<PaymentsTestPlatform> {
-  const modules = new ModuleRegistry()
-    .register(ledgerModule)
-    .register(paymentsModule({ rail: ledgerPaymentRail, ...(options.riskGate ? { riskGate: () => options.riskGate as RiskGate } : {}) }));
+  const modules = new ModuleRegistry().register(ledgerModule).register(
+    paymentsModule({
+      rail: ledgerPaymentRail,
+      ...(options.riskGate ? { riskGate: () => options.riskGate as RiskGate } : {}),
+    }),
+  );
   const platform = await bootPlatform({
     config: loadConfig({}, tmpdir()),
     modules,
