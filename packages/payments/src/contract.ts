@@ -66,7 +66,7 @@ export {
   type QrErrorCode,
   type QrParseResult,
 } from './qr.ts';
-export type { PaymentRail, RailResult, RailStep } from './rail.ts';
+export type { PaymentRail, RailExecuteOptions, RailResult, RailStep } from './rail.ts';
 export { divide, parseDecimal, type Rational, type RoundingMode } from './rate.ts';
 export {
   amountThresholdPolicy,

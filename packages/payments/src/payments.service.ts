@@ -241,7 +241,19 @@ export class PaymentsService {
       };
     });
 
-    // 4. First write: the orders, their idempotency keys and quote claims, and their events.
+    // 4. Common path: one transaction for the whole group.
+    const together = await this.#createTogether(candidates);
+    if (together !== undefined) {
+      for (const [i, c] of candidates.entries()) {
+        const payment = together[i];
+        outcomes[c.index] = payment
+          ? { ok: true, replayed: false, payment, statusCode: 201 }
+          : { ok: false, code: 'payments_unavailable' };
+      }
+      return outcomes.map((o) => o ?? { ok: false, code: 'payments_unavailable' });
+    }
+
+    // 5. Careful path (a conflict in the group): first write, leaving the conflicting requests out.
     const recorded = await this.#recordCreated(candidates, outcomes, atomic);
     if (recorded === undefined) {
       return items.map((_, i) => outcomes[i] ?? { ok: false, code: 'payment_group_refused' });
@@ -259,7 +271,7 @@ export class PaymentsService {
       }
     }
 
-    // 5. The ledger, through the rail: holds, and for automatic capture the posting in the same chain.
+    // 6. The ledger, through the rail: holds, and for automatic capture the posting in the same chain.
     const toAuthorize = accepted.filter((c) => c.payment.state === 'screened');
     const finals = await this.#authorize(toAuthorize.map((c) => c.payment));
     const byId = new Map(finals.map((p) => [p.id, p]));
@@ -267,6 +279,48 @@ export class PaymentsService {
       outcomes[c.index] = { ok: true, replayed: false, payment: byId.get(c.payment.id) ?? c.payment, statusCode: 201 };
     }
     return outcomes.map((o) => o ?? { ok: false, code: 'payments_unavailable' });
+  }
+
+  /**
+   * The whole group in one database transaction: the ledger batch (each payment's hold, and for
+   * an approved, automatically captured one its posting, as one linked chain) together with the
+   * orders in the states the ledger's answers give them, their idempotency keys (with their
+   * responses), quote claims and events. Nothing can be left half done by a crash. Returns
+   * undefined when the group holds a conflict (a replayed key, a taken end-to-end id or quote):
+   * then nothing was written and the careful path sorts the group out. An unreachable ledger
+   * answers `undefined` entries (nothing written: the client retries with its key).
+   */
+  async #createTogether(candidates: readonly Candidate[]): Promise<(PaymentOrder | undefined)[] | undefined> {
+    const rail = this.#deps.rail;
+    assert(rail !== undefined, 'creating payments needs a rail');
+    const screened = candidates.filter((c) => c.payment.state === 'screened');
+    if (screened.length === 0) return undefined;
+    const steps = screened.map((c) => authorizeStep(c.payment));
+    let finals = new Map<string, PaymentOrder>();
+    try {
+      await rail.execute(steps, {
+        inTransaction: async (trx, results) => {
+          const at = this.#deps.clock.now();
+          finals = new Map(
+            screened.map((c, i) => {
+              const { payment } = railOutcome(c.payment, steps[i] as AuthorizeStep, results[i] as RailResult, at);
+              return [payment.id, payment];
+            }),
+          );
+          await this.#firstWrite(
+            trx,
+            candidates.map((c) => ({ ...c, payment: finals.get(c.payment.id) ?? c.payment })),
+            true,
+          );
+        },
+      });
+    } catch (error) {
+      if (repo.isCountMismatch(error)) return undefined;
+      this.#deps.logger?.error({ err: error, count: candidates.length }, 'payment group failed; nothing was written');
+      return candidates.map(() => undefined);
+    }
+    this.#deps.eventsCommitted?.();
+    return candidates.map((c) => finals.get(c.payment.id) ?? c.payment);
   }
 
   #buildOrder(
@@ -487,7 +541,7 @@ export class PaymentsService {
   }
 
   /** Writes a group's orders, keys, quote claims and events; raises ZR001 (writing nothing) on any conflict. */
-  async #firstWrite(db: repo.Db | repo.Trx, accepted: readonly Candidate[]): Promise<void> {
+  async #firstWrite(db: repo.Db | repo.Trx, accepted: readonly Candidate[], final = false): Promise<void> {
     if (accepted.length === 0) return;
     const payments = accepted.map((c) => c.payment);
     const keys = accepted.flatMap((c) =>
@@ -498,8 +552,8 @@ export class PaymentsService {
               key: c.context.idempotencyKey,
               requestHash: c.context.requestHash ?? '',
               resourceId: c.payment.id,
-              // A declined payment is final at once: its key gets its response now.
-              ...(c.payment.state === 'declined' ? { transitions: c.payment.transitions.length } : {}),
+              // Written in its final state (or declined, final at once): its key gets its response now.
+              ...(final || c.payment.state === 'declined' ? { transitions: c.payment.transitions.length } : {}),
             },
           ]
         : [],
@@ -525,11 +579,7 @@ export class PaymentsService {
     if (payments.length === 0) return [];
     const rail = this.#deps.rail;
     assert(rail !== undefined, 'authorize needs a rail');
-    const steps: RailStep[] = payments.map((payment) => ({
-      op: 'authorize',
-      payment,
-      settle: payment.riskVerdict?.decision === 'approve' && payment.capture === 'automatic',
-    }));
+    const steps = payments.map(authorizeStep);
     let results: RailResult[];
     try {
       results = await rail.execute(steps);
@@ -538,44 +588,9 @@ export class PaymentsService {
       return [...payments];
     }
     const at = this.#deps.clock.now();
-    const finals = payments.map((payment, i): { payment: PaymentOrder; added: Transition[] } => {
-      const result = results[i] as RailResult;
-      const step = steps[i] as Extract<RailStep, { op: 'authorize' }>;
-      if (!result.ok) {
-        const t: Transition = {
-          from: 'screened',
-          to: 'failed',
-          at,
-          cause: result.code,
-          ...(result.params ? { detail: { ...result.params } } : {}),
-        };
-        return {
-          payment: {
-            ...payment,
-            state: 'failed',
-            failureCode: result.code,
-            transitions: [...payment.transitions, t],
-            updatedAt: at,
-          },
-          added: [t],
-        };
-      }
-      const detail = { transferIds: result.transferIds.map((id) => formatId('trf', id)) };
-      const added: Transition[] =
-        payment.riskVerdict?.decision === 'review'
-          ? [{ from: 'screened', to: 'review', at, cause: 'hold_placed', detail }]
-          : step.settle
-            ? [
-                { from: 'screened', to: 'authorized', at, cause: 'hold_placed' },
-                { from: 'authorized', to: 'settled', at, cause: 'posted', detail },
-              ]
-            : [{ from: 'screened', to: 'authorized', at, cause: 'hold_placed', detail }];
-      const last = added.at(-1) as Transition;
-      return {
-        payment: { ...payment, state: last.to, transitions: [...payment.transitions, ...added], updatedAt: at },
-        added,
-      };
-    });
+    const finals = payments.map((payment, i) =>
+      railOutcome(payment, steps[i] as AuthorizeStep, results[i] as RailResult, at),
+    );
     await this.#finalize(
       finals.map((f) => ({ payment: f.payment, expected: 'screened', added: f.added })),
       at,
@@ -1107,6 +1122,60 @@ export class PaymentsService {
       throw error;
     }
   }
+}
+
+type AuthorizeStep = Extract<RailStep, { op: 'authorize' }>;
+
+/** Hold the funds; post them in the same chain when the payment is approved and captured automatically. */
+function authorizeStep(payment: PaymentOrder): AuthorizeStep {
+  return {
+    op: 'authorize',
+    payment,
+    settle: payment.riskVerdict?.decision === 'approve' && payment.capture === 'automatic',
+  };
+}
+
+/** A screened payment after the ledger's answer to its authorize step, with the transitions added. */
+function railOutcome(
+  payment: PaymentOrder,
+  step: AuthorizeStep,
+  result: RailResult,
+  at: Date,
+): { payment: PaymentOrder; added: Transition[] } {
+  if (!result.ok) {
+    const t: Transition = {
+      from: 'screened',
+      to: 'failed',
+      at,
+      cause: result.code,
+      ...(result.params ? { detail: { ...result.params } } : {}),
+    };
+    return {
+      payment: {
+        ...payment,
+        state: 'failed',
+        failureCode: result.code,
+        transitions: [...payment.transitions, t],
+        updatedAt: at,
+      },
+      added: [t],
+    };
+  }
+  const detail = { transferIds: result.transferIds.map((id) => formatId('trf', id)) };
+  const added: Transition[] =
+    payment.riskVerdict?.decision === 'review'
+      ? [{ from: 'screened', to: 'review', at, cause: 'hold_placed', detail }]
+      : step.settle
+        ? [
+            { from: 'screened', to: 'authorized', at, cause: 'hold_placed' },
+            { from: 'authorized', to: 'settled', at, cause: 'posted', detail },
+          ]
+        : [{ from: 'screened', to: 'authorized', at, cause: 'hold_placed', detail }];
+  const last = added.at(-1) as Transition;
+  return {
+    payment: { ...payment, state: last.to, transitions: [...payment.transitions, ...added], updatedAt: at },
+    added,
+  };
 }
 
 /** Thrown by `idempotent` for a key reused with another request, or still in progress. */

@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import type { PaymentOrder, Refund } from './payment.ts';
 
 /**
@@ -27,8 +28,19 @@ export type RailResult =
   | { readonly ok: true; readonly transferIds: readonly string[] }
   | { readonly ok: false; readonly code: string; readonly params?: Readonly<Record<string, unknown>> };
 
+export interface RailExecuteOptions {
+  /**
+   * Runs inside the database transaction that moves the money, with one result per step: what it
+   * writes commits with the movement or not at all, and throwing rolls the movement back (the
+   * error propagates). Payments records a group's orders, final states, keys and events here, so
+   * the common path is one transaction per group.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the rail's transaction spans schemas this package does not type
+  readonly inTransaction?: (trx: Transaction<any>, results: readonly RailResult[]) => Promise<void>;
+}
+
 export interface PaymentRail {
-  execute(steps: readonly RailStep[]): Promise<RailResult[]>;
+  execute(steps: readonly RailStep[], options?: RailExecuteOptions): Promise<RailResult[]>;
   /** Currencies the rail can settle payouts/inbound credits in (it has a clearing account for). */
   readonly description?: string;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { assert, bytesToUuid, type CurrencyCode, formatId, LIMITS } from '@zhirong/kernel';
 import type { LedgerModuleService, TransferRequest, TransferResult } from '@zhirong/ledger';
-import type { PaymentOrder, PaymentRail, RailResult, RailStep, Refund } from '@zhirong/payments';
+import type { PaymentOrder, PaymentRail, RailExecuteOptions, RailResult, RailStep, Refund } from '@zhirong/payments';
 import type { ModuleContext } from '@zhirong/platform';
 
 /**
@@ -299,10 +299,18 @@ export class LedgerPaymentRail implements PaymentRail {
     for (const c of missing) this.#ensured.add(c);
   }
 
-  async execute(steps: readonly RailStep[]): Promise<RailResult[]> {
+  async execute(steps: readonly RailStep[], options: RailExecuteOptions = {}): Promise<RailResult[]> {
     if (steps.length === 0) return [];
     await this.ensureSystemAccounts(steps.flatMap(currenciesOf));
     const chains = steps.map(chainFor);
+    if (options.inTransaction) {
+      // One ledger batch, so the caller's write shares its transaction.
+      assert(
+        chains.reduce((n, c) => n + c.requests.length, 0) <= LIMITS.transferBatchSizeMax,
+        'a group written with the movement fits one ledger batch',
+      );
+      return this.#apply(chains, options.inTransaction);
+    }
     const results: RailResult[] = [];
     // Group chains into ledger batches below the ledger's batch limit.
     let batch: Chain[] = [];
@@ -323,28 +331,44 @@ export class LedgerPaymentRail implements PaymentRail {
     return results;
   }
 
-  async #apply(chains: readonly Chain[]): Promise<RailResult[]> {
+  async #apply(chains: readonly Chain[], inTransaction?: RailExecuteOptions['inTransaction']): Promise<RailResult[]> {
     const requests: TransferRequest[] = [];
     for (const chain of chains) {
       chain.requests.forEach((r, i) => {
         requests.push(i < chain.requests.length - 1 ? { ...r, linked: true } : r);
       });
     }
-    const ledgerResults = await this.#ledger.ledger.createTransfers(requests);
-    let at = 0;
-    return chains.map((chain): RailResult => {
-      const own: TransferResult[] = ledgerResults.slice(at, at + chain.requests.length);
-      at += chain.requests.length;
-      const failed =
-        own.find((r) => r.status === 'failed' && r.code !== 'linked_event_failed') ??
-        own.find((r) => r.status === 'failed');
-      if (failed && failed.status === 'failed') {
-        const params = publicParams(failed.code, failed.params);
-        return { ok: false, code: failed.code, ...(params ? { params } : {}) };
-      }
-      return { ok: true, transferIds: chain.requests.map((r) => r.id) };
-    });
+    let mapped: RailResult[] | undefined;
+    const ledgerResults = await this.#ledger.ledger.createTransfers(
+      requests,
+      inTransaction
+        ? {
+            inTransaction: async (trx, results) => {
+              mapped = railResults(chains, results);
+              await inTransaction(trx, mapped);
+            },
+          }
+        : {},
+    );
+    return mapped ?? railResults(chains, ledgerResults);
   }
+}
+
+/** One result per chain: ok with its transfer ids, or the first specific failure of the chain. */
+function railResults(chains: readonly Chain[], ledgerResults: readonly TransferResult[]): RailResult[] {
+  let at = 0;
+  return chains.map((chain): RailResult => {
+    const own: TransferResult[] = ledgerResults.slice(at, at + chain.requests.length);
+    at += chain.requests.length;
+    const failed =
+      own.find((r) => r.status === 'failed' && r.code !== 'linked_event_failed') ??
+      own.find((r) => r.status === 'failed');
+    if (failed && failed.status === 'failed') {
+      const params = publicParams(failed.code, failed.params);
+      return { ok: false, code: failed.code, ...(params ? { params } : {}) };
+    }
+    return { ok: true, transferIds: chain.requests.map((r) => r.id) };
+  });
 }
 
 /** The rail factory `paymentsModule({ rail: ledgerPaymentRail })` takes; the ledger module must be registered first. */

@@ -476,11 +476,11 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
     });
   });
 
-  it('recovers a payment whose final write was lost after the ledger committed, without moving money twice', async () => {
+  it('writes a group with its ledger batch in one transaction: a crash before the commit leaves nothing', async () => {
     const payer = await t.account('CNY', 100_00n);
     const payee = await t.account('CNY');
     const real = ledgerPaymentRail(t.platform.context);
-    // The process "dies" right after the ledger commit: the rail did its work, the caller never hears back.
+    // The process "dies" after the ledger rows and the orders are written, before the commit.
     const crashing = new PaymentsService({
       db: t.platform.context.db.kysely,
       clock,
@@ -488,36 +488,83 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
       outbox: t.platform.context.outbox,
       riskGate: { screenPayment: async () => ({ decision: 'approve' }) },
       rail: {
-        async execute(steps) {
+        execute: (steps, options) =>
+          real.execute(steps, {
+            inTransaction: async (trx, results) => {
+              await options?.inTransaction?.(trx, results);
+              throw new Error('connection lost before commit');
+            },
+          }),
+      },
+    });
+    const input: CreatePaymentInput = {
+      kind: 'p2p',
+      amountMinor: 9_99n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+    };
+    expect(await crashing.createPayment(input, ctx({ key: 'crash-0' }))).toMatchObject({
+      ok: false,
+      code: 'payments_unavailable',
+    });
+    expect(await t.balance(payee)).toBe(0n);
+    expect((await t.ledger.getAccount(payer))?.balances.debitsPending).toBe(0n);
+    // The key was not kept either: the client's retry goes through, once.
+    const retried = settledPayment(await t.payments.createPayment(input, ctx({ key: 'crash-0' })));
+    expect(retried.state).toBe('settled');
+    expect(await t.balance(payee)).toBe(9_99n);
+    await verified();
+  });
+
+  it('recovers a payment whose final write was lost after the ledger committed, without moving money twice', async () => {
+    const payer = await t.account('CNY', 100_00n);
+    const payee = await t.account('CNY');
+    const real = ledgerPaymentRail(t.platform.context);
+    // A group with a conflict (two payments with one end-to-end id) takes the careful path: first
+    // write, ledger, final write. The process "dies" right after the ledger commit.
+    const crashing = new PaymentsService({
+      db: t.platform.context.db.kysely,
+      clock,
+      ids: t.platform.context.ids,
+      outbox: t.platform.context.outbox,
+      riskGate: { screenPayment: async () => ({ decision: 'approve' }) },
+      rail: {
+        async execute(steps, options) {
+          if (options?.inTransaction) return real.execute(steps, options);
           await real.execute(steps);
           throw new Error('connection lost after commit');
         },
       },
     });
-    const outcome = await crashing.createPayment(
-      { kind: 'p2p', amountMinor: 12_34n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee },
-      ctx({ key: 'crash-1' }),
-    );
-    const stuck = settledPayment(outcome);
+    const input: CreatePaymentInput = {
+      kind: 'p2p',
+      amountMinor: 12_34n,
+      currency: CNY,
+      debtorAccountId: payer,
+      creditorAccountId: payee,
+      endToEndId: `E2E-CRASH-${backend}`,
+    };
+    const [first, second] = await crashing.createPayments([
+      { input, context: ctx({ key: 'crash-1' }) },
+      { input, context: ctx() },
+    ]);
+    expect(second).toMatchObject({ ok: false, code: 'end_to_end_id_duplicate' });
+    const stuck = settledPayment(first as CreateOutcome);
     expect(stuck.state).toBe('screened');
     expect(await t.balance(payee)).toBe(12_34n); // the ledger did commit
     // A retry by the client meanwhile is told to wait, not given a second payment.
-    expect(
-      await t.payments.createPayment(
-        { kind: 'p2p', amountMinor: 12_34n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee },
-        ctx({ key: 'crash-1' }),
-      ),
-    ).toMatchObject({ ok: false, code: 'idempotency_key_in_progress' });
+    expect(await t.payments.createPayment(input, ctx({ key: 'crash-1' }))).toMatchObject({
+      ok: false,
+      code: 'idempotency_key_in_progress',
+    });
     clock.advance(11_000);
     expect(await t.payments.recoverStalled()).toBeGreaterThanOrEqual(1);
     const recovered = await t.payments.getPayment(stuck.id);
     expect(recovered?.payment.state).toBe('settled');
     expect(await t.balance(payee)).toBe(12_34n);
     expect(await t.balance(payer)).toBe(87_66n);
-    const replay = await t.payments.createPayment(
-      { kind: 'p2p', amountMinor: 12_34n, currency: CNY, debtorAccountId: payer, creditorAccountId: payee },
-      ctx({ key: 'crash-1' }),
-    );
+    const replay = await t.payments.createPayment(input, ctx({ key: 'crash-1' }));
     expect(replay.ok && replay.replayed && (replay.response as { state: string }).state).toBe('settled');
     await verified();
   });
