@@ -18,6 +18,7 @@ import {
 } from '@zhirong/payments';
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson, withPlatform } from '../context.ts';
+import { type Iso20022Library, registerPaymentsIsoCommands } from './payments-iso.ts';
 
 function cliLanguage(): Language {
   return (process.env.LANG ?? '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
