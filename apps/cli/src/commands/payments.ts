@@ -56,8 +56,15 @@ function printPayment(payment: PaymentOrder, refunds: readonly Refund[] | undefi
   for (const r of view.refunds ?? []) console.log(`  refund ${r.id} ${r.amount} ${r.state}`);
 }
 
-export function registerPaymentsCommands(program: Command): void {
-  const payments = program.command('payments').description('Payment orders: create, show, refund; merchant QR codes');
+/**
+ * `zhirong payments …`. With the ISO 20022 library (`import * as iso from '@zhirong/iso20022'`)
+ * the `import-iso20022`, `export-camt053` and `reconcile` commands are registered too.
+ */
+export function registerPaymentsCommands(program: Command, iso?: Iso20022Library): void {
+  const payments = program
+    .command('payments')
+    .description('Payment orders: create, show, refund; merchant QR codes; ISO 20022 import, export, reconciliation');
+  if (iso) registerPaymentsIsoCommands(payments, iso);
 
   payments
     .command('create')
