@@ -305,7 +305,7 @@ export async function accountStatement(
     },
     createdAt: request.createdAt.toISOString(),
     from: request.from.toISOString(),
-    to: request.to.toISOString(),
+    to: new Date(request.to.getTime() - 1).toISOString(),
     openingBalance: balance(account, opening.value.balances, day(request.from)),
     closingBalance: balance(account, closing.value.balances, day(new Date(request.to.getTime() - 1))),
     entries,
