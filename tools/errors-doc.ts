@@ -9,6 +9,7 @@ import { ledgerErrors } from '@zhirong/ledger';
 import { mlErrors } from '@zhirong/ml';
 import { scfErrors } from '@zhirong/scf';
 import { webhooksErrors } from '@zhirong/webhooks';
+import { paymentsErrors } from '@zhirong/payments';
 import { httpErrors } from '../apps/server/src/errors.ts';
 
 /** Every error catalog of the platform, by where the codes come from. */
@@ -22,6 +23,7 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'scf', catalog: scfErrors },
   { name: 'ml (toolkit and `zhirong ml`)', catalog: mlErrors },
   { name: 'iso20022 (ISO 20022 import: element-level validation)', catalog: iso20022Errors },
+  { name: 'payments', catalog: paymentsErrors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

@@ -4,6 +4,7 @@ import { registerChainCommands } from './commands/chain.ts';
 import { registerIso20022DryRun } from './commands/iso20022.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerMlCommands } from './commands/ml.ts';
+import { registerPaymentsCommands } from './commands/payments.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
 import { registerScfCommands } from './commands/scf.ts';
 import { registerStaffCommands } from './commands/staff.ts';
@@ -24,6 +25,7 @@ registerChainCommands(program);
 registerScfCommands(program);
 registerStaffCommands(program);
 registerMlCommands(program);
+registerPaymentsCommands(program);
 registerBenchCommands(program);
 // The payments helper owns the `payments` group; until the branches merge it holds only the ISO 20022 dry run.
 registerIso20022DryRun(program.command('payments').description('Payments: ISO 20022 import'));

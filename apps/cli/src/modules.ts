@@ -2,7 +2,9 @@ import { accessModule } from '@zhirong/access';
 import { chainModule } from '@zhirong/chain';
 import { evidenceModule, scfModule } from '@zhirong/flows';
 import { identityModule } from '@zhirong/identity';
+import { ledgerPaymentRail } from '@zhirong/flows';
 import { ledgerModule } from '@zhirong/ledger';
+import { paymentsModule } from '@zhirong/payments';
 import { ModuleRegistry } from '@zhirong/platform';
 import { webhooksModule } from '@zhirong/webhooks';
 
@@ -16,4 +18,6 @@ export function platformModules(): ModuleRegistry {
     .register(evidenceModule)
     .register(scfModule)
     .register(webhooksModule);
+    .register(ledgerModule)
+    .register(paymentsModule({ rail: ledgerPaymentRail }));
 }

@@ -1,2 +1,27 @@
 export { EvidenceFlow, evidenceModule, LEDGER_TRANSFER_RECORD } from './evidence/module.ts';
 export { ledgerMoneyPort, scfModule } from './scf/module.ts';
+export {
+  accountStatement,
+  type CreditTransferImport,
+  type CreditTransferImportResult,
+  clearingBook,
+  END_TO_END_NOT_PROVIDED,
+  type IsoBalance,
+  type IsoBookEntry,
+  type IsoCreditTransfer,
+  type IsoCreditTransferMessage,
+  type IsoError,
+  type IsoParty,
+  type IsoStatement,
+  type IsoStatementEntry,
+  importCreditTransfers,
+} from './payments/iso20022.ts';
+export {
+  chainFor,
+  LEG_CODES,
+  LedgerPaymentRail,
+  ledgerPaymentRail,
+  legId,
+  type SystemAccountRole,
+  systemAccountId,
+} from './payments/ledger-rail.ts';

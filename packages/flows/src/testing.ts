@@ -43,3 +43,4 @@ export async function bootFlowsPlatform(backend: Backend, options: { clock?: Clo
   await platform.relay.stop();
   return platform;
 }
+export { openPaymentsTestPlatform, type PaymentsTestPlatform } from './payments/testing.ts';

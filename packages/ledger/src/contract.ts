@@ -19,7 +19,14 @@ export { ACCOUNT_FLAGS, ACCOUNT_TYPES, availableBalance, postedBalance } from '.
 export { type LedgerErrorCode, ledgerErrors } from './errors.ts';
 /** The JSON representations the API returns (prefixed ids, decimal-string amounts). */
 export { ACCOUNT_PREFIX, accountJson, TRANSFER_PREFIX, transferJson } from './ledger.dto.ts';
-export type { AccountRequest, AccountResult, Outcome, Statement, StatementLine } from './ledger.service.ts';
+export type {
+  AccountRequest,
+  AccountResult,
+  Outcome,
+  Statement,
+  StatementLine,
+  TransferBatchOptions,
+} from './ledger.service.ts';
 export type { VerifyProblem, VerifyReport } from './ledger.verify.ts';
 export type {
   Entry,

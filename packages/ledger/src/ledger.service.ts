@@ -63,6 +63,18 @@ export interface LedgerDependencies {
   readonly eventsCommitted?: () => void;
 }
 
+/** Options of `createTransfers`. */
+export interface TransferBatchOptions {
+  /**
+   * Runs inside the batch's transaction after its transfers are written, before the commit, with
+   * the results: what it writes commits with the batch or not at all; throwing rolls the batch
+   * back (the error propagates). For a composition package (flows) recording its own state
+   * atomically with the money movement. It may run more than once (retried transactions): it must
+   * only use `trx`.
+   */
+  readonly inTransaction?: (trx: repo.Trx, results: readonly TransferResult[]) => Promise<void>;
+}
+
 const UNIQUE_RETRIES_MAX = 3;
 
 /** Rolls a batch back so it runs again with the replay check. */
@@ -167,11 +179,17 @@ export class LedgerService {
    * Applies a batch of transfer requests atomically per request (or per linked chain), in order,
    * in one database transaction. Returns one result per request.
    */
-  async createTransfers(requests: readonly TransferRequest[]): Promise<TransferResult[]> {
-    return this.#applyBatch(requests);
+  async createTransfers(
+    requests: readonly TransferRequest[],
+    options: TransferBatchOptions = {},
+  ): Promise<TransferResult[]> {
+    return this.#applyBatch(requests, options);
   }
 
-  async #applyBatch(requests: readonly (TransferRequest | ExpiryRequest)[]): Promise<TransferResult[]> {
+  async #applyBatch(
+    requests: readonly (TransferRequest | ExpiryRequest)[],
+    options: TransferBatchOptions = {},
+  ): Promise<TransferResult[]> {
     assert(requests.length <= LIMITS.transferBatchSizeMax, 'transfer batch bounded at the edge');
     if (requests.length === 0) return [];
     // First attempt assumes no request is a replay and skips reading existing ids; the insert then
@@ -181,7 +199,7 @@ export class LedgerService {
     for (let attempt = 0; ; attempt++) {
       try {
         const results = await inTransaction(this.#deps.db, (trx) =>
-          this.#applyInTransaction(trx, requests, checkExisting),
+          this.#applyInTransaction(trx, requests, checkExisting, options),
         );
         if (results.some((r) => r.status === 'created')) this.#deps.eventsCommitted?.();
         return results;
@@ -199,6 +217,7 @@ export class LedgerService {
     trx: repo.Trx,
     requests: readonly (TransferRequest | ExpiryRequest)[],
     checkExisting: boolean,
+    options: TransferBatchOptions,
   ): Promise<TransferResult[]> {
     const referencedIds = new Set<string>();
     for (const r of requests) {
@@ -263,6 +282,8 @@ export class LedgerService {
         : undefined;
     const { inserted } = await repo.writeBatch(trx, output, outboxInsert);
     if (inserted !== output.transfers.length) throw new ReplaySuspected();
+    // A composition package's own write, atomic with the batch (it sees the results it records).
+    await options.inTransaction?.(trx, output.results);
     return output.results;
   }
 

@@ -234,7 +234,7 @@ export async function benchLedger(config: Config, options: LedgerBenchOptions) {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -250,7 +250,7 @@ function freePort(): Promise<number> {
 /** The flags `bin/zhirong.js` declares in its shebang (a spawned `node bin` does not read the shebang). */
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
 
-async function startServer(config: Config, port: number, profileDir: string | undefined): Promise<ChildProcess> {
+export async function startServer(config: Config, port: number, profileDir: string | undefined): Promise<ChildProcess> {
   const bin = fileURLToPath(new URL('../../bin/zhirong.js', import.meta.url));
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, bin, 'serve'], {
@@ -282,7 +282,7 @@ async function startServer(config: Config, port: number, profileDir: string | un
   }
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
