@@ -7,9 +7,9 @@ import { iso20022Errors } from '@zhirong/iso20022';
 import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
 import { mlErrors } from '@zhirong/ml';
+import { paymentsErrors } from '@zhirong/payments';
 import { scfErrors } from '@zhirong/scf';
 import { webhooksErrors } from '@zhirong/webhooks';
-import { paymentsErrors } from '@zhirong/payments';
 import { httpErrors } from '../apps/server/src/errors.ts';
 
 /** Every error catalog of the platform, by where the codes come from. */

@@ -1,7 +1,7 @@
+import * as iso from '@zhirong/iso20022';
 import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerChainCommands } from './commands/chain.ts';
-import { registerIso20022DryRun } from './commands/iso20022.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerMlCommands } from './commands/ml.ts';
 import { registerPaymentsCommands } from './commands/payments.ts';
@@ -25,9 +25,7 @@ registerChainCommands(program);
 registerScfCommands(program);
 registerStaffCommands(program);
 registerMlCommands(program);
-registerPaymentsCommands(program);
+registerPaymentsCommands(program, iso);
 registerBenchCommands(program);
-// The payments helper owns the `payments` group; until the branches merge it holds only the ISO 20022 dry run.
-registerIso20022DryRun(program.command('payments').description('Payments: ISO 20022 import'));
 
 await program.parseAsync(process.argv);

@@ -1,8 +1,7 @@
 import { accessModule } from '@zhirong/access';
 import { chainModule } from '@zhirong/chain';
-import { evidenceModule, scfModule } from '@zhirong/flows';
+import { evidenceModule, ledgerPaymentRail, scfModule } from '@zhirong/flows';
 import { identityModule } from '@zhirong/identity';
-import { ledgerPaymentRail } from '@zhirong/flows';
 import { ledgerModule } from '@zhirong/ledger';
 import { paymentsModule } from '@zhirong/payments';
 import { ModuleRegistry } from '@zhirong/platform';
@@ -17,7 +16,6 @@ export function platformModules(): ModuleRegistry {
     .register(chainModule)
     .register(evidenceModule)
     .register(scfModule)
+    .register(paymentsModule({ rail: ledgerPaymentRail }))
     .register(webhooksModule);
-    .register(ledgerModule)
-    .register(paymentsModule({ rail: ledgerPaymentRail }));
 }

@@ -1,5 +1,4 @@
 export { EvidenceFlow, evidenceModule, LEDGER_TRANSFER_RECORD } from './evidence/module.ts';
-export { ledgerMoneyPort, scfModule } from './scf/module.ts';
 export {
   accountStatement,
   type CreditTransferImport,
@@ -25,3 +24,4 @@ export {
   type SystemAccountRole,
   systemAccountId,
 } from './payments/ledger-rail.ts';
+export { ledgerMoneyPort, scfModule } from './scf/module.ts';

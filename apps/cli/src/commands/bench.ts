@@ -5,8 +5,8 @@ import { benchChain } from './bench-chain.ts';
 import { benchIso20022 } from './bench-iso20022.ts';
 import { benchLedger } from './bench-ledger.ts';
 import { benchMl } from './bench-ml.ts';
-import { benchWebhooks } from './bench-webhooks.ts';
 import { benchPayments } from './bench-payments.ts';
+import { benchWebhooks } from './bench-webhooks.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -164,31 +164,6 @@ export function registerBenchCommands(program: Command): void {
         learningRate,
         seed: positiveInt('seed', opts.seed, 2 ** 31),
         threads,
-    .command('payments')
-    .description('End-to-end payments through the HTTP API: risk gate, hold and post, with N concurrent clients')
-    .option('--json', 'print one JSON document')
-    .option('--accounts <n>', 'customer accounts to spread payments over', '10000')
-    .option('--clients <n>', 'concurrent clients', '32')
-    .option('--seconds <n>', 'measured duration (after a 2 s warm-up)', '10')
-    .option('--merchant-percent <n>', 'share of merchant payments (with the fee split), 0-100', '0')
-    .option('--seed <n>', 'seed of the payment pattern', '42')
-    .option('--no-verify', 'skip the ledger verification after the run')
-    .option('--profile-server <dir>', 'write a V8 CPU profile of the server process into <dir>')
-    .action(async (opts) => {
-      const config = configFromEnv();
-      const json = Boolean(opts.json);
-      const merchantPercent = Number(opts.merchantPercent);
-      if (!Number.isInteger(merchantPercent) || merchantPercent < 0 || merchantPercent > 100) {
-        fail('--merchant-percent must be a whole number from 0 to 100');
-      }
-      const result = await benchPayments(config, {
-        accounts: positiveInt('accounts', opts.accounts, 1_000_000),
-        clients: positiveInt('clients', opts.clients, 1024),
-        seconds: positiveInt('seconds', opts.seconds, 3600),
-        seed: positiveInt('seed', opts.seed, 2 ** 31),
-        merchantPercent,
-        verify: opts.verify !== false,
-        profileServerDir: opts.profileServer,
         progress: (message) => {
           if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
         },
@@ -223,6 +198,38 @@ export function registerBenchCommands(program: Command): void {
             `(${result.transactions_per_sec} transactions/s); pacs.008 build + re-parse ${result.pacs008_build_and_reparse_ms} ms`,
         );
     });
+  bench
+    .command('payments')
+    .description('End-to-end payments through the HTTP API: risk gate, hold and post, with N concurrent clients')
+    .option('--json', 'print one JSON document')
+    .option('--accounts <n>', 'customer accounts to spread payments over', '10000')
+    .option('--clients <n>', 'concurrent clients', '32')
+    .option('--seconds <n>', 'measured duration (after a 2 s warm-up)', '10')
+    .option('--merchant-percent <n>', 'share of merchant payments (with the fee split), 0-100', '0')
+    .option('--seed <n>', 'seed of the payment pattern', '42')
+    .option('--no-verify', 'skip the ledger verification after the run')
+    .option('--profile-server <dir>', 'write a V8 CPU profile of the server process into <dir>')
+    .action(async (opts) => {
+      const config = configFromEnv();
+      const json = Boolean(opts.json);
+      const merchantPercent = Number(opts.merchantPercent);
+      if (!Number.isInteger(merchantPercent) || merchantPercent < 0 || merchantPercent > 100) {
+        fail('--merchant-percent must be a whole number from 0 to 100');
+      }
+      const result = await benchPayments(config, {
+        accounts: positiveInt('accounts', opts.accounts, 1_000_000),
+        clients: positiveInt('clients', opts.clients, 1024),
+        seconds: positiveInt('seconds', opts.seconds, 3600),
+        seed: positiveInt('seed', opts.seed, 2 ** 31),
+        merchantPercent,
+        verify: opts.verify !== false,
+        profileServerDir: opts.profileServer,
+        progress: (message) => {
+          if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
+        },
+      });
+      if (json) printJson(result);
+      else {
         console.log(`payments benchmark on ${result.backend}`);
         console.log(
           `  ${result.payments_per_sec} payments/s with ${result.clients} clients, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms`,

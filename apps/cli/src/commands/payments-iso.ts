@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import {
   accountStatement,
   clearingBook,
@@ -9,10 +9,12 @@ import {
   type IsoStatementEntry,
   importCreditTransfers,
 } from '@zhirong/flows';
+import { MESSAGE_BYTES_MAX } from '@zhirong/iso20022';
 import { findCurrency, formatId, parseId } from '@zhirong/kernel';
 import { type PaymentsService, paymentJson } from '@zhirong/payments';
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson, withPlatform } from '../context.ts';
+import { dryRunView } from './iso20022.ts';
 
 /**
  * `zhirong payments import-iso20022 | export-camt053 | reconcile`: the CLI joining the ISO 20022
@@ -56,9 +58,12 @@ const isStatementMessage = (m: { type: string }): m is IsoStatementMessageLike =
 
 function readMessage(file: string): Uint8Array {
   try {
+    const size = statSync(file).size;
+    if (size > MESSAGE_BYTES_MAX) fail(`${file} is ${size} bytes; at most ${MESSAGE_BYTES_MAX} bytes are accepted`);
     return readFileSync(file);
   } catch (error) {
-    fail(`cannot read ${file}: ${(error as Error).message}`);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return fail(`cannot read ${file}: ${reason}`);
   }
 }
 
@@ -92,20 +97,13 @@ export function registerPaymentsIsoCommands(payments: Command, iso: Iso20022Libr
       const parsed = iso.parseIso20022(readMessage(file));
       const summary = parsed.summary;
       if (!parsed.ok) {
-        const out = summary ?? {
-          messageType: parsed.type ?? 'unknown',
-          transactions: 0,
-          totalAmount: '0',
-          currency: '',
-          errors: parsed.errors,
-        };
-        if (opts.json) printJson({ ...out, errors: parsed.errors });
+        if (opts.json) printJson(dryRunView(summary, parsed.errors, parsed.type));
         else for (const e of parsed.errors) console.error(`${e.path}: ${e.code}: ${e.message}`);
         process.exitCode = 1;
         return;
       }
       if (opts.dryRun) {
-        if (opts.json) printJson(parsed.summary);
+        if (opts.json) printJson(dryRunView(summary, []));
         else
           console.log(
             `${summary?.messageType}: ${summary?.transactions} transactions, ${summary?.totalAmount} ${summary?.currency}`,
