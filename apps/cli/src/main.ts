@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
+import { registerSimulateCommands } from './commands/simulate.ts';
 
 const program = new Command()
   .name('zhirong')
@@ -12,5 +13,6 @@ const program = new Command()
 registerPlatformCommands(program);
 registerLedgerCommands(program);
 registerBenchCommands(program);
+registerSimulateCommands(program);
 
 await program.parseAsync(process.argv);
