@@ -7,8 +7,20 @@ describe('random streams', () => {
     const a = new StreamFactory(42);
     const b = new StreamFactory(42);
     b.stream(9, 9).u32();
-    const first = Array.from({ length: 5 }, ((s) => () => s.u32())(a.stream(4, 17, 3)));
-    const second = Array.from({ length: 5 }, ((s) => () => s.u32())(b.stream(4, 17, 3)));
+    const first = Array.from(
+      { length: 5 },
+      (
+        (s) => () =>
+          s.u32()
+      )(a.stream(4, 17, 3)),
+    );
+    const second = Array.from(
+      { length: 5 },
+      (
+        (s) => () =>
+          s.u32()
+      )(b.stream(4, 17, 3)),
+    );
     expect(second).toEqual(first);
     expect(new StreamFactory(43).stream(4, 17, 3).u32()).not.toBe(first[0]);
     expect(a.stream(4, 18, 3).u32()).not.toBe(first[0]);

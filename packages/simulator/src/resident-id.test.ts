@@ -1,7 +1,7 @@
 // Proves resident id numbers follow GB 11643: the published example checks, built ids round-trip with the right sex parity and check character, and any single-character change is caught.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { joinPinyin, mobileNumber, MOBILE_PREFIXES, personName } from './china.ts';
+import { joinPinyin, MOBILE_PREFIXES, mobileNumber, personName } from './china.ts';
 import { StreamFactory } from './random.ts';
 import { makeResidentId, parseResidentId, residentIdCheckChar } from './resident-id.ts';
 

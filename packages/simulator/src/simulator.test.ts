@@ -86,7 +86,10 @@ describe('simulated bank', () => {
       labelled++;
       const scenario = byId.get(scenarioId as string);
       if (!scenario) problems.push(`${e.event_id}: unknown scenario ${scenarioId}`);
-      else if (scenario.domain !== (fraud ? 'fraud' : 'aml') || (fraud ? e.fraud_type : e.aml_typology) !== scenario.type)
+      else if (
+        scenario.domain !== (fraud ? 'fraud' : 'aml') ||
+        (fraud ? e.fraud_type : e.aml_typology) !== scenario.type
+      )
         problems.push(`${e.event_id}: label type differs from ${scenarioId}`);
       if (listed.get(e.event_id as string) !== scenarioId) problems.push(`${e.event_id}: not listed by ${scenarioId}`);
     }
@@ -265,7 +268,9 @@ describe('simulated bank', () => {
     }
     expect(weekend / weekendDays).toBeGreaterThan((weekday / (config.days - weekendDays)) * 1.1);
     const salaries = new Map<string, number>();
-    for (const e of events) if (e.subtype === 'salary') salaries.set(e.customer_id as string, (salaries.get(e.customer_id as string) ?? 0) + 1);
+    for (const e of events)
+      if (e.subtype === 'salary')
+        salaries.set(e.customer_id as string, (salaries.get(e.customer_id as string) ?? 0) + 1);
     const counts = [...salaries.values()];
     expect(counts.length).toBeGreaterThan(300);
     // 45 days hold one or two paydays of each customer.
@@ -293,7 +298,8 @@ describe('simulated bank', () => {
     const applications = new Set(events.filter((e) => e.event_type === 'loan_application').map((e) => e.event_id));
     for (const loan of loans) expect(applications.has(loan.application_event_id as string)).toBe(true);
     for (const loan of loans.filter((l) => l.defaulted === '1')) {
-      const months = (Date.parse(loan.outcome_at as string) - Date.parse(loan.applied_at as string)) / (30 * 86_400_000);
+      const months =
+        (Date.parse(loan.outcome_at as string) - Date.parse(loan.applied_at as string)) / (30 * 86_400_000);
       expect(months).toBeGreaterThan(3.5);
       expect(months).toBeLessThan(14);
     }

@@ -393,7 +393,7 @@ export function buildWorld(config: SimulationConfig, streams: StreamFactory): Wo
   }
 
   // The bank's own accounts.
-  const bankAccount = (kind: AccountKind, ledgerType: Account['ledgerType']): number => {
+  const bankAccount = (kind: AccountKind, ledgerType: Account['ledgerType'], openingBalanceMinor = 0n): number => {
     const index = accounts.length;
     accounts.push({
       index,
@@ -404,16 +404,18 @@ export function buildWorld(config: SimulationConfig, streams: StreamFactory): Wo
       ledgerType,
       limited: false,
       openedAtMs: startMs - 4000 * DAY_MS,
-      openingBalanceMinor: 0n,
+      openingBalanceMinor,
       lastActiveBeforeStartMs: null,
     });
     return index;
   };
+  // The opening balances were funded from the bank's equity: its balance is minus their sum.
+  const funded = accounts.reduce((sum, account) => sum + account.openingBalanceMinor, 0n);
   const bank = {
     external: bankAccount('external_clearing', 'asset'),
     cash: bankAccount('cash_vault', 'asset'),
     loans: bankAccount('loans_receivable', 'asset'),
-    equity: bankAccount('opening_equity', 'equity'),
+    equity: bankAccount('opening_equity', 'equity', -funded),
   };
 
   // Social graph: a few friends each, mostly in the same city, stored both ways (CSR arrays).
