@@ -144,7 +144,15 @@ describe.each(testBackends())('streaming a simulated bank into a server on %s', 
     let finished: SimulationRun | undefined;
     const first = new LedgerStreamSink({ url: origin, apiKey: key, batchSize: 500 });
     const summary = await runSimulation(config, {
-      sinks: [first, { day() {}, end: (run) => void (finished = run) }],
+      sinks: [
+        first,
+        {
+          day() {},
+          end(run) {
+            finished = run;
+          },
+        },
+      ],
     });
     expect(first.report.failures).toEqual([]);
     expect(first.report.transfersFailed).toBe(0);
