@@ -20,7 +20,6 @@ const dir = mkdtempSync(join(tmpdir(), 'zhirong-simulate-'));
 function zhirong(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, ZHIRONG_DATA_DIR: dir, ZHIRONG_LOG_LEVEL: 'warn', LANG: 'C' };
   delete env.DATABASE_URL;
-  delete env.ZHIRONG_API_KEY;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'simulate', ...args], { env, timeout: 120_000 });
     let stdout = '';

@@ -221,7 +221,9 @@ export function planLoans(world: World): LoanPlan {
     const { customer, draft } = applicant;
     const probability = sigmoid(intercept + applicant.score);
     const defaulted = applicant.u < probability;
-    const firstMissed = defaulted ? 1 + Math.floor(applicant.missU * (draft.termMonths - 2)) : null;
+    // A default shows 6–12 months after the application: the first missed instalment is the 3rd to
+    // the (term − 3)th, and 90 days past its due date the loan is in default.
+    const firstMissed = defaulted ? 3 + Math.floor(applicant.missU * (draft.termMonths - 5)) : null;
     const missedDue = firstMissed === null ? null : (draft.schedule[firstMissed - 1]?.dueMs ?? null);
     const defaultAtMs = missedDue === null ? null : missedDue + 90 * DAY_MS;
     const id = `LN${String(index + 1).padStart(8, '0')}`;

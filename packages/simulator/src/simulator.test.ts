@@ -300,8 +300,8 @@ describe('simulated bank', () => {
     for (const loan of loans.filter((l) => l.defaulted === '1')) {
       const months =
         (Date.parse(loan.outcome_at as string) - Date.parse(loan.applied_at as string)) / (30 * 86_400_000);
-      expect(months).toBeGreaterThan(3.5);
-      expect(months).toBeLessThan(14);
+      expect(months).toBeGreaterThan(5.8);
+      expect(months).toBeLessThan(12.5);
     }
   });
 

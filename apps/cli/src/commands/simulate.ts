@@ -54,7 +54,7 @@ export function registerSimulateCommands(program: Command): void {
     .option('--format <format>', `table format: ${OUTPUT_FORMATS.join(' or ')}`, 'csv')
     .option('--config <file>', 'JSON file with further settings (rates, thresholds, loans); see docs/simulator.md')
     .option('--to <url>', 'stream accounts and money movements into the server at this URL through its ledger API')
-    .option('--api-key <key>', 'API key with ledger:write for --to (or ZHIRONG_API_KEY)')
+    .option('--api-key <key>', 'API key with the ledger:write scope, for --to')
     .option('--batch-size <n>', 'transfers per batch call with --to (1–8,000)', '4000')
     .option('--json', 'print one JSON document')
     .action(async (opts) => {
@@ -64,8 +64,8 @@ export function registerSimulateCommands(program: Command): void {
         fail(`--format must be ${OUTPUT_FORMATS.join(' or ')}, not "${opts.format}"`);
       if (!opts.out && !opts.to)
         fail('say where the bank goes: --out <dir> for files, --to <url> for a server, or both');
-      const apiKey: string | undefined = opts.apiKey ?? process.env.ZHIRONG_API_KEY;
-      if (opts.to && !apiKey) fail('--to needs --api-key (or ZHIRONG_API_KEY) with the ledger:write scope');
+      const apiKey: string | undefined = opts.apiKey;
+      if (opts.to && !apiKey) fail('--to needs --api-key with a key that has the ledger:write scope');
       const outDir = opts.out ? resolve(opts.out) : undefined;
       if (outDir && existsSync(outDir) && !statSync(outDir).isDirectory())
         fail(`--out ${opts.out} is a file, not a directory`);
