@@ -28,62 +28,55 @@ export const ACCOUNT_CHANGE_SUBTYPES = ['password_reset', 'phone_change', 'devic
 
 export type EventStatus = 'completed' | 'declined' | 'success' | 'failed';
 
-export interface SimEvent {
-  tsMs: number;
-  type: EventType;
-  subtype: string;
+/** `EV` and the sequence number in 10 digits. */
+export function eventId(sequence: number): string {
+  return `EV${(10_000_000_000 + sequence).toString().slice(1)}`;
+}
+
+export class SimEvent {
   /** The customer who acted (payer, or the payee of money arriving from outside); −1 for none. */
   customer: number;
-  from: number;
-  to: number;
-  merchant: number;
-  amountMinor: bigint;
-  channel: string;
-  device: string;
-  ip: string;
+  from = -1;
+  to = -1;
+  merchant = -1;
+  amountMinor = 0n;
+  channel = '';
+  device = '';
+  ip = '';
   status: EventStatus;
-  reason: string;
+  reason = '';
   /** A party outside the bank: employer, biller, another bank's account (`X…`, `V…`, `K…`). */
-  externalRef: string;
-  loan: number;
+  externalRef = '';
+  loan = -1;
   /** Index of the fraud scenario this event belongs to, or −1. */
-  fraud: number;
+  fraud = -1;
   /** Index of the AML scenario this event belongs to, or −1. */
-  aml: number;
+  aml = -1;
   /** The payer tops the account up from another bank rather than miss this payment (loan instalments). */
-  mustSucceed: boolean;
-  /** Set when the run orders the day: the sequence number (1, 2, …), the event id and the balances after it. */
-  seq: number;
-  id: string;
-  fromBalanceMinor: bigint | null;
-  toBalanceMinor: bigint | null;
+  mustSucceed = false;
+  /** Set when the run orders the day: the sequence number (1, 2, …) and the balances after the event. */
+  seq = 0;
+  fromBalanceMinor: bigint | null = null;
+  toBalanceMinor: bigint | null = null;
+
+  constructor(
+    public tsMs: number,
+    readonly type: EventType,
+    readonly subtype: string,
+    customer: number,
+  ) {
+    this.customer = customer;
+    this.status = type === 'payment' ? 'completed' : 'success';
+  }
+
+  /** `EV0000000001`: the id, from the sequence number. */
+  get id(): string {
+    return eventId(this.seq);
+  }
 }
 
 export function newEvent(tsMs: number, type: EventType, subtype: string, customer: number): SimEvent {
-  return {
-    tsMs,
-    type,
-    subtype,
-    customer,
-    from: -1,
-    to: -1,
-    merchant: -1,
-    amountMinor: 0n,
-    channel: '',
-    device: '',
-    ip: '',
-    status: type === 'payment' ? 'completed' : 'success',
-    reason: '',
-    externalRef: '',
-    loan: -1,
-    fraud: -1,
-    aml: -1,
-    mustSucceed: false,
-    seq: 0,
-    id: '',
-    fromBalanceMinor: null,
-    toBalanceMinor: null,
-  };
+  return new SimEvent(tsMs, type, subtype, customer);
 }
 
 export function payment(

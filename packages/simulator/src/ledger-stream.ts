@@ -218,7 +218,7 @@ export class LedgerStreamSink implements SimulationSink {
       if (event.type !== 'payment' || event.status !== 'completed') continue;
       this.#pending.push({
         type: 'single',
-        id: formatId('trf', seededUuid(streams, ID_KIND.event, Number(event.id.slice(2)), event.tsMs)),
+        id: formatId('trf', seededUuid(streams, ID_KIND.event, event.seq, event.tsMs)),
         debitAccountId: refs[event.from] as string,
         creditAccountId: refs[event.to] as string,
         amount: fenToDecimal(event.amountMinor),

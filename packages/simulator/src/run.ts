@@ -1,7 +1,10 @@
 import { assert } from '@zhirong/kernel';
 import { type SimulationConfig, simulationConfig } from './config.ts';
 import { customerDay, type DayContext } from './daily.ts';
-import { payment, type SimEvent } from './event.ts';
+import { eventId, payment, type SimEvent } from './event.ts';
+
+export { eventId };
+
 import { type Loan, planLoans } from './loans.ts';
 import { STREAM, StreamFactory } from './random.ts';
 import { planScenarios, type Scenario } from './scenarios.ts';
@@ -64,11 +67,6 @@ export interface Progress {
 export interface RunOptions {
   readonly sinks: readonly SimulationSink[];
   readonly onProgress?: (progress: Progress) => void;
-}
-
-/** `EV` and the sequence number in 10 digits. */
-export function eventId(sequence: number): string {
-  return `EV${(10_000_000_000 + sequence).toString().slice(1)}`;
 }
 
 /**
@@ -182,7 +180,6 @@ export async function runSimulation(input: unknown, options: RunOptions): Promis
     function finish(event: SimEvent): void {
       sequence++;
       event.seq = sequence;
-      event.id = eventId(sequence);
       eventsByType[event.type] = (eventsByType[event.type] ?? 0) + 1;
       if (event.type === 'payment') {
         event.fromBalanceMinor = limited[event.from] ? (balances[event.from] as bigint) : null;
