@@ -113,6 +113,9 @@ export function registerSimulateCommands(program: Command): void {
       } catch (error) {
         if (error instanceof SimulationConfigError) fail(error.message);
         if (error instanceof LedgerStreamError) fail(`streaming to ${opts.to} failed: ${error.message}`, 1);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+          fail(`cannot write the tables to ${outDir}: ${(error as Error).message}`, 1);
         throw error;
       }
       const seconds = (performance.now() - startMs) / 1000;
