@@ -23,7 +23,7 @@ const config = {
   loans: { applicationsPerCustomerYear: 8, defaultRate: 0.1 },
 };
 const fen = (text: string) => {
-  const parsed = parseAmount(text, 'CNY', { allowZero: true });
+  const parsed = parseAmount(text, 'CNY', { allowZero: true, allowNegative: true });
   if (!parsed.ok) throw new Error(`bad amount ${text}`);
   return parsed.value;
 };
