@@ -1,7 +1,16 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatAmount } from '@zhirong/kernel';
-import { AsciiWriter, encodeAscii } from './ascii-writer.ts';
+import {
+  AsciiWriter,
+  encodeAscii,
+  IsoWriter,
+  putBytes,
+  putFen,
+  putInt,
+  putText,
+  ROW_BYTES_MAX,
+} from './ascii-writer.ts';
 import { REGIONS } from './china.ts';
 import type { SimEvent } from './event.ts';
 import { CATEGORIES } from './merchant-categories.ts';
@@ -47,8 +56,6 @@ const JSON_KEY_BYTES = EVENT_COLUMNS.map((column, i) => encodeAscii(`${i === 0 ?
 const NULL = encodeAscii('null');
 const TRUE = encodeAscii('true');
 const FALSE = encodeAscii('false');
-const ONE = encodeAscii('1');
-const ZERO = encodeAscii('0');
 const CNY = encodeAscii('CNY');
 const EV = encodeAscii('EV');
 
@@ -136,7 +143,9 @@ export interface FileSinkOptions {
 export class FileSink implements SimulationSink {
   readonly #dir: string;
   readonly #format: OutputFormat;
-  #events: EventWriter | undefined;
+  #events: AsciiWriter | undefined;
+  readonly #iso = new IsoWriter();
+  readonly #row: (Uint8Array | undefined)[] = new Array(EVENT_COLUMNS.length).fill(undefined);
   #accountIds: Uint8Array[] = [];
   #customerIds: Uint8Array[] = [];
   #merchantIds: Uint8Array[] = [];
@@ -309,58 +318,147 @@ export class FileSink implements SimulationSink {
 
     const eventsFile = `events.${this.#format}`;
     this.files.push(eventsFile);
-    this.#events = new EventWriter(join(this.#dir, eventsFile), this.#format);
-    if (this.#format === 'csv') this.#events.text(`${EVENT_COLUMNS.join(',')}\n`);
+    this.#events = new AsciiWriter(join(this.#dir, eventsFile));
+    if (this.#format === 'csv') this.#events.used = putText(this.#events.buffer, 0, `${EVENT_COLUMNS.join(',')}\n`);
   }
 
   day(events: readonly SimEvent[]): void {
     const w = this.#events;
     if (!w) throw new Error('FileSink.day before begin');
     const csv = this.#format === 'csv';
-    const quote = csv ? 0 : 34;
+    const out = w.buffer;
+    const iso = this.#iso;
     const constant = this.#constant;
+    const customerIds = this.#customerIds;
+    const accountIds = this.#accountIds;
+    const merchantIds = this.#merchantIds;
+    const mccs = this.#mccs;
+    const loanIds = this.#loanIds;
+    const scenarioIds = this.#scenarioIds;
+    const scenarioTypes = this.#scenarioTypes;
+    const row = this.#row;
+    let u = w.used;
     for (let n = 0; n < events.length; n++) {
       const e = events[n] as SimEvent;
+      if (u + ROW_BYTES_MAX > out.length) {
+        w.used = u;
+        w.flush();
+        u = 0;
+      }
       const hasAmount = e.type === 'payment' || e.type === 'loan_application';
-      w.reserve();
-      w.field(0);
-      if (quote) w.char(quote);
-      w.bytes(EV);
-      w.int(e.seq, 10);
-      if (quote) w.char(quote);
-      w.field(1);
-      if (quote) w.char(quote);
-      w.iso(e.tsMs);
-      if (quote) w.char(quote);
-      w.bytesOrNull(2, constant(e.type));
-      w.bytesOrNull(3, constant(e.subtype));
-      w.bytesOrNull(4, constant(e.status));
-      w.bytesOrNull(5, e.reason === '' ? undefined : constant(e.reason));
-      w.bytesOrNull(6, e.customer >= 0 ? this.#customerIds[e.customer] : undefined);
-      w.bytesOrNull(7, e.from >= 0 ? this.#accountIds[e.from] : undefined);
-      w.bytesOrNull(8, e.to >= 0 ? this.#accountIds[e.to] : undefined);
-      w.bytesOrNull(9, e.merchant >= 0 ? this.#merchantIds[e.merchant] : undefined);
-      w.bytesOrNull(10, e.merchant >= 0 ? this.#mccs[e.merchant] : undefined);
-      w.fenOrNull(11, hasAmount ? e.amountMinor : null);
-      w.bytesOrNull(12, hasAmount ? CNY : undefined);
-      w.bytesOrNull(13, e.channel === '' ? undefined : constant(e.channel));
-      w.textOrNull(14, e.device);
-      w.textOrNull(15, e.ip);
-      w.textOrNull(16, e.externalRef);
-      w.bytesOrNull(17, e.loan >= 0 ? this.#loanIds[e.loan] : undefined);
-      w.fenOrNull(18, e.fromBalanceMinor);
-      w.fenOrNull(19, e.toBalanceMinor);
-      w.field(20);
-      w.bytes(e.fraud >= 0 ? (csv ? ONE : TRUE) : csv ? ZERO : FALSE);
-      w.bytesOrNull(21, e.fraud >= 0 ? this.#scenarioTypes[e.fraud] : undefined);
-      w.bytesOrNull(22, e.fraud >= 0 ? this.#scenarioIds[e.fraud] : undefined);
-      w.field(23);
-      w.bytes(e.aml >= 0 ? (csv ? ONE : TRUE) : csv ? ZERO : FALSE);
-      w.bytesOrNull(24, e.aml >= 0 ? this.#scenarioTypes[e.aml] : undefined);
-      w.bytesOrNull(25, e.aml >= 0 ? this.#scenarioIds[e.aml] : undefined);
-      if (!csv) w.char(125); // }
-      w.char(10);
+      // The byte fields of the row, in column order; undefined is an empty cell.
+      row[2] = constant(e.type);
+      row[3] = constant(e.subtype);
+      row[4] = constant(e.status);
+      row[5] = e.reason === '' ? undefined : constant(e.reason);
+      row[6] = e.customer >= 0 ? customerIds[e.customer] : undefined;
+      row[7] = e.from >= 0 ? accountIds[e.from] : undefined;
+      row[8] = e.to >= 0 ? accountIds[e.to] : undefined;
+      row[9] = e.merchant >= 0 ? merchantIds[e.merchant] : undefined;
+      row[10] = e.merchant >= 0 ? mccs[e.merchant] : undefined;
+      row[12] = hasAmount ? CNY : undefined;
+      row[13] = e.channel === '' ? undefined : constant(e.channel);
+      row[17] = e.loan >= 0 ? loanIds[e.loan] : undefined;
+      row[21] = e.fraud >= 0 ? scenarioTypes[e.fraud] : undefined;
+      row[22] = e.fraud >= 0 ? scenarioIds[e.fraud] : undefined;
+      row[24] = e.aml >= 0 ? scenarioTypes[e.aml] : undefined;
+      row[25] = e.aml >= 0 ? scenarioIds[e.aml] : undefined;
+      if (csv) {
+        u = putBytes(out, u, EV);
+        u = putInt(out, u, e.seq, 10);
+        out[u++] = 44;
+        u = iso.put(out, u, e.tsMs);
+        for (let i = 2; i <= 10; i++) {
+          out[u++] = 44;
+          const value = row[i];
+          if (value !== undefined) u = putBytes(out, u, value);
+        }
+        out[u++] = 44;
+        if (hasAmount) u = putFen(out, u, e.amountMinor);
+        for (let i = 12; i <= 13; i++) {
+          out[u++] = 44;
+          const value = row[i];
+          if (value !== undefined) u = putBytes(out, u, value);
+        }
+        out[u++] = 44;
+        u = putText(out, u, e.device);
+        out[u++] = 44;
+        u = putText(out, u, e.ip);
+        out[u++] = 44;
+        u = putText(out, u, e.externalRef);
+        out[u++] = 44;
+        if (row[17] !== undefined) u = putBytes(out, u, row[17]);
+        out[u++] = 44;
+        if (e.fromBalanceMinor !== null) u = putFen(out, u, e.fromBalanceMinor);
+        out[u++] = 44;
+        if (e.toBalanceMinor !== null) u = putFen(out, u, e.toBalanceMinor);
+        out[u++] = 44;
+        out[u++] = e.fraud >= 0 ? 49 : 48;
+        for (let i = 21; i <= 22; i++) {
+          out[u++] = 44;
+          const value = row[i];
+          if (value !== undefined) u = putBytes(out, u, value);
+        }
+        out[u++] = 44;
+        out[u++] = e.aml >= 0 ? 49 : 48;
+        for (let i = 24; i <= 25; i++) {
+          out[u++] = 44;
+          const value = row[i];
+          if (value !== undefined) u = putBytes(out, u, value);
+        }
+      } else {
+        u = putBytes(out, u, JSON_KEY_BYTES[0] as Uint8Array);
+        out[u++] = 34;
+        u = putBytes(out, u, EV);
+        u = putInt(out, u, e.seq, 10);
+        out[u++] = 34;
+        u = putBytes(out, u, JSON_KEY_BYTES[1] as Uint8Array);
+        out[u++] = 34;
+        u = iso.put(out, u, e.tsMs);
+        out[u++] = 34;
+        for (let i = 2; i < EVENT_COLUMNS.length; i++) {
+          u = putBytes(out, u, JSON_KEY_BYTES[i] as Uint8Array);
+          switch (i) {
+            case 11:
+              u = hasAmount ? putQuotedFen(out, u, e.amountMinor) : putBytes(out, u, NULL);
+              break;
+            case 14:
+              u = putQuotedText(out, u, e.device);
+              break;
+            case 15:
+              u = putQuotedText(out, u, e.ip);
+              break;
+            case 16:
+              u = putQuotedText(out, u, e.externalRef);
+              break;
+            case 18:
+              u = e.fromBalanceMinor === null ? putBytes(out, u, NULL) : putQuotedFen(out, u, e.fromBalanceMinor);
+              break;
+            case 19:
+              u = e.toBalanceMinor === null ? putBytes(out, u, NULL) : putQuotedFen(out, u, e.toBalanceMinor);
+              break;
+            case 20:
+              u = putBytes(out, u, e.fraud >= 0 ? TRUE : FALSE);
+              break;
+            case 23:
+              u = putBytes(out, u, e.aml >= 0 ? TRUE : FALSE);
+              break;
+            default: {
+              const value = row[i];
+              if (value === undefined) u = putBytes(out, u, NULL);
+              else {
+                out[u++] = 34;
+                u = putBytes(out, u, value);
+                out[u++] = 34;
+              }
+            }
+          }
+        }
+        out[u++] = 125; // }
+      }
+      out[u++] = 10;
     }
+    w.used = u;
   }
 
   end(run: SimulationRun, summary: SimulationSummary): void {
@@ -495,52 +593,19 @@ export class FileSink implements SimulationSink {
   }
 }
 
-/** The events table: CSV fields or JSONL key–value pairs written straight into the byte buffer. */
-class EventWriter extends AsciiWriter {
-  readonly #csv: boolean;
-  constructor(path: string, format: OutputFormat) {
-    super(path);
-    this.#csv = format === 'csv';
-  }
-  /** Starts field `index`: the comma in CSV, the key in JSONL. */
-  field(index: number): void {
-    if (this.#csv) {
-      if (index > 0) this.char(44);
-    } else this.bytes(JSON_KEY_BYTES[index] as Uint8Array);
-  }
-  bytesOrNull(index: number, value: Uint8Array | undefined): void {
-    this.field(index);
-    if (value === undefined) {
-      if (!this.#csv) this.bytes(NULL);
-    } else if (this.#csv) this.bytes(value);
-    else {
-      this.char(34);
-      this.bytes(value);
-      this.char(34);
-    }
-  }
-  textOrNull(index: number, value: string): void {
-    this.field(index);
-    if (value === '') {
-      if (!this.#csv) this.bytes(NULL);
-    } else if (this.#csv) this.text(value);
-    else {
-      this.char(34);
-      this.text(value);
-      this.char(34);
-    }
-  }
-  fenOrNull(index: number, value: bigint | null): void {
-    this.field(index);
-    if (value === null) {
-      if (!this.#csv) this.bytes(NULL);
-    } else if (this.#csv) this.fen(value);
-    else {
-      this.char(34);
-      this.fen(value);
-      this.char(34);
-    }
-  }
+function putQuotedFen(out: Uint8Array, at: number, minor: bigint): number {
+  out[at] = 34;
+  const used = putFen(out, at + 1, minor);
+  out[used] = 34;
+  return used + 1;
+}
+
+function putQuotedText(out: Uint8Array, at: number, value: string): number {
+  if (value === '') return putBytes(out, at, NULL);
+  out[at] = 34;
+  const used = putText(out, at + 1, value);
+  out[used] = 34;
+  return used + 1;
 }
 
 /** Keeps every event in memory (tests and small runs). */

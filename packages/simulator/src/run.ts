@@ -79,7 +79,11 @@ function sortByTime(events: SimEvent[], dayStartMs: number): SimEvent[] {
   for (let i = 0; i < events.length; i++) keys[i] = ((events[i] as SimEvent).tsMs - dayStartMs) * 67_108_864 + i;
   keys.sort();
   const out: SimEvent[] = new Array(events.length);
-  for (let i = 0; i < keys.length; i++) out[i] = events[(keys[i] as number) % 67_108_864] as SimEvent;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as number;
+    // key − ⌊key / 2^26⌋·2^26 rather than key % 2^26: % on a double beyond 2^31 is a call to fmod.
+    out[i] = events[key - Math.floor(key / 67_108_864) * 67_108_864] as SimEvent;
+  }
   return out;
 }
 
