@@ -29,7 +29,7 @@ describe('random streams', () => {
 
   it('draws uniform, normal, log-normal and Poisson values with the right moments', () => {
     const random = new StreamFactory(7).stream(1);
-    const n = 100_000;
+    const n = 50_000;
     let sum = 0;
     let sumSquares = 0;
     let below = 0;
