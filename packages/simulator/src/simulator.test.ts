@@ -203,6 +203,8 @@ describe('simulated bank', () => {
     const balance = new Map<string, bigint>();
     const limited = new Set<string>();
     for (const a of accounts) {
+      if (a.last_active_before_start !== '')
+        expect(Date.parse(a.last_active_before_start as string)).toBeGreaterThan(Date.parse(a.opened_at as string));
       balance.set(a.account_id as string, fen(a.opening_balance as string));
       if (a.overdraft_allowed === 'false') limited.add(a.account_id as string);
     }

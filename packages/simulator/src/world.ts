@@ -284,7 +284,10 @@ export function buildWorld(config: SimulationConfig, streams: StreamFactory): Wo
       limited: true,
       openedAtMs: registeredAtMs,
       openingBalanceMinor: BigInt(Math.round(openingCny * 100)),
-      lastActiveBeforeStartMs: dormant ? startMs - random.between(180, 900) * DAY_MS - random.int(DAY_MS) : null,
+      // Dormant for 180–900 days, and never since before the account was opened.
+      lastActiveBeforeStartMs: dormant
+        ? startMs - random.between(180, Math.min(900, tenureDays + 399)) * DAY_MS - random.int(DAY_MS)
+        : null,
     });
     const isStudent = occupationInfo.key === 'student';
     const isRetiree = occupationInfo.key === 'retiree';
