@@ -1,15 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  FileSink,
-  LedgerStreamError,
-  LedgerStreamSink,
-  OUTPUT_FORMATS,
-  type OutputFormat,
-  type Progress,
-  runSimulation,
-  SimulationConfigError,
-  type SimulationSink,
+import type {
+  LedgerStreamSink as LedgerStreamSinkType,
+  OutputFormat,
+  Progress,
+  SimulationSink,
 } from '@zhirong/simulator';
 import type { Command } from 'commander';
 import { fail, printJson } from '../context.ts';
@@ -51,13 +46,16 @@ export function registerSimulateCommands(program: Command): void {
     .option('--seed <n>', 'seed: the same seed and options give identical output', '1')
     .option('--start <date>', 'first simulated day (YYYY-MM-DD, Asia/Shanghai)')
     .option('--out <dir>', 'directory to write the tables into')
-    .option('--format <format>', `table format: ${OUTPUT_FORMATS.join(' or ')}`, 'csv')
+    .option('--format <format>', 'table format: csv or jsonl', 'csv')
     .option('--config <file>', 'JSON file with further settings (rates, thresholds, loans); see docs/simulator.md')
     .option('--to <url>', 'stream accounts and money movements into the server at this URL through its ledger API')
     .option('--api-key <key>', 'API key with the ledger:write scope, for --to')
     .option('--batch-size <n>', 'transfers per batch call with --to (1–8,000)', '4000')
     .option('--json', 'print one JSON document')
     .action(async (opts) => {
+      // Loaded here, so the other commands do not pay for the simulator's start-up.
+      const { FileSink, LedgerStreamError, LedgerStreamSink, OUTPUT_FORMATS, runSimulation, SimulationConfigError } =
+        await import('@zhirong/simulator');
       const json = Boolean(opts.json);
       const format = opts.format as OutputFormat;
       if (!OUTPUT_FORMATS.includes(format))
@@ -91,7 +89,7 @@ export function registerSimulateCommands(program: Command): void {
       const sinks: SimulationSink[] = [];
       const files = outDir ? new FileSink({ dir: outDir, format }) : undefined;
       if (files) sinks.push(files);
-      let stream: LedgerStreamSink | undefined;
+      let stream: LedgerStreamSinkType | undefined;
       try {
         if (opts.to) {
           stream = new LedgerStreamSink({
