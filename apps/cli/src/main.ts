@@ -9,6 +9,7 @@ import { registerPlatformCommands } from './commands/platform.ts';
 import { registerScfCommands } from './commands/scf.ts';
 import { registerStaffCommands } from './commands/staff.ts';
 import { registerWebhooksCommands } from './commands/webhooks.ts';
+import { registerSimulateCommands } from './commands/simulate.ts';
 
 const program = new Command()
   .name('zhirong')
@@ -27,5 +28,6 @@ registerStaffCommands(program);
 registerMlCommands(program);
 registerPaymentsCommands(program, iso);
 registerBenchCommands(program);
+registerSimulateCommands(program);
 
 await program.parseAsync(process.argv);
