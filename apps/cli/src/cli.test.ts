@@ -32,7 +32,9 @@ describe('zhirong CLI', () => {
     expect(bad.stderr).toContain('ZHIRONG_TYPO');
   });
 
-  it('creates accounts, moves money, refuses an overdraft, and verifies; verify fails after tampering', async () => {
+  it('creates accounts, moves money, refuses an overdraft, and verifies; verify fails after tampering', {
+    timeout: 240_000,
+  }, async () => {
     const bank = JSON.parse(
       zhirong('ledger', 'accounts', 'create', '--currency', 'CNY', '--type', 'asset', '--json').stdout,
     );

@@ -7,9 +7,9 @@ import { registerMlCommands } from './commands/ml.ts';
 import { registerPaymentsCommands } from './commands/payments.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
 import { registerScfCommands } from './commands/scf.ts';
+import { registerSimulateCommands } from './commands/simulate.ts';
 import { registerStaffCommands } from './commands/staff.ts';
 import { registerWebhooksCommands } from './commands/webhooks.ts';
-import { registerSimulateCommands } from './commands/simulate.ts';
 
 const program = new Command()
   .name('zhirong')

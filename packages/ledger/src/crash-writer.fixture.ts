@@ -12,7 +12,13 @@ import { LedgerService } from './ledger.service.ts';
 import type { TransferRequest } from './transfer.ts';
 
 const APPLICATION_NAME = 'zhirong-crash-writer';
-const BATCHES_MAX = 100_000;
+// The test kills the writer within a few batches; the bound keeps a writer whose test is gone (a
+// timed-out run) from filling the disk.
+const BATCHES_MAX = 200;
+
+// The parent holds our stdin open: when it dies without killing us, stdin closes and we stop.
+process.stdin.on('close', () => process.exit(3));
+process.stdin.resume();
 
 async function main(): Promise<void> {
   const [target, run, size, debitAccountId, creditAccountId] = process.argv.slice(2);

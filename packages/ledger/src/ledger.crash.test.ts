@@ -3,7 +3,7 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { migrateSchema, openDatabase } from '@zhirong/db';
 import { openTestDatabase, pgliteTemplate, testBackends } from '@zhirong/db/testing';
@@ -47,14 +47,14 @@ class Writer {
   /** When each line arrived (ms since the epoch). */
   readonly times: number[] = [];
   stderr = '';
-  readonly #child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
   readonly #exited: Promise<number | null>;
   #listeners: (() => void)[] = [];
 
   constructor(args: readonly string[]) {
     this.#child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], {
       cwd: REPOSITORY_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let partial = '';
     this.#child.stdout.on('data', (chunk: Buffer) => {
@@ -142,7 +142,7 @@ async function expectNoPartialBatch(db: Db, committed: readonly number[]): Promi
 }
 
 describe.runIf(testBackends().includes('postgres'))('a writer killed mid-batch on postgres', () => {
-  it('leaves each batch whole or absent', async () => {
+  it('leaves each batch whole or absent', { timeout: 240_000 }, async () => {
     const db = await openTestDatabase('postgres');
     try {
       const [bank, customer] = await prepare(db.kysely);
@@ -181,7 +181,7 @@ describe.runIf(testBackends().includes('postgres'))('a writer killed mid-batch o
 });
 
 describe('a writer killed mid-batch on a PGlite data directory', () => {
-  it('leaves each batch whole or absent, and the directory opens again', async () => {
+  it('leaves each batch whole or absent, and the directory opens again', { timeout: 240_000 }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'zhirong-ledger-crash-'));
     const dataDir = join(root, 'pgdata');
     try {
