@@ -9,13 +9,16 @@ import { webhooksModule } from '@zhirong/webhooks';
 
 /** Every module of the platform, in dependency order. The one place the list is written. */
 export function platformModules(): ModuleRegistry {
-  return new ModuleRegistry()
-    .register(accessModule)
-    .register(identityModule)
-    .register(ledgerModule)
-    .register(chainModule)
-    .register(evidenceModule)
-    .register(scfModule)
-    .register(paymentsModule({ rail: ledgerPaymentRail }))
-    .register(webhooksModule);
+  return (
+    new ModuleRegistry()
+      .register(accessModule)
+      .register(identityModule)
+      .register(ledgerModule)
+      .register(chainModule)
+      // The evidence flow explains the records of the modules before it (the ledger's transfers, scf's steps).
+      .register(scfModule)
+      .register(evidenceModule)
+      .register(paymentsModule({ rail: ledgerPaymentRail }))
+      .register(webhooksModule)
+  );
 }

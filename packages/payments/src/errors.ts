@@ -74,7 +74,7 @@ export const paymentsErrors = defineErrors({
     en: 'Merchant {id} accepts {expected}, not {currency}.',
     zh: '商户 {id} 只收取 {expected}，不收取 {currency}。',
   },
-  end_to_end_id_duplicate: {
+  end_to_end_id_exists: {
     status: 409,
     en: 'A payment with end-to-end id {value} already exists.',
     zh: '端到端标识为 {value} 的支付已存在。',

@@ -516,7 +516,7 @@ export class PaymentsService {
       }
       const e = c.payment.endToEndId;
       if (e && (takenE2e.has(e) || seenE2e.has(e))) {
-        refused.set(c.index, { ok: false, code: 'end_to_end_id_duplicate', params: { value: e } });
+        refused.set(c.index, { ok: false, code: 'end_to_end_id_exists', params: { value: e } });
         continue;
       }
       const q = c.payment.quote;

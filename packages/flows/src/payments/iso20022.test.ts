@@ -72,7 +72,7 @@ describe.each(testBackends())('ISO 20022 payments on %s', (backend) => {
 
     // The same message again: its end-to-end id is taken, so nothing is created.
     const again = await importCreditTransfers(t.payments, good, { accountFor, context });
-    expect(again.ok === false && again.errors.map((e) => e.code)).toEqual(['end_to_end_id_duplicate']);
+    expect(again.ok === false && again.errors.map((e) => e.code)).toEqual(['end_to_end_id_exists']);
     expect(await t.balance(customer)).toBe(10_000_00n - 1_500_51n);
   });
 

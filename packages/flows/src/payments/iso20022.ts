@@ -139,7 +139,7 @@ export async function importCreditTransfers(
       error(
         index,
         'endToEndId',
-        'end_to_end_id_duplicate',
+        'end_to_end_id_exists',
         `a payment with end-to-end id ${e2e} already exists`,
         `端到端标识为 ${e2e} 的支付已存在`,
       );

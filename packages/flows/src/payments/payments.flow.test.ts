@@ -443,7 +443,7 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
     };
     const [a, b] = await Promise.all([t.payments.createPayment(input, ctx()), t.payments.createPayment(input, ctx())]);
     expect([a, b].filter((o) => o.ok)).toHaveLength(1);
-    expect([a, b].find((o) => !o.ok)).toMatchObject({ code: 'end_to_end_id_duplicate' });
+    expect([a, b].find((o) => !o.ok)).toMatchObject({ code: 'end_to_end_id_exists' });
     expect(await t.balance(payee)).toBe(1_00n);
   });
 
@@ -549,7 +549,7 @@ describe.each(testBackends())('payment flows on %s', (backend) => {
       { input, context: ctx({ key: 'crash-1' }) },
       { input, context: ctx() },
     ]);
-    expect(second).toMatchObject({ ok: false, code: 'end_to_end_id_duplicate' });
+    expect(second).toMatchObject({ ok: false, code: 'end_to_end_id_exists' });
     const stuck = settledPayment(first as CreateOutcome);
     expect(stuck.state).toBe('screened');
     expect(await t.balance(payee)).toBe(12_34n); // the ledger did commit
