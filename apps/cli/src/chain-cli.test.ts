@@ -1,27 +1,20 @@
 // Proves the evidence-log and receivables commands end to end on an embedded database: `scf issue` logs its step, `chain proof` writes a bundle that `chain verify-proof` accepts with only the public key and rejects once tampered, and `chain audit` passes, then names a ledger transfer edited in the database and exits non-zero.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@zhirong/db';
 import { type CurrencyCode, formatId } from '@zhirong/kernel';
 import type { LedgerModuleService } from '@zhirong/ledger';
 import { bootPlatform, createLogger, loadConfig } from '@zhirong/platform';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliRunner } from './cli-testing.ts';
 import { platformModules } from './modules.ts';
 
-const BIN = fileURLToPath(new URL('../bin/zhirong.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-chain-cli-'));
 const CNY = 'CNY' as CurrencyCode;
 
-function zhirong(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ZHIRONG_DATA_DIR: dataDir, ZHIRONG_LOG_LEVEL: 'warn', LANG: 'C' };
-  delete env.DATABASE_URL;
-  const run = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 90_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const zhirong = cliRunner(dataDir, { timeoutMs: 90_000 });
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

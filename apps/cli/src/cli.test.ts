@@ -3,20 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@zhirong/db';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliRunner, ZHIRONG_BIN } from './cli-testing.ts';
 
-const BIN = fileURLToPath(new URL('../bin/zhirong.js', import.meta.url));
+const BIN = ZHIRONG_BIN;
 const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-cli-'));
 
-function zhirong(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ZHIRONG_DATA_DIR: dataDir, ZHIRONG_LOG_LEVEL: 'warn', LANG: 'C' };
-  delete env.DATABASE_URL;
-  const run = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const zhirong = cliRunner(dataDir);
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

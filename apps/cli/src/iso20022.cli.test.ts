@@ -1,22 +1,17 @@
 // Proves `zhirong payments import-iso20022 FILE --dry-run --json` prints the summary of a valid message, exits 1 with every located error for a bad message or non-XML, and exits 2 for an unreadable file.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureText } from '@zhirong/iso20022/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliRunner } from './cli-testing.ts';
 
-const BIN = fileURLToPath(new URL('../bin/zhirong.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../../packages/iso20022/src/fixtures/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'zhirong-iso-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function zhirong(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ZHIRONG_DATA_DIR: dir, LANG: 'C' };
-  const run = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const zhirong = cliRunner(dir);
 
 describe('zhirong payments import-iso20022 --dry-run', () => {
   // Each run starts the whole CLI (a few seconds on a busy machine), so the runs are few; the

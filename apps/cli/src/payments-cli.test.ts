@@ -1,25 +1,18 @@
 // Proves the `zhirong payments` commands end to end on an embedded database: create (with an idempotency key) and show, refunds within and above what was paid with their exit codes, and QR decoding with a precise CRC error.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ledgerPaymentRail } from '@zhirong/flows';
 import { cryptoRng, formatId, IdGenerator, systemClock } from '@zhirong/kernel';
 import { type LedgerModuleService, ledgerModule } from '@zhirong/ledger';
 import { paymentsModule } from '@zhirong/payments';
 import { bootPlatform, createLogger, loadConfig, ModuleRegistry } from '@zhirong/platform';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliRunner } from './cli-testing.ts';
 
-const BIN = fileURLToPath(new URL('../bin/zhirong.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-payments-cli-'));
 
-function zhirong(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ZHIRONG_DATA_DIR: dataDir, ZHIRONG_LOG_LEVEL: 'warn', LANG: 'C' };
-  delete env.DATABASE_URL;
-  const run = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const zhirong = cliRunner(dataDir);
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -1,20 +1,13 @@
 // Proves `zhirong webhooks` end to end on an embedded database: registering an endpoint prints it with its secret as one JSON document, a private-address URL is refused with exit 1 and a clear message, and a malformed id exits 2.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliRunner } from './cli-testing.ts';
 
-const BIN = fileURLToPath(new URL('../bin/zhirong.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-cli-webhooks-'));
 
-function zhirong(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ZHIRONG_DATA_DIR: dataDir, ZHIRONG_LOG_LEVEL: 'warn', LANG: 'C' };
-  delete env.DATABASE_URL;
-  const run = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const zhirong = cliRunner(dataDir);
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
