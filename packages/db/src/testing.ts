@@ -43,8 +43,20 @@ export async function openTestDatabase(backend: Backend, options: { poolSize?: n
       await db.close();
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      try {
+        // A pool's clients may still be closing: give them a moment to leave, so the forced drop
+        // below does not kill a connection whose client then reports it as an unhandled error.
+        for (let waited = 0; waited < 2000; waited += 50) {
+          const open = await dropper.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
+            name,
+          ]);
+          if (open.rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await dropper.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
     },
   };
 }

@@ -2,6 +2,7 @@ export * from './assert.ts';
 export * from './clock.ts';
 export * from './currency.ts';
 export * from './id.ts';
+export * from './input-errors.ts';
 export * from './json.ts';
 export * from './limits.ts';
 export * from './money.ts';

@@ -1,4 +1,4 @@
-import { defineErrors } from '@zhirong/kernel';
+import { defineErrors, pickInputErrors } from '@zhirong/kernel';
 
 /**
  * Every payments error code with its HTTP status and zh/en message. Codes shared with the ledger
@@ -6,27 +6,17 @@ import { defineErrors } from '@zhirong/kernel';
  * catalog refuses one code with two meanings.
  */
 export const paymentsErrors = defineErrors({
-  id_malformed: { status: 400, en: 'The id {value} is not a valid {kind} id.', zh: '{value} 不是有效的 {kind} 标识。' },
-  currency_unknown: {
-    status: 400,
-    en: 'Currency {currency} is not an ISO 4217 currency.',
-    zh: '币种 {currency} 不是 ISO 4217 币种。',
-  },
-  amount_malformed: { status: 400, en: 'The amount is not a plain decimal number.', zh: '金额不是有效的十进制数字。' },
-  amount_too_precise: {
-    status: 400,
-    en: 'The amount has more decimal places than {currency} allows.',
-    zh: '金额的小数位数超过了 {currency} 允许的位数。',
-  },
-  amount_zero: { status: 400, en: 'The amount must be greater than zero.', zh: '金额必须大于零。' },
-  amount_negative: { status: 400, en: 'The amount must not be negative.', zh: '金额不能为负数。' },
-  amount_too_large: {
-    status: 400,
-    en: 'The amount exceeds the largest supported amount.',
-    zh: '金额超过了支持的最大值。',
-  },
-  metadata_too_large: { status: 400, en: 'Metadata is limited to {max} bytes.', zh: '元数据最多 {max} 字节。' },
-  cursor_malformed: { status: 400, en: 'The cursor is not valid.', zh: '分页游标无效。' },
+  ...pickInputErrors(
+    'id_malformed',
+    'currency_unknown',
+    'amount_malformed',
+    'amount_too_precise',
+    'amount_zero',
+    'amount_negative',
+    'amount_too_large',
+    'metadata_too_large',
+    'cursor_malformed',
+  ),
   payment_not_found: { status: 404, en: 'Payment {id} does not exist.', zh: '支付 {id} 不存在。' },
   refund_not_found: { status: 404, en: 'Refund {id} does not exist.', zh: '退款 {id} 不存在。' },
   merchant_not_found: { status: 404, en: 'Merchant {id} does not exist.', zh: '商户 {id} 不存在。' },

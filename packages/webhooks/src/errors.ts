@@ -1,10 +1,9 @@
-import { defineErrors } from '@zhirong/kernel';
+import { defineErrors, pickInputErrors } from '@zhirong/kernel';
 
 /** Every webhooks error code: one per reason, with its HTTP status and its zh/en message. */
 export const webhooksErrors = defineErrors({
+  ...pickInputErrors('id_malformed', 'cursor_malformed'),
   // Shared with the ledger, word for word (the registry requires one definition per code).
-  id_malformed: { status: 400, en: 'The id {value} is not a valid {kind} id.', zh: '{value} 不是有效的 {kind} 标识。' },
-  cursor_malformed: { status: 400, en: 'The cursor is not valid.', zh: '分页游标无效。' },
   endpoint_not_found: { status: 404, en: 'Webhook endpoint {id} does not exist.', zh: 'Webhook 端点 {id} 不存在。' },
   delivery_not_found: { status: 404, en: 'Webhook delivery {id} does not exist.', zh: 'Webhook 投递 {id} 不存在。' },
   endpoint_url_invalid: {
