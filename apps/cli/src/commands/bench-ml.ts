@@ -107,17 +107,28 @@ export function benchMl(options: MlBenchOptions) {
   const trainCpu = process.cpuUsage(cpuStarted);
   const model = new Model(artefact);
   log('predicting');
-  model.scoreDataset({
-    ...test,
-    rows: Math.min(1000, test.rows),
-    x: test.x.subarray(0, Math.min(1000, test.rows) * options.features),
-  });
-  const predictStart = performance.now();
-  const predictCpuStart = process.cpuUsage();
-  const scores = model.scoreDataset(test);
-  const predictSeconds = (performance.now() - predictStart) / 1000;
-  const predictCpu = process.cpuUsage(predictCpuStart);
-  const predictCpuSeconds = (predictCpu.user + predictCpu.system) / 1e6;
+  // Steady state, as a serving process scores: two untimed passes over the test set let V8 finish
+  // optimising the tree walk (a 1,000-row warm-up left it partly unoptimised: ~15 % slower), then
+  // the median of three timed passes.
+  model.scoreDataset(test);
+  model.scoreDataset(test);
+  const passes: { seconds: number; cpuSeconds: number }[] = [];
+  let scores = model.scoreDataset(test);
+  for (let pass = 0; pass < 3; pass++) {
+    const predictStart = performance.now();
+    const predictCpuStart = process.cpuUsage();
+    scores = model.scoreDataset(test);
+    const predictCpu = process.cpuUsage(predictCpuStart);
+    passes.push({
+      seconds: (performance.now() - predictStart) / 1000,
+      cpuSeconds: (predictCpu.user + predictCpu.system) / 1e6,
+    });
+  }
+  passes.sort((a, b) => a.seconds - b.seconds);
+  const { seconds: predictSeconds, cpuSeconds: predictCpuSeconds } = passes[1] as {
+    seconds: number;
+    cpuSeconds: number;
+  };
   const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
   const trees = (artefact.model as { trees: { feature: number[] }[] }).trees;
   return {
@@ -134,6 +145,7 @@ export function benchMl(options: MlBenchOptions) {
     train_cpu_seconds: round((trainCpu.user + trainCpu.system) / 1e6),
     train_threads: options.threads,
     predict_seconds: round(predictSeconds),
+    predict_passes: 3,
     predict_rows_per_sec: Math.round(options.testRows / predictSeconds),
     predict_rows_per_cpu_sec: Math.round(options.testRows / Math.max(predictCpuSeconds, 1e-9)),
     predict_threads: 1,
