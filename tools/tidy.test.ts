@@ -18,7 +18,7 @@ const COMPOSITION_PACKAGES = new Set(['flows']);
  * Pure libraries: no database schema, no module, no state. Any package may import them (payments
  * reads ISO 20022 files with `@zhirong/iso20022`); they themselves import only the kernel.
  */
-const LIBRARY_PACKAGES = new Set(['iso20022']);
+const LIBRARY_PACKAGES = new Set(['iso20022', 'ml', 'simulator']);
 
 /**
  * The only files allowed to touch a banned global, because they *are* the injected abstraction.
