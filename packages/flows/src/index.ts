@@ -25,3 +25,4 @@ export {
   systemAccountId,
 } from './payments/ledger-rail.ts';
 export { ledgerMoneyPort, scfModule } from './scf/module.ts';
+export { paymentRiskEvent, RiskPaymentsFlow, riskPaymentGate, riskPaymentsModule, verdictOf } from './risk/module.ts';

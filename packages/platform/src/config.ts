@@ -33,6 +33,9 @@ export const CONFIG_KEYS = {
   ZHIRONG_CHAIN_KEY_FILE: "The evidence log's Ed25519 signing key file (created on first use)",
   ZHIRONG_CHAIN_WITNESS_QUORUM: 'Witness cosignatures that make a tree head final (k of n)',
   ZHIRONG_SCF_SETTLE_INTERVAL_MS: 'How often matured receivables are settled automatically',
+  ZHIRONG_RISK_REDIS_URL:
+    "Redis for the risk engine's feature store, shared by several server processes (in memory when unset)",
+  ZHIRONG_RISK_CASE_SLA_MINUTES: 'Minutes an analyst has to close a risk review case',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -86,6 +89,11 @@ const schema = z.object({
   ZHIRONG_CHAIN_KEY_FILE: z.string().min(1).optional(),
   ZHIRONG_CHAIN_WITNESS_QUORUM: intString(1, 100).default(1),
   ZHIRONG_SCF_SETTLE_INTERVAL_MS: intString(100, 86_400_000).default(60_000),
+  ZHIRONG_RISK_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  ZHIRONG_RISK_CASE_SLA_MINUTES: intString(1, 43_200).default(240),
 });
 
 export interface Config {
@@ -114,6 +122,8 @@ export interface Config {
   readonly chainKeyFile: string;
   readonly chainWitnessQuorum: number;
   readonly scfSettleIntervalMs: number;
+  readonly riskRedisUrl: string | undefined;
+  readonly riskCaseSlaMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +179,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     chainKeyFile: isAbsolute(keyFile) ? keyFile : resolve(cwd, keyFile),
     chainWitnessQuorum: c.ZHIRONG_CHAIN_WITNESS_QUORUM,
     scfSettleIntervalMs: c.ZHIRONG_SCF_SETTLE_INTERVAL_MS,
+    riskRedisUrl: c.ZHIRONG_RISK_REDIS_URL,
+    riskCaseSlaMinutes: c.ZHIRONG_RISK_CASE_SLA_MINUTES,
   });
 }
 
@@ -177,6 +189,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl) : undefined,
+    riskRedisUrl: config.riskRedisUrl ? redactUrl(config.riskRedisUrl) : undefined,
     webhooksSecretKey: config.webhooksSecretKey ? '***' : undefined,
   };
 }
