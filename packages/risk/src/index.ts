@@ -7,7 +7,29 @@ export { eventFingerprint, eventFromJson, eventJson } from './event-json.ts';
 export { riskMigrations } from './migrations.ts';
 export { RISK_MODULE_NAME, riskModule } from './module.ts';
 export type { CaseRecord, DecisionRecord, RulesetRecord } from './risk.repository.ts';
-export { caseJson, DECISION_PREFIX, decisionJson, eventFromInput, rulesetJson } from './risk.routes.ts';
+export {
+  CASE_PREFIX,
+  caseJson,
+  DECISION_PREFIX,
+  decisionJson,
+  type EventInput,
+  eventFromInput,
+  RULESET_PREFIX,
+  rulesetJson,
+} from './risk.routes.ts';
+export { calibrateThreshold, type EvaluationReport, evaluateOnHistory } from './evaluate.ts';
+export { createEngineParts, featureCatalog } from './parts.ts';
+export {
+  type DetectionReport,
+  detectionReport,
+  type FeatureRows,
+  featureRows,
+  type LabelledRiskEvent,
+  modelFeatureNames,
+  sliceRows,
+  thresholdForFpr,
+  trainRiskModel,
+} from './training.ts';
 export {
   backtestReport,
   CASE_CLOSED_TOPIC,
