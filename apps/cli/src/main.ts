@@ -6,6 +6,7 @@ import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerMlCommands } from './commands/ml.ts';
 import { registerPaymentsCommands } from './commands/payments.ts';
 import { registerPlatformCommands } from './commands/platform.ts';
+import { registerRiskCommands } from './commands/risk.ts';
 import { registerScfCommands } from './commands/scf.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
 import { registerStaffCommands } from './commands/staff.ts';
@@ -27,6 +28,7 @@ registerScfCommands(program);
 registerStaffCommands(program);
 registerMlCommands(program);
 registerPaymentsCommands(program, iso);
+registerRiskCommands(program);
 registerBenchCommands(program);
 registerSimulateCommands(program);
 

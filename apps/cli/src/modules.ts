@@ -1,9 +1,10 @@
 import { accessModule } from '@zhirong/access';
 import { chainModule } from '@zhirong/chain';
-import { evidenceModule, ledgerPaymentRail, scfModule } from '@zhirong/flows';
+import { evidenceModule, ledgerPaymentRail, riskPaymentGate, riskPaymentsModule, scfModule } from '@zhirong/flows';
 import { identityModule } from '@zhirong/identity';
 import { ledgerModule } from '@zhirong/ledger';
 import { paymentsModule } from '@zhirong/payments';
+import { riskModule } from '@zhirong/risk';
 import { ModuleRegistry } from '@zhirong/platform';
 import { webhooksModule } from '@zhirong/webhooks';
 
@@ -18,7 +19,10 @@ export function platformModules(): ModuleRegistry {
       // The evidence flow explains the records of the modules before it (the ledger's transfers, scf's steps).
       .register(scfModule)
       .register(evidenceModule)
-      .register(paymentsModule({ rail: ledgerPaymentRail }))
+      .register(riskModule)
+      .register(paymentsModule({ rail: ledgerPaymentRail, riskGate: riskPaymentGate }))
+      // Closing a review case releases or rejects the payment it held.
+      .register(riskPaymentsModule)
       .register(webhooksModule)
   );
 }

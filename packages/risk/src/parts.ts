@@ -8,9 +8,6 @@ import { compileRuleset } from './rules/index.ts';
 
 /** Features read from the event itself (see `eventFeatures`). */
 export const EVENT_FEATURES: readonly FeatureDefinition[] = [
-  { name: 'event_type', type: 'string', description: { en: 'Event type', zh: '事件类型' } },
-  { name: 'event_subtype', type: 'string', description: { en: 'Event subtype', zh: '事件子类型' } },
-  { name: 'event_channel', type: 'string', description: { en: 'Channel', zh: '渠道' } },
   { name: 'event_currency', type: 'string', description: { en: 'Currency', zh: '币种' } },
   { name: 'event_country', type: 'string', description: { en: 'Counterparty country', zh: '对手方国家/地区' } },
   { name: 'event_mcc', type: 'string', description: { en: 'Merchant category code', zh: '商户类别码' } },

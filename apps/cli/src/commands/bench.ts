@@ -6,6 +6,7 @@ import { benchIso20022 } from './bench-iso20022.ts';
 import { benchLedger } from './bench-ledger.ts';
 import { benchMl } from './bench-ml.ts';
 import { benchPayments } from './bench-payments.ts';
+import { benchRisk } from './bench-risk.ts';
 import { benchWebhooks } from './bench-webhooks.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
@@ -235,6 +236,41 @@ export function registerBenchCommands(program: Command): void {
           `  ${result.payments_per_sec} payments/s with ${result.clients} clients, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms`,
         );
         console.log(`  ledger verified: ${result.ledger_verified ?? 'skipped'}`);
+      }
+    });
+  bench
+    .command('risk')
+    .description('Risk decisions: in-process decide latency (40+ features, 50 rules, 200 trees) and HTTP decisions/s')
+    .option('--json', 'print one JSON document')
+    .option('--customers <n>', 'simulated customers (history and events)', '2000')
+    .option('--days <n>', 'simulated days', '30')
+    .option('--trees <n>', 'GBDT trees', '200')
+    .option('--rules <n>', 'rules in the live ruleset', '50')
+    .option('--clients <n>', 'concurrent HTTP clients', '32')
+    .option('--seconds <n>', 'measured HTTP duration (after a 3 s warm-up)', '10')
+    .option('--seed <n>', 'seed', '7')
+    .option('--no-http', 'in process only')
+    .action(async (opts) => {
+      const json = Boolean(opts.json);
+      const result = await benchRisk(configFromEnv(), {
+        customers: positiveInt('customers', opts.customers, 1_000_000),
+        days: positiveInt('days', opts.days, 3660),
+        trees: positiveInt('trees', opts.trees, 10_000),
+        rules: positiveInt('rules', opts.rules, 500),
+        clients: positiveInt('clients', opts.clients, 1024),
+        seconds: positiveInt('seconds', opts.seconds, 3600),
+        seed: positiveInt('seed', opts.seed, 2 ** 31),
+        http: opts.http !== false,
+        progress: (message) => {
+          if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
+        },
+      });
+      if (json) printJson(result);
+      else {
+        const p = result.in_process;
+        console.log(`risk benchmark: ${result.features} features, ${result.rules} rules, ${result.model_trees} trees`);
+        console.log(`  in process: p50 ${p.p50_us} µs, p99 ${p.p99_us} µs over ${p.decisions} decisions`);
+        if (result.http) console.log(`  HTTP: ${JSON.stringify(result.http)}`);
       }
     });
 }

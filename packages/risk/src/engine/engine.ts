@@ -89,9 +89,6 @@ export function entityValue(event: RiskEvent, kind: EntityKind): string | undefi
 /** Features every engine has, read from the event itself. */
 export function eventFeatures(event: RiskEvent): Record<string, FeatureValue> {
   return {
-    event_type: event.type,
-    event_subtype: event.subtype ?? null,
-    event_channel: event.channel ?? null,
     event_currency: event.currency ?? null,
     event_country: event.country ?? null,
     event_mcc: event.merchantCategoryCode ?? null,
