@@ -438,10 +438,10 @@ class Checker {
     const maximum = signature.variadic ? Number.POSITIVE_INFINITY : signature.parameters.length;
     if (args.length < minimum || args.length > maximum) {
       const expected = signature.variadic
-        ? { en: `${minimum} or more`, zh: `至少 ${minimum}` }
+        ? { en: `${minimum} or more`, zh: `至少 ${minimum} ` }
         : minimum === maximum
-          ? `${minimum}`
-          : { en: `${minimum} to ${maximum}`, zh: `${minimum} 到 ${maximum}` };
+          ? { en: `${minimum}`, zh: ` ${minimum} ` }
+          : { en: `${minimum} to ${maximum}`, zh: ` ${minimum} 到 ${maximum} ` };
       this.errors.push(diagnostic('rule_arity', node.span, { name: node.name, expected, count: args.length }));
       return { type: 'error', evaluate: NULL };
     }

@@ -29,7 +29,7 @@ export const ruleErrors = defineErrors({
   rule_arity: {
     status: 422,
     en: 'The function {name} at {position} takes {expected} argument(s); it was given {count}.',
-    zh: '{position}的函数 {name} 需要 {expected} 个参数，实际传入 {count} 个。',
+    zh: '{position}的函数 {name} 需要{expected}个参数，实际传入 {count} 个。',
   },
   rule_type_mismatch: {
     status: 422,
@@ -157,7 +157,8 @@ export const TYPE_NAMES: Readonly<Record<string, Bilingual>> = {
 /** `Did you mean x?` for the closest candidate within two edits, or an empty hint. */
 export function suggestion(name: string, candidates: Iterable<string>): Bilingual {
   let best: string | undefined;
-  let bestDistance = 3;
+  // Short names are too easy to match by accident: one edit for 3–5 characters, two beyond.
+  let bestDistance = name.length <= 2 ? 0 : name.length <= 5 ? 2 : 3;
   const lower = name.toLowerCase();
   for (const candidate of candidates) {
     const distance = editDistance(lower, candidate.toLowerCase(), bestDistance);

@@ -10,6 +10,8 @@ export type TokenType =
   | 'identifier'
   | 'listRef'
   | 'eof'
+  /** Text the lexer could not read; its error is already reported. */
+  | 'invalid'
   | 'and'
   | 'or'
   | 'not'
@@ -244,6 +246,7 @@ export function tokenize(source: string): { tokens: Token[]; errors: RuleDiagnos
         en: `unexpected character ${JSON.stringify(shown)}`,
         zh: `无法识别的字符 ${JSON.stringify(shown)}`,
       });
+      tokens.push({ type: 'invalid', text: shown, value: '', span });
     }
   }
   tokens.push({ type: 'eof', text: '', value: '', span: spanAt(offset, 0) });

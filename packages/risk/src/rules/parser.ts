@@ -46,6 +46,19 @@ const INFIX: Partial<Record<TokenType, number>> = {
   '%': PRECEDENCE.multiplicative,
 };
 
+const STARTS_EXPRESSION: ReadonlySet<TokenType> = new Set<TokenType>([
+  'number',
+  'string',
+  'identifier',
+  'true',
+  'false',
+  'null',
+  'not',
+  '-',
+  '(',
+  'invalid',
+]);
+
 export interface ParseResult {
   /** Always present; parts that could not be parsed are `error` nodes. */
   readonly expression: Expression;
@@ -96,6 +109,11 @@ class Parser {
   private tooDeep = false;
   /** Offsets already reported, so one bad token yields one error, not a cascade. */
   private readonly reported = new Set<number>();
+  /**
+   * Token index of the last syntax error. As in yacc, no new syntax error is reported until three
+   * more tokens have been read: the first error is real, the next few are usually its echo.
+   */
+  private lastErrorAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -110,8 +128,10 @@ class Parser {
   }
 
   private fail(span: SourceSpan, detail: Bilingual): void {
-    if (this.reported.has(span.offset)) return;
+    if (this.tooDeep || this.reported.has(span.offset) || this.position < this.lastErrorAt + 3) return;
+    if (this.peek().type === 'invalid') return;
     this.reported.add(span.offset);
+    this.lastErrorAt = this.position;
     this.errors.push(diagnostic('rule_syntax', span, { detail }));
   }
 
@@ -129,7 +149,8 @@ class Parser {
     while (this.peek().type !== 'eof' && !this.tooDeep) {
       const token = this.peek();
       this.expected({ en: 'an operator or the end of the expression', zh: '运算符或表达式结尾' }, token);
-      if (token.type === ')' || token.type === ']' || token.type === ',') this.next();
+      if (token.type === ')' || token.type === ']' || token.type === ',' || token.type === 'invalid') this.next();
+      if (this.peek().type === 'eof') break;
       const before = this.position;
       this.parse(0);
       if (this.position === before) this.next();
@@ -322,6 +343,9 @@ class Parser {
         if (this.peek().type !== '(') return { kind: 'feature', name: token.value as string, span: token.span };
         return this.parseCall(token);
       }
+      case 'invalid':
+        this.next();
+        return STARTS_EXPRESSION.has(this.peek().type) ? this.parsePrefix() : { kind: 'error', span: token.span };
       case 'listRef':
       case '[':
         this.fail(token.span, {
@@ -348,12 +372,17 @@ class Parser {
         end = this.next().span;
         break;
       }
+      if (token.type === 'invalid') {
+        this.next();
+        continue;
+      }
       if (args.length > 0) {
         if (token.type === ',') {
           this.next();
         } else {
           this.expected({ en: "',' or ')'", zh: '“,”或“)”' }, token);
-          break;
+          // Read on as if the comma were there, unless nothing argument-like follows.
+          if (token.type === 'eof' || token.type === ']') break;
         }
       }
       if (token.type === 'eof') {
