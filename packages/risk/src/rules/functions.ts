@@ -133,7 +133,7 @@ function modulo(a: number, b: number): number {
 }
 
 /** `round(x, digits)`: half away from zero, 0 to 10 decimal digits. */
-function roundTo(x: number, digits: number): number {
+export function roundTo(x: number, digits: number): number {
   const scale = 10 ** digits;
   const scaled = Math.abs(x) * scale;
   return (Math.sign(x) * Math.round(scaled)) / scale;

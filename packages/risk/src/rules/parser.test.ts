@@ -13,7 +13,12 @@ function canonical(source: string): string {
 }
 
 function errorsOf(source: string) {
-  return parseExpression(source).errors.map((e) => ({ code: e.code, line: e.line, column: e.column, length: e.length }));
+  return parseExpression(source).errors.map((e) => ({
+    code: e.code,
+    line: e.line,
+    column: e.column,
+    length: e.length,
+  }));
 }
 
 describe('lexer', () => {
@@ -32,8 +37,21 @@ describe('lexer', () => {
   it('normalises && || ! and upper-case keywords, and reads @lists and dotted names', () => {
     const { tokens } = tokenize('a && b || !c AND d Or NOT e IN @deny_list customer.count_1h');
     expect(tokens.map((t) => t.type)).toEqual([
-      'identifier', 'and', 'identifier', 'or', 'not', 'identifier', 'and', 'identifier', 'or', 'not', 'identifier',
-      'in', 'listRef', 'identifier', 'eof',
+      'identifier',
+      'and',
+      'identifier',
+      'or',
+      'not',
+      'identifier',
+      'and',
+      'identifier',
+      'or',
+      'not',
+      'identifier',
+      'in',
+      'listRef',
+      'identifier',
+      'eof',
     ]);
     expect(tokens[12]?.value).toBe('deny_list');
     expect(tokens[13]?.value).toBe('customer.count_1h');
@@ -92,7 +110,12 @@ describe('precedence and associativity', () => {
             kind: 'binary',
             operator: '+',
             left: n(1),
-            right: { kind: 'binary', operator: '*', left: n(2), right: { kind: 'unary', operator: '-', operand: n(3) } },
+            right: {
+              kind: 'binary',
+              operator: '*',
+              left: n(2),
+              right: { kind: 'unary', operator: '-', operand: n(3) },
+            },
           },
         },
       },
@@ -102,7 +125,12 @@ describe('precedence and associativity', () => {
   it('gives binary nodes the span from the first to the last operand', () => {
     const { expression } = parseExpression('  amount  >=  5000');
     expect(expression.span).toEqual({ offset: 2, line: 1, column: 3, length: 16 });
-    expect(expression.kind === 'binary' && expression.operatorSpan).toEqual({ offset: 10, line: 1, column: 11, length: 2 });
+    expect(expression.kind === 'binary' && expression.operatorSpan).toEqual({
+      offset: 10,
+      line: 1,
+      column: 11,
+      length: 2,
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import type { FeatureValue, FeatureVector } from '../event.ts';
 import { compileExpression, type NormalisedSchema, normaliseSchema, type RuleSchema } from './compiler.ts';
 import { type Bilingual, diagnostic, type RuleDiagnostic, type SourceSpan, suggestion, TYPE_NAMES } from './errors.ts';
 import { formatExpression } from './format.ts';
-import type { Evaluator, RuleEnvironment } from './functions.ts';
+import { type Evaluator, type RuleEnvironment, roundTo } from './functions.ts';
 
 export const RULE_ACTIONS = ['decline', 'review', 'score'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
@@ -67,12 +67,13 @@ const WHOLE: SourceSpan = { offset: 0, line: 1, column: 1, length: 0 };
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
 
-/** Renders a feature value in a reason text: numbers with at most two decimals, null as "—". */
+/** Renders a feature value in a reason text: numbers rounded half away from zero to two decimals, null as "—". */
 export function formatFeatureValue(value: FeatureValue | undefined): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return '—';
-    return String(Math.round(value * 100) / 100);
+    const rounded = roundTo(value, 2);
+    return String(rounded === 0 ? 0 : rounded);
   }
   return String(value);
 }
