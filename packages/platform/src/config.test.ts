@@ -39,6 +39,8 @@ describe('loadConfig', () => {
       chainKeyFile: '/srv/zhirong/.zhirong/chain-log.key',
       chainWitnessQuorum: 1,
       scfSettleIntervalMs: 60_000,
+      riskRedisUrl: undefined,
+      riskCaseSlaMinutes: 240,
     } satisfies Config);
   });
 
@@ -66,6 +68,8 @@ describe('loadConfig', () => {
         ZHIRONG_CHAIN_KEY_FILE: 'keys/log.key',
         ZHIRONG_CHAIN_WITNESS_QUORUM: '2',
         ZHIRONG_SCF_SETTLE_INTERVAL_MS: '1000',
+        ZHIRONG_RISK_REDIS_URL: 'redis://:hunter2@cache.internal:6379/0',
+        ZHIRONG_RISK_CASE_SLA_MINUTES: '60',
       } satisfies Record<keyof typeof CONFIG_KEYS, string>,
       CWD,
     );
@@ -91,6 +95,8 @@ describe('loadConfig', () => {
       chainKeyFile: '/srv/zhirong/keys/log.key',
       chainWitnessQuorum: 2,
       scfSettleIntervalMs: 1000,
+      riskRedisUrl: 'redis://:hunter2@cache.internal:6379/0',
+      riskCaseSlaMinutes: 60,
     } satisfies Config);
   });
 
@@ -196,6 +202,13 @@ describe('redactedConfig', () => {
     expect(JSON.stringify(shown)).not.toContain('s3cr3t-pw');
     expect(shown).toEqual({ ...config, databaseUrl: 'postgres://zr:***@db.internal:5432/zhirong' });
     expect(config.databaseUrl).toContain('s3cr3t-pw');
+  });
+
+  it("masks the password of the risk engine's Redis URL", () => {
+    const config = loadConfig({ ZHIRONG_RISK_REDIS_URL: 'redis://:r3dis-pw@cache.internal:6379/0' }, CWD);
+    const shown = redactedConfig(config);
+    expect(JSON.stringify(shown)).not.toContain('r3dis-pw');
+    expect(config.riskRedisUrl).toContain('r3dis-pw');
   });
 
   it('masks the webhook secret-encryption key', () => {

@@ -2,7 +2,15 @@ import { defineErrors, pickInputErrors } from '@zhirong/kernel';
 
 /** Every risk-engine error code, with its HTTP status and zh/en message. */
 export const riskErrors = defineErrors({
-  ...pickInputErrors('id_malformed', 'currency_unknown', 'amount_malformed', 'amount_too_precise', 'amount_negative'),
+  ...pickInputErrors(
+    'id_malformed',
+    'currency_unknown',
+    'amount_malformed',
+    'amount_too_precise',
+    'amount_zero',
+    'amount_negative',
+    'amount_too_large',
+  ),
   risk_event_invalid: {
     status: 400,
     en: 'The event is not valid: {reason}.',

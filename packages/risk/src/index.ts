@@ -38,3 +38,4 @@ export {
   FRAUD_LISTS,
   RiskService,
 } from './risk.service.ts';
+export { benchRules, DEFAULT_RULESET, ensureDefaultRuleset } from './default-rules.ts';

@@ -116,7 +116,10 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     const cases = await risk.listCases({ status: 'open', limit: 10 });
     expect(cases.map((c) => c.eventId)).toContain('e-big-2');
 
-    const v2 = await risk.createRuleset({ ...big, rules: [{ ...big.rules[0], condition: 'amount >= 1000000' }] }, 'analyst');
+    const v2 = await risk.createRuleset(
+      { ...big, rules: [{ ...(big.rules[0] as (typeof big.rules)[0]), condition: 'amount >= 1000000' }] },
+      'analyst',
+    );
     await risk.promote(v2.id, 'live', 'analyst');
     expect((await risk.decide(paymentEvent('e-big-3', next(), { amountMinor: 600_000n }))).decision).toBe('approve');
     const back = await risk.rollback('big_payments', 'analyst');

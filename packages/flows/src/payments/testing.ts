@@ -5,6 +5,8 @@ import { type Clock, type CurrencyCode, cryptoRng, IdGenerator, systemClock } fr
 import { type LedgerModuleService, type LedgerService, ledgerModule } from '@zhirong/ledger';
 import { type PaymentsService, paymentsModule, type RiskGate } from '@zhirong/payments';
 import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform } from '@zhirong/platform';
+import { riskModule } from '@zhirong/risk';
+import { riskPaymentGate, riskPaymentsModule } from '../risk/module.ts';
 import { ledgerPaymentRail } from './ledger-rail.ts';
 
 export interface PaymentsTestPlatform {
@@ -22,14 +24,19 @@ export interface PaymentsTestPlatform {
 /** The ledger and payments modules on a fresh test database, wired as in production. */
 export async function openPaymentsTestPlatform(
   backend: Backend,
-  options: { riskGate?: RiskGate; clock?: Clock } = {},
+  options: { riskGate?: RiskGate; clock?: Clock; riskEngine?: boolean } = {},
 ): Promise<PaymentsTestPlatform> {
-  const modules = new ModuleRegistry().register(ledgerModule).register(
+  const modules = new ModuleRegistry().register(ledgerModule);
+  // With the risk engine, payments are screened by it and held ones follow their review case.
+  if (options.riskEngine) modules.register(riskModule);
+  modules.register(
     paymentsModule({
       rail: ledgerPaymentRail,
       ...(options.riskGate ? { riskGate: () => options.riskGate as RiskGate } : {}),
+      ...(options.riskEngine ? { riskGate: riskPaymentGate } : {}),
     }),
   );
+  if (options.riskEngine) modules.register(riskPaymentsModule);
   const platform = await bootPlatform({
     config: loadConfig({}, tmpdir()),
     modules,
