@@ -1,4 +1,4 @@
-import type { FeatureVector } from '../event.ts';
+import type { FeatureValue, FeatureVector } from '../event.ts';
 import { emptyVector, FEATURE_CATALOG } from './catalog.ts';
 
 const CHUNK_SLOTS = 4096;
@@ -34,7 +34,8 @@ export class AnswerMemory {
     return slot === undefined ? undefined : this.#decode(slot);
   }
 
-  set(id: string, vector: FeatureVector): void {
+  /** Remembers the answer for `id`, given as values in catalog order. */
+  set(id: string, values: readonly FeatureValue[]): void {
     if (this.#current.size >= this.#half) {
       this.forgotten += this.#previous.size;
       this.#previous = this.#current;
@@ -43,7 +44,7 @@ export class AnswerMemory {
     const slot = this.#counter;
     this.#counter = (this.#counter + 1) % (2 * this.#half);
     this.#current.set(id, slot);
-    this.#encode(slot, vector);
+    this.#encode(slot, values);
   }
 
   clear(): void {
@@ -53,17 +54,17 @@ export class AnswerMemory {
     this.#strings.length = 0;
   }
 
-  #encode(slot: number, vector: FeatureVector): void {
+  #encode(slot: number, values: readonly FeatureValue[]): void {
     const chunkIndex = Math.floor(slot / CHUNK_SLOTS);
     while (this.#chunks.length <= chunkIndex) this.#chunks.push(new Float64Array(CHUNK_SLOTS * WIDTH));
     const chunk = this.#chunks[chunkIndex] as Float64Array;
     const base = (slot % CHUNK_SLOTS) * WIDTH;
     for (let i = 0; i < WIDTH; i++) {
-      const value = vector[(FEATURE_CATALOG[i] as { name: string }).name];
+      const value = values[i];
       chunk[base + i] = typeof value === 'number' ? value : typeof value === 'boolean' ? (value ? 1 : 0) : Number.NaN;
     }
     for (let k = 0; k < STRING_FEATURES.length; k++) {
-      const value = vector[(FEATURE_CATALOG[STRING_FEATURES[k] as number] as { name: string }).name];
+      const value = values[STRING_FEATURES[k] as number];
       this.#strings[slot * STRING_FEATURES.length + k] = typeof value === 'string' ? value : null;
     }
   }

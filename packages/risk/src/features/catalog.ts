@@ -741,6 +741,16 @@ const SCALES = new Map<string, number>();
 
 /** The feature vector of `e` from the state before it. Pure: same event and snapshot, same vector. */
 export function computeFeatures(e: RiskEvent, snapshot: Snapshot, options: FeatureOptions): FeatureVector {
+  return vectorOf(computeFeatureValues(e, snapshot, options, new Array(FEATURES.length)));
+}
+
+/** The feature values of `e` in {@link FEATURE_CATALOG} order, written into `out`. */
+export function computeFeatureValues(
+  e: RiskEvent,
+  snapshot: Snapshot,
+  options: FeatureOptions,
+  out: FeatureValue[],
+): FeatureValue[] {
   const t = e.atMs;
   const cutoff = t - LONGEST_WINDOW_MS;
   const history: number[] = [];
@@ -758,8 +768,14 @@ export function computeFeatures(e: RiskEvent, snapshot: Snapshot, options: Featu
     amountMinor: Number(e.amountMinor),
     history,
   };
+  for (let i = 0; i < FEATURES.length; i++) out[i] = (FEATURES[i] as Feature).compute(context);
+  return out;
+}
+
+/** Values in catalog order → the vector keyed by feature name. */
+export function vectorOf(values: readonly FeatureValue[]): FeatureVector {
   const out = emptyVector();
-  for (const f of FEATURES) out[f.name] = f.compute(context);
+  for (let i = 0; i < FEATURES.length; i++) out[(FEATURES[i] as Feature).name] = values[i] ?? null;
   return out;
 }
 

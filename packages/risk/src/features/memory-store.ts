@@ -1,6 +1,6 @@
-import type { FeatureVector, RiskEvent } from '../event.ts';
+import type { FeatureValue, FeatureVector, RiskEvent } from '../event.ts';
 import { AnswerMemory } from './answers.ts';
-import { computeFeatures } from './catalog.ts';
+import { computeFeatures, computeFeatureValues, FEATURE_CATALOG, vectorOf } from './catalog.ts';
 import { FeatureStoreError } from './errors.ts';
 import {
   AGGREGATE_SLOTS,
@@ -85,6 +85,9 @@ export class MemoryFeatureStore implements FeatureStore {
   readonly #answers: AnswerMemory;
   readonly #scratch = new Float64Array(AGGREGATE_SLOTS);
   readonly #entities: (string | undefined)[] = new Array(PROBES.length);
+  /** The state of each probe's key for the event in hand (looked up once). */
+  readonly #states: (SlidingWindows | undefined)[] = new Array(PROBES.length);
+  readonly #values: FeatureValue[] = new Array(FEATURE_CATALOG.length);
   #entries = 0;
   #closed = false;
   #observed = 0;
@@ -151,21 +154,17 @@ export class MemoryFeatureStore implements FeatureStore {
     }
     const t = e.atMs;
     const entities = this.#probeEntities(e);
-    this.#checkLate(e, entities);
-
+    const profile = this.#checkLate(e, entities);
+    const states = this.#states;
     const aggregates = this.#scratch.fill(0);
     for (let p = 0; p < PROBES.length; p++) {
-      const entity = entities[p];
-      if (entity === undefined) continue;
-      const probe = PROBES[p] as ProbeSpec;
-      const windows = this.#maps[probe.series]?.get(entity) as SlidingWindows | undefined;
+      const windows = states[p];
       if (!windows) continue;
       this.#entries -= windows.expire(t);
-      windows.read(t, probe.member?.(e), aggregates, PROBE_OFFSETS[p] ?? 0);
+      windows.read(t, (PROBES[p] as ProbeSpec).member?.(e), aggregates, PROBE_OFFSETS[p] ?? 0);
     }
-    const profiles = this.#maps[PROFILES] as Map<string, KeyState>;
-    const profile = profiles.get(e.customerId) as Profile | undefined;
-    const vector = computeFeatures(e, this.#snapshot(aggregates, profile), this.options);
+    const values = computeFeatureValues(e, this.#snapshot(aggregates, profile), this.options, this.#values);
+    const vector = vectorOf(values);
 
     // Record: every series that accepts the event, then the profile.
     for (let p = 0; p < PROBES.length; p++) {
@@ -174,20 +173,23 @@ export class MemoryFeatureStore implements FeatureStore {
       if (!probe.record || entity === undefined) continue;
       const spec = SERIES[probe.series] as SeriesSpec;
       if (!spec.accept(e)) continue;
-      const map = this.#maps[probe.series] as Map<string, KeyState>;
-      let windows = map.get(entity) as SlidingWindows | undefined;
+      let windows = states[p];
       if (windows) windows.referenced = true;
       else {
         windows = new SlidingWindows(spec.windows, this.options.entriesPerKeyMax);
-        map.set(entity, windows);
+        this.#maps[probe.series]?.set(entity, windows);
         this.#enqueue(probe.series, entity);
+        // Another probe of the same series and entity (a self-payment) must see the new state.
+        for (let q = p + 1; q < PROBES.length; q++) {
+          if (PROBES[q]?.series === probe.series && entities[q] === entity) states[q] = windows;
+        }
       }
       const evicted = windows.push(t, seriesValue(spec, e), spec.item?.(e));
       this.#entriesEvicted += evicted;
       this.#entries += 1 - evicted;
     }
     this.#recordProfile(e, profile);
-    this.#remember(e.id, vector);
+    this.#answers.set(e.id, values);
     this.#observed++;
     this.#evict();
     return vector;
@@ -200,16 +202,11 @@ export class MemoryFeatureStore implements FeatureStore {
     const known = this.#known(e.id);
     if (known) return known;
     const entities = this.#probeEntities(e);
-    this.#checkLate(e, entities);
+    const profile = this.#checkLate(e, entities);
     const aggregates = this.#scratch.fill(0);
     for (let p = 0; p < PROBES.length; p++) {
-      const entity = entities[p];
-      if (entity === undefined) continue;
-      const probe = PROBES[p] as ProbeSpec;
-      const windows = this.#maps[probe.series]?.get(entity) as SlidingWindows | undefined;
-      windows?.read(e.atMs, probe.member?.(e), aggregates, PROBE_OFFSETS[p] ?? 0);
+      this.#states[p]?.read(e.atMs, (PROBES[p] as ProbeSpec).member?.(e), aggregates, PROBE_OFFSETS[p] ?? 0);
     }
-    const profile = this.#maps[PROFILES]?.get(e.customerId) as Profile | undefined;
     return computeFeatures(e, this.#snapshot(aggregates, profile), this.options);
   }
 
@@ -227,7 +224,8 @@ export class MemoryFeatureStore implements FeatureStore {
     return entities;
   }
 
-  #checkLate(e: RiskEvent, entities: readonly (string | undefined)[]): void {
+  /** Looks up the event's keys (into `#states`), rejects a late event, returns the customer's profile. */
+  #checkLate(e: RiskEvent, entities: readonly (string | undefined)[]): Profile | undefined {
     const late = (key: string, watermarkMs: number) => {
       this.#rejectedLate++;
       return new FeatureStoreError('feature_event_late', { id: e.id, atMs: e.atMs, watermarkMs, key });
@@ -236,13 +234,15 @@ export class MemoryFeatureStore implements FeatureStore {
     if (profile && profile.watermarkMs > e.atMs) throw late(`customer:${e.customerId}`, profile.watermarkMs);
     for (let p = 0; p < entities.length; p++) {
       const entity = entities[p];
-      if (entity === undefined) continue;
       const series = (PROBES[p] as ProbeSpec).series;
-      const windows = this.#maps[series]?.get(entity) as SlidingWindows | undefined;
+      const windows =
+        entity === undefined ? undefined : (this.#maps[series]?.get(entity) as SlidingWindows | undefined);
+      this.#states[p] = windows;
       if (windows && windows.watermarkMs > e.atMs) {
         throw late(`${SERIES[series]?.entity ?? 'entity'}:${entity}`, windows.watermarkMs);
       }
     }
+    return profile;
   }
 
   #snapshot(aggregates: Float64Array, profile: Profile | undefined): Snapshot {
@@ -282,10 +282,6 @@ export class MemoryFeatureStore implements FeatureStore {
         profile.historyAmounts.shift();
       }
     }
-  }
-
-  #remember(id: string, vector: FeatureVector): void {
-    this.#answers.set(id, vector);
   }
 
   #enqueue(map: number, entity: string): void {
