@@ -41,6 +41,8 @@ export class RedisFeatureStore implements FeatureStore {
   readonly #redis: Redis;
   readonly #ownsConnection: boolean;
   #closed = false;
+  /** The script loaded once before the first call, so pipelined calls never fall back to EVAL out of order. */
+  #loaded: Promise<unknown> | null = null;
 
   /** `redis` is a connection (left open on close) or a URL (connected here, closed on close). */
   constructor(redis: Redis | string, options: Partial<RedisFeatureStoreOptions> & { keyPrefix: string }) {
@@ -76,7 +78,10 @@ export class RedisFeatureStore implements FeatureStore {
     return this.#run('p', e);
   }
 
-  /** Replays events in order, a bounded number in flight (Redis runs them one after another). */
+  /**
+   * Replays events in order, a bounded number in flight: one connection sends them in order and
+   * Redis runs scripts one after another, so the result is the same as one by one.
+   */
   async rebuild(events: AsyncIterable<RiskEvent> | Iterable<RiskEvent>): Promise<void> {
     const inFlightMax = 64;
     let batch: Promise<FeatureVector>[] = [];
@@ -112,6 +117,8 @@ export class RedisFeatureStore implements FeatureStore {
     if (this.#closed) throw new FeatureStoreError('feature_store_closed');
     validateRiskEvent(e);
     const args = this.#arguments(mode, e);
+    this.#loaded ??= this.#redis.script('LOAD', FEATURE_SCRIPT);
+    await this.#loaded;
     const reply = (await (this.#redis as unknown as ScriptClient).zhirongRiskFeatures(...args)) as string[];
     const status = reply[0];
     if (status === 'late') {
