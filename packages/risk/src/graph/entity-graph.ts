@@ -51,7 +51,7 @@ export interface EntityGraphOptions {
   readonly seenEventIdsMax?: number;
   /** Money-cycle rings kept (the oldest detected are dropped past it). Default 10,000. */
   readonly ringsMax?: number;
-  /** A hub's component is re-linked locally when it has at most this many nodes, else by a full rebuild. Default 20,000. */
+  /** A hub's component is re-linked locally when it has at most this many nodes, else by a full rebuild. Default 5,000. */
   readonly localRebuildNodesMax?: number;
   /** Memberships visited when counting confirmed-fraud neighbours. Default 4,096. */
   readonly neighbourScanMax?: number;
@@ -99,10 +99,19 @@ function settings(options: EntityGraphOptions): Settings {
     strongTieEntitiesMin: int('strongTieEntitiesMin', 2, 1, 16),
     seenEventIdsMax: int('seenEventIdsMax', 1_000_000, 1, 100_000_000),
     ringsMax: int('ringsMax', 10_000, 1, 10_000_000),
-    localRebuildNodesMax: int('localRebuildNodesMax', 20_000, 0, 100_000_000),
+    localRebuildNodesMax: int('localRebuildNodesMax', 5_000, 0, 100_000_000),
     neighbourScanMax: int('neighbourScanMax', 4_096, 1, 10_000_000),
   };
 }
+
+/**
+ * A full rebuild (after a hub is cut out of a large component) waits until at least this many events,
+ * and half as many events as live nodes, have passed since the last one: its cost, linear in the
+ * graph, is then spread over as many events. Queries that must be exact rebuild at once.
+ */
+const REBUILD_EVENTS_MIN = 4_096;
+/** Shared empty lists of entity nodes (entities have no flows or accounts); never pushed to. */
+const NONE: never[] = [];
 
 /** Node kinds: 0 a free slot, 1 a customer, 2 + index in LINK_KINDS an entity. */
 const FREE = 0;
@@ -270,6 +279,8 @@ export class EntityGraph {
   /** Entity: distinct customers seen, saturating at hubCustomersMax + 1. */
   readonly #linked: number[] = [];
   readonly #fraud: boolean[] = [];
+  /** Entity: how many of its customers are confirmed fraud (a fast zero for the neighbour count). */
+  readonly #fraudMembers: number[] = [];
   readonly #out: Flow[][] = [];
   readonly #in: number[][] = [];
   readonly #accounts: string[][] = [];
@@ -354,7 +365,7 @@ export class EntityGraph {
         this.#flow(customer, owner, event);
       }
     }
-    if (this.#dirty && sequence - this.#rebuiltAt >= Math.max(4_096, this.#live >> 3)) this.#rebuild();
+    if (this.#dirty && sequence - this.#rebuiltAt >= Math.max(REBUILD_EVENTS_MIN, this.#live >> 1)) this.#rebuild();
     if (this.#live > this.#s.nodesMax) this.#evict();
     return true;
   }
@@ -367,7 +378,11 @@ export class EntityGraph {
     if (confirmed) this.#confirmed.add(customerId);
     else this.#confirmed.delete(customerId);
     const node = this.#customers.get(customerId);
-    if (node !== undefined) this.#fraud[node] = confirmed;
+    if (node === undefined || this.#fraud[node] === confirmed) return;
+    this.#fraud[node] = confirmed;
+    for (const entity of this.#adjacent[node] as number[]) {
+      this.#fraudMembers[entity] = (this.#fraudMembers[entity] as number) + (confirmed ? 1 : -1);
+    }
   }
 
   /** The graph features of the event's customer, device and payee (call `observe(event)` first). */
@@ -572,9 +587,11 @@ export class EntityGraph {
     this.#hub[node] = false;
     this.#linked[node] = 0;
     this.#fraud[node] = kind === CUSTOMER && this.#confirmed.has(value);
-    this.#out[node] = [];
-    this.#in[node] = [];
-    this.#accounts[node] = [];
+    const customer = kind === CUSTOMER;
+    this.#out[node] = customer ? [] : NONE;
+    this.#in[node] = customer ? [] : NONE;
+    this.#accounts[node] = customer ? [] : NONE;
+    this.#fraudMembers[node] = 0;
     this.#live++;
     return node;
   }
@@ -685,6 +702,7 @@ export class EntityGraph {
     (this.#adjacent[customer] as number[]).push(entity);
     this.#linked[entity] = members.length;
     this.#memberships++;
+    if (this.#fraud[customer]) this.#fraudMembers[entity] = (this.#fraudMembers[entity] as number) + 1;
     this.#union(customer, entity);
     if (members.length >= 2) this.#strongTies(customer, entity);
   }
@@ -723,13 +741,16 @@ export class EntityGraph {
     this.#hubs++;
     const members = this.#adjacent[entity] as number[];
     this.#linked[entity] = members.length + 1;
-    const affected = this.#dirty ? undefined : this.#componentNodes(entity, this.#s.localRebuildNodesMax);
+    // The union-find knows the component's size exactly (when nothing is pending): search it only when small.
+    const small = !this.#dirty && (this.#size[this.#find(entity)] as number) <= this.#s.localRebuildNodesMax;
+    const affected = small ? this.#componentNodes(entity, this.#s.localRebuildNodesMax) : undefined;
     for (const customer of members) {
       const own = this.#adjacent[customer] as number[];
       own.splice(own.indexOf(entity), 1);
     }
     this.#memberships -= members.length;
     this.#adjacent[entity] = [];
+    this.#fraudMembers[entity] = 0;
     this.#hub[entity] = true;
     if (affected === undefined) {
       this.#dirty = true;
@@ -904,6 +925,13 @@ export class EntityGraph {
 
   #confirmedNeighbours(customer: number): number {
     if (this.#confirmed.size === 0) return 0;
+    // Fast zero: no entity of the customer has a confirmed-fraud member other than the customer.
+    let near = 0;
+    const self = this.#fraud[customer] ? 1 : 0;
+    for (const entity of this.#adjacent[customer] as number[]) near += (this.#fraudMembers[entity] as number) - self;
+    for (const flow of this.#out[customer] as Flow[]) if (this.#fraud[flow.to]) near++;
+    for (const from of this.#in[customer] as number[]) if (this.#fraud[from]) near++;
+    if (near === 0) return 0;
     const stamp = ++this.#stamp;
     const mark = this.#mark;
     const fraud = this.#fraud;
@@ -961,6 +989,7 @@ export class EntityGraph {
         if (mark[entity] === stamp) continue;
         const members = this.#adjacent[entity] as number[];
         members.splice(members.indexOf(node), 1);
+        if (this.#fraud[node]) this.#fraudMembers[entity] = (this.#fraudMembers[entity] as number) - 1;
         this.#linked[entity] = this.#hub[entity] ? this.#linked[entity] : members.length;
       }
       this.#memberships -= (this.#adjacent[node] as number[]).length;
@@ -995,10 +1024,10 @@ export class EntityGraph {
     }
     this.#kind[node] = FREE;
     this.#value[node] = '';
-    this.#adjacent[node] = [];
-    this.#out[node] = [];
-    this.#in[node] = [];
-    this.#accounts[node] = [];
+    this.#adjacent[node] = NONE;
+    this.#out[node] = NONE;
+    this.#in[node] = NONE;
+    this.#accounts[node] = NONE;
     this.#free.push(node);
     this.#live--;
   }
