@@ -2,12 +2,12 @@ import { DEFAULT_RULESET } from './default-rules.ts';
 import type { Thresholds } from './engine/combine.ts';
 import { type ActiveRuleset, DecisionEngine } from './engine/engine.ts';
 import { createEngineParts } from './parts.ts';
+import type { LabelledRiskEvent } from './sources/index.ts';
 import {
   type DetectionReport,
   detectionReport,
   type FeatureRows,
   featureRows,
-  type LabelledRiskEvent,
   modelFeatureNames,
   sliceRows,
   trainRiskModel,

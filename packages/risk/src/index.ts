@@ -24,7 +24,6 @@ export {
   detectionReport,
   type FeatureRows,
   featureRows,
-  type LabelledRiskEvent,
   modelFeatureNames,
   sliceRows,
   thresholdForFpr,
@@ -39,3 +38,7 @@ export {
   RiskService,
 } from './risk.service.ts';
 export { benchRules, DEFAULT_RULESET, ensureDefaultRuleset } from './default-rules.ts';
+export * from './features/index.ts';
+export * from './graph/index.ts';
+export * from './rules/index.ts';
+export * from './sources/index.ts';

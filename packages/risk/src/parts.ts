@@ -60,7 +60,7 @@ export interface EngineParts {
 export function createEngineParts(config?: Pick<Config, 'riskRedisUrl'>): EngineParts {
   const catalog = featureCatalog();
   const store: FeatureStorePort = config?.riskRedisUrl
-    ? new RedisFeatureStore({ url: config.riskRedisUrl })
+    ? new RedisFeatureStore(config.riskRedisUrl, { keyPrefix: 'zr:risk' })
     : new MemoryFeatureStore();
   return { store, graph: graphPort(), catalog, describe: describer(catalog), compile: compileRules };
 }

@@ -180,7 +180,10 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
   it('scores with a registered champion, explains with TreeSHAP, replays byte for byte, and backtests', async () => {
     const parts = createEngineParts();
     const engine = new DecisionEngine(parts.store, parts.graph, parts.describe);
-    const rows = await featureRows(simulatorEvents({ customers: 300, days: 20, seed: 3 }), engine);
+    // Fraud injected far above the default base rate, so a small run has positives to learn from.
+    const rate = 40;
+    const fraudRates = { account_takeover: rate, card_testing: rate, mule_network: rate, merchant_collusion: rate, refund_abuse: rate };
+    const rows = await featureRows(simulatorEvents({ customers: 200, days: 10, seed: 3, fraudRates }), engine);
     const trained = trainRiskModel(rows, modelFeatureNames(parts.catalog.definitions), {
       version: 'm-test',
       gbdt: { rounds: 20 },

@@ -1,5 +1,5 @@
 import { inTransaction } from '@zhirong/db';
-import { assert, type Clock, type IdGenerator } from '@zhirong/kernel';
+import { assert, canonicalJson, type Clock, type IdGenerator } from '@zhirong/kernel';
 import { psi } from '@zhirong/ml';
 import { type Logger, type Outbox, problem } from '@zhirong/platform';
 import { type Combined, checkThresholds, type Decision, type Thresholds } from './engine/combine.ts';
@@ -298,7 +298,8 @@ export class RiskService {
     const same =
       replayed.decision === original.decision &&
       replayed.score === original.score &&
-      JSON.stringify(replayed.reasons) === JSON.stringify(original.reasons);
+      // JSONB keeps keys in its own order: compare the canonical forms.
+      canonicalJson(replayed.reasons) === canonicalJson(original.reasons);
     return { original, replayed, same };
   }
 
@@ -739,13 +740,8 @@ export class RiskService {
     const live = await repo.recentModelScores(this.#deps.db, version, since, 100_000);
     if (live.length < 10 || m.baselineScores.length < 10)
       return { version, psi: 0, live: live.length, status: 'too_few_scores' };
-    const s = psi(m.baselineScores, live);
-    return {
-      version,
-      psi: s.psi,
-      live: live.length,
-      status: s.psi < 0.1 ? 'stable' : s.psi < 0.25 ? 'shifting' : 'drifted',
-    };
+    const s = psi(m.baselineScores, live).value;
+    return { version, psi: s, live: live.length, status: s < 0.1 ? 'stable' : s < 0.25 ? 'shifting' : 'drifted' };
   }
 
   // ---- state -------------------------------------------------------------------------------

@@ -2,13 +2,8 @@ import { auc, type GbdtParams, serializeModel, trainModel } from '@zhirong/ml';
 import type { DecisionEngine } from './engine/engine.ts';
 import { featureFrame, RiskModel } from './engine/risk-model.ts';
 import type { FeatureDefinition, FeatureVector, RiskEvent } from './event.ts';
+import type { LabelledRiskEvent } from './sources/index.ts';
 
-/** An event with its ground truth: the fraud pattern it belongs to, or null for a legitimate one. */
-export interface LabelledRiskEvent {
-  readonly event: RiskEvent;
-  readonly fraud: string | null;
-  readonly aml?: string | null;
-}
 
 /** The scored events of a history (payments by default), with their features as the engine saw them. */
 export interface FeatureRows {

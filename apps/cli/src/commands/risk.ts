@@ -245,7 +245,7 @@ export function registerRiskCommands(program: Command): void {
       const threads = Math.min(2, availableParallelism());
       const simulated = await evaluateOnHistory(simulatorEvents(sim), { seed: sim.seed, falsePositiveTarget: fpr, threads });
       const paysim = opts.paysim
-        ? await evaluateOnHistory(paysimEvents(opts.paysim), { seed: sim.seed, falsePositiveTarget: fpr, threads })
+        ? await evaluateOnHistory(paysimEvents(opts.paysim).events, { seed: sim.seed, falsePositiveTarget: fpr, threads })
         : undefined;
       const report = { simulation: { ...sim, ...simulated }, ...(paysim ? { paysim } : {}) };
       if (opts.json) return printJson(report);

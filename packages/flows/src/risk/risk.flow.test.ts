@@ -20,7 +20,7 @@ describe.each(testBackends())('payments screened by the risk engine on %s', (bac
   const pay = async (input: CreatePaymentInput): Promise<PaymentOrder> => {
     clock.advance(60_000);
     const outcome = await t.payments.createPayment(input, ctx());
-    if (!outcome.ok) throw new Error(`payment refused: ${outcome.code}`);
+    if (!outcome.ok || outcome.replayed) throw new Error('payment refused or replayed');
     return outcome.payment;
   };
 
