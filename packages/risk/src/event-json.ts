@@ -12,11 +12,13 @@ export function eventJson(event: RiskEvent): Record<string, unknown> {
   return out;
 }
 
-/** sha256 of the canonical JSON: the same event id with another fingerprint is a conflict. */
+/**
+ * sha256 of the canonical JSON without the time: the same event id with another fingerprint is a
+ * conflict, while a retry of a request that let the time default to "now" is the same event.
+ */
 export function eventFingerprint(event: RiskEvent): string {
-  return createHash('sha256')
-    .update(canonicalJson(eventJson(event)))
-    .digest('hex');
+  const { atMs: _time, ...content } = eventJson(event);
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
 const STRING_FIELDS = [
