@@ -161,6 +161,12 @@ describe('syntax errors', () => {
     ]);
   });
 
+  it('reject not as the operand of a tighter operator', () => {
+    expect(errorsOf('a == not b')).toEqual([{ code: 'rule_syntax', line: 1, column: 6, length: 3 }]);
+    expect(errorsOf('-not b')).toEqual([{ code: 'rule_syntax', line: 1, column: 2, length: 3 }]);
+    expect(errorsOf('a and not not b')).toEqual([]);
+  });
+
   it('reject chained comparisons', () => {
     const errors = parseExpression('1 < x < 3').errors;
     expect(errors).toHaveLength(1);
