@@ -10,6 +10,8 @@ export const EXPRESSION_LIMITS = {
   depthMax: 64,
   /** Elements of one literal list. */
   listItemsMax: 1_000,
+  /** Characters of a like() pattern (matching costs text length × pattern length). */
+  patternLengthMax: 200,
   /** Diagnostics reported for one expression; the rest are dropped. */
   errorsMax: 50,
 } as const;
