@@ -118,6 +118,9 @@ describe('type checking at save time', () => {
     expect(errorsOf(`like(email, '${'%a'.repeat(101)}')`)).toEqual([
       { code: 'rule_too_complex', line: 1, column: 13, length: 204 },
     ]);
+    // A long chain nests without parentheses: limited by tree depth, not by the parser's recursion.
+    expect(errorsOf(`${'amount + '.repeat(1_100)}amount > 1`)).toMatchObject([{ code: 'rule_too_complex' }]);
+    expect(compileExpression(`${'amount + '.repeat(200)}amount > 1`, schema).ok).toBe(true);
     expect(errorsOf(Array.from({ length: 80 }, (_, i) => `f${i} > 1`).join(' or '))).toHaveLength(50);
   });
 

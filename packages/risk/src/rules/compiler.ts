@@ -204,6 +204,8 @@ function comparison(operator: '==' | '!=' | '<' | '<=' | '>' | '>=', l: Evaluato
 class Checker {
   readonly errors: RuleDiagnostic[] = [];
   readonly featuresUsed = new Set<string>();
+  private depth = 0;
+  private tooDeep = false;
 
   constructor(private readonly schema: NormalisedSchema) {}
 
@@ -213,6 +215,29 @@ class Checker {
   }
 
   check(node: Expression): Checked {
+    if (this.depth >= EXPRESSION_LIMITS.treeDepthMax) {
+      if (!this.tooDeep) {
+        this.tooDeep = true;
+        this.errors.push(
+          diagnostic('rule_too_complex', node.span, {
+            detail: {
+              en: `more than ${EXPRESSION_LIMITS.treeDepthMax} operations nested in one another`,
+              zh: `相互嵌套的运算超过 ${EXPRESSION_LIMITS.treeDepthMax} 层`,
+            },
+          }),
+        );
+      }
+      return { type: 'error', evaluate: NULL };
+    }
+    this.depth++;
+    try {
+      return this.checkNode(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private checkNode(node: Expression): Checked {
     switch (node.kind) {
       case 'number':
       case 'string':

@@ -8,6 +8,11 @@ export const EXPRESSION_LIMITS = {
   sourceLengthMax: 10_000,
   /** Nesting of parentheses, operators and calls. */
   depthMax: 64,
+  /**
+   * Depth of the syntax tree, checked by the compiler: `a + a + … + a` nests without parentheses,
+   * and checking and evaluating recurse once per level.
+   */
+  treeDepthMax: 256,
   /** Elements of one literal list. */
   listItemsMax: 1_000,
   /** Characters of a like() pattern (matching costs text length × pattern length). */
