@@ -50,9 +50,6 @@ export function isKeyword(name: string): boolean {
   return KEYWORDS.has(name.toLowerCase());
 }
 
-/** Identifiers: a letter or `_`, then letters, digits, `_`, and `.` between parts (`customer.count_1h`). */
-export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
 const TWO_CHAR: Readonly<Record<string, TokenType>> = {
   '==': '==',
   '!=': '!=',
@@ -77,6 +74,7 @@ const ONE_CHAR: Readonly<Record<string, TokenType>> = {
   ',': ',',
 };
 
+/** Identifiers: a letter or `_`, then letters, digits, `_`, and `.` between parts (`customer.count_1h`). */
 function isIdentStart(c: string): boolean {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 }
