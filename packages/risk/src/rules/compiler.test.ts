@@ -114,6 +114,16 @@ describe('type checking at save time', () => {
     ]);
   });
 
+  it('limits like() patterns and the number of diagnostics', () => {
+    expect(errorsOf(`like(email, '${'%a'.repeat(101)}')`)).toEqual([
+      { code: 'rule_too_complex', line: 1, column: 13, length: 204 },
+    ]);
+    // A long chain nests without parentheses: limited by tree depth, not by the parser's recursion.
+    expect(errorsOf(`${'amount + '.repeat(1_100)}amount > 1`)).toMatchObject([{ code: 'rule_too_complex' }]);
+    expect(compileExpression(`${'amount + '.repeat(200)}amount > 1`, schema).ok).toBe(true);
+    expect(errorsOf(Array.from({ length: 80 }, (_, i) => `f${i} > 1`).join(' or '))).toHaveLength(50);
+  });
+
   it('reports every error of a rule at once, syntax and types together', () => {
     expect(errorsOf('amont > 5 and country == 1 or (device_is_new')).toEqual([
       { code: 'rule_unknown_feature', line: 1, column: 1, length: 5 },

@@ -2,7 +2,7 @@ import type { FeatureType, FeatureValue } from '../event.ts';
 import type { Expression, ListLiteral, ListReference } from './ast.ts';
 import { type Bilingual, diagnostic, type RuleDiagnostic, suggestion, TYPE_NAMES } from './errors.ts';
 import { type Evaluator, finite, RULE_FUNCTIONS, type ValueType } from './functions.ts';
-import { parseExpression } from './parser.ts';
+import { EXPRESSION_LIMITS, parseExpression } from './parser.ts';
 
 /** The features and named lists a rule may refer to; unknown names are save-time errors. */
 export interface RuleSchema {
@@ -75,7 +75,8 @@ export function compileExpression(source: string, schema: RuleSchema | Normalise
   const checked = checker.check(parsed.expression);
   const errors = [...parsed.errors, ...checker.errors];
   if (errors.length > 0 || checked.type === 'error') {
-    return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
+    const sorted = errors.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ok: false, errors: sorted.slice(0, EXPRESSION_LIMITS.errorsMax) };
   }
   return {
     ok: true,
@@ -203,6 +204,8 @@ function comparison(operator: '==' | '!=' | '<' | '<=' | '>' | '>=', l: Evaluato
 class Checker {
   readonly errors: RuleDiagnostic[] = [];
   readonly featuresUsed = new Set<string>();
+  private depth = 0;
+  private tooDeep = false;
 
   constructor(private readonly schema: NormalisedSchema) {}
 
@@ -212,6 +215,29 @@ class Checker {
   }
 
   check(node: Expression): Checked {
+    if (this.depth >= EXPRESSION_LIMITS.treeDepthMax) {
+      if (!this.tooDeep) {
+        this.tooDeep = true;
+        this.errors.push(
+          diagnostic('rule_too_complex', node.span, {
+            detail: {
+              en: `more than ${EXPRESSION_LIMITS.treeDepthMax} operations nested in one another`,
+              zh: `相互嵌套的运算超过 ${EXPRESSION_LIMITS.treeDepthMax} 层`,
+            },
+          }),
+        );
+      }
+      return { type: 'error', evaluate: NULL };
+    }
+    this.depth++;
+    try {
+      return this.checkNode(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private checkNode(node: Expression): Checked {
     switch (node.kind) {
       case 'number':
       case 'string':
@@ -458,6 +484,16 @@ class Checker {
             en: `argument ${index + 1} of ${node.name} must be a string literal`,
             zh: `${node.name} 的第 ${index + 1} 个参数必须是字符串字面量`,
           });
+        } else if (arg.constant.length > EXPRESSION_LIMITS.patternLengthMax) {
+          failed = true;
+          this.errors.push(
+            diagnostic('rule_too_complex', argNode.span, {
+              detail: {
+                en: `a ${node.name} pattern has at most ${EXPRESSION_LIMITS.patternLengthMax} characters`,
+                zh: `${node.name} 模式最多 ${EXPRESSION_LIMITS.patternLengthMax} 个字符`,
+              },
+            }),
+          );
         }
         return;
       }

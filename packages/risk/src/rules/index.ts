@@ -1,22 +1,40 @@
-export * from './ast.ts';
+/**
+ * The risk rule language: parse, type-check and compile rules and rulesets (see README.md here).
+ * Only the public surface is exported, under names that cannot clash with the rest of
+ * `@zhirong/risk`; the syntax tree types are in the `ruleAst` namespace.
+ */
+export * as ruleAst from './ast.ts';
 export {
-  type CompiledExpression,
-  type CompileResult,
-  compileExpression,
-  type NormalisedSchema,
-  normaliseSchema,
+  type CompiledExpression as CompiledRuleExpression,
+  type CompileResult as CompileRuleExpressionResult,
+  compileExpression as compileRuleExpression,
+  type NormalisedSchema as NormalisedRuleSchema,
+  normaliseSchema as normaliseRuleSchema,
   type RuleSchema,
 } from './compiler.ts';
-export * from './errors.ts';
-export { formatExpression, formatString } from './format.ts';
+export { type RuleDiagnostic, type RuleErrorCode, ruleErrors } from './errors.ts';
+export { formatExpression as formatRuleExpression } from './format.ts';
 export {
-  compileLike,
-  type Evaluator,
-  type FunctionSignature,
+  type Evaluator as RuleEvaluator,
+  type FunctionSignature as RuleFunctionSignature,
   RULE_FUNCTIONS,
   type RuleEnvironment,
-  type ValueType,
+  type ValueType as RuleValueType,
 } from './functions.ts';
-export { isKeyword, type Token, type TokenType, tokenize } from './lexer.ts';
-export { EXPRESSION_LIMITS, type ParseResult, PRECEDENCE, parseExpression } from './parser.ts';
-export * from './ruleset.ts';
+export {
+  EXPRESSION_LIMITS as RULE_EXPRESSION_LIMITS,
+  type ParseResult as RuleParseResult,
+  parseExpression as parseRuleExpression,
+} from './parser.ts';
+export {
+  type CompiledRule,
+  type CompiledRuleset,
+  type CompileRulesetResult,
+  compileRuleset,
+  formatFeatureValue,
+  RULE_ACTIONS,
+  RULESET_LIMITS,
+  type RuleAction,
+  type RuleHit,
+  type RuleSource,
+} from './ruleset.ts';

@@ -50,9 +50,6 @@ export function isKeyword(name: string): boolean {
   return KEYWORDS.has(name.toLowerCase());
 }
 
-/** Identifiers: a letter or `_`, then letters, digits, `_`, and `.` between parts (`customer.count_1h`). */
-export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
 const TWO_CHAR: Readonly<Record<string, TokenType>> = {
   '==': '==',
   '!=': '!=',
@@ -77,6 +74,7 @@ const ONE_CHAR: Readonly<Record<string, TokenType>> = {
   ',': ',',
 };
 
+/** Identifiers: a letter or `_`, then letters, digits, `_`, and `.` between parts (`customer.count_1h`). */
 function isIdentStart(c: string): boolean {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 }
@@ -157,8 +155,12 @@ export function tokenize(source: string): { tokens: Token[]; errors: RuleDiagnos
       const name = source.slice(nameStart, offset);
       const span = spanAt(start, offset - start);
       if (c === '@') {
-        if (name === '') fail(span, { en: '@ must be followed by a list name', zh: '@ 后面必须是名单名称' });
-        tokens.push({ type: 'listRef', text, value: name, span });
+        if (name === '') {
+          fail(span, { en: '@ must be followed by a list name', zh: '@ 后面必须是名单名称' });
+          tokens.push({ type: 'invalid', text, value: '', span });
+        } else {
+          tokens.push({ type: 'listRef', text, value: name, span });
+        }
       } else if (isKeyword(name)) {
         tokens.push({ type: name.toLowerCase() as TokenType, text, value: name, span });
       } else {
@@ -242,15 +244,50 @@ export function tokenize(source: string): { tokens: Token[]; errors: RuleDiagnos
       tokens.push({ type: c === '&' ? 'and' : 'or', text: c, value: '', span });
     } else {
       const shown = String.fromCodePoint(code);
+      const ascii = asciiFor(shown);
       fail(span, {
-        en: `unexpected character ${JSON.stringify(shown)}`,
-        zh: `无法识别的字符 ${JSON.stringify(shown)}`,
+        en: `unexpected character ${JSON.stringify(shown)}${ascii ? `; did you mean ${JSON.stringify(ascii)}?` : ''}`,
+        zh: `无法识别的字符 ${JSON.stringify(shown)}${ascii ? `；是否想写半角的 ${JSON.stringify(ascii)}？` : ''}`,
       });
       tokens.push({ type: 'invalid', text: shown, value: '', span });
     }
   }
   tokens.push({ type: 'eof', text: '', value: '', span: spanAt(offset, 0) });
   return { tokens, errors };
+}
+
+/** Full-width and typographic characters that an IME or a word processor puts in place of ASCII. */
+const ASCII_LOOKALIKES: Readonly<Record<string, string>> = {
+  '（': '(',
+  '）': ')',
+  '【': '[',
+  '】': ']',
+  '［': '[',
+  '］': ']',
+  '，': ',',
+  '＝': '==',
+  '＞': '>',
+  '＜': '<',
+  '！': '!',
+  '≥': '>=',
+  '≤': '<=',
+  '≠': '!=',
+  '“': '"',
+  '”': '"',
+  '‘': "'",
+  '’': "'",
+  '＋': '+',
+  '－': '-',
+  '＊': '*',
+  '／': '/',
+  '％': '%',
+  '＠': '@',
+};
+
+function asciiFor(c: string): string | undefined {
+  const code = c.charCodeAt(0);
+  if (code >= 0xff10 && code <= 0xff19) return String(code - 0xff10); // full-width digits
+  return ASCII_LOOKALIKES[c];
 }
 
 /** Digits with `_` separators, an optional fraction and an optional exponent. */

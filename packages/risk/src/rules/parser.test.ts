@@ -161,6 +161,12 @@ describe('syntax errors', () => {
     ]);
   });
 
+  it('reject not as the operand of a tighter operator', () => {
+    expect(errorsOf('a == not b')).toEqual([{ code: 'rule_syntax', line: 1, column: 6, length: 3 }]);
+    expect(errorsOf('-not b')).toEqual([{ code: 'rule_syntax', line: 1, column: 2, length: 3 }]);
+    expect(errorsOf('a and not not b')).toEqual([]);
+  });
+
   it('reject chained comparisons', () => {
     const errors = parseExpression('1 < x < 3').errors;
     expect(errors).toHaveLength(1);
@@ -189,6 +195,22 @@ describe('syntax errors', () => {
       { code: 'rule_syntax', line: 1, column: 3, length: 1 },
       { code: 'rule_syntax', line: 1, column: 7, length: 1 },
     ]);
+  });
+
+  it('name the ASCII character a full-width or typographic one stands for', () => {
+    const errors = parseExpression('amount ≥ ５ and （a，b）').errors;
+    expect(errors.map((e) => [e.column, e.en])).toEqual([
+      [8, 'Syntax error at line 1, column 8: unexpected character "≥"; did you mean ">="?'],
+      [10, 'Syntax error at line 1, column 10: unexpected character "５"; did you mean "5"?'],
+      [16, 'Syntax error at line 1, column 16: unexpected character "（"; did you mean "("?'],
+      [18, 'Syntax error at line 1, column 18: unexpected character "，"; did you mean ","?'],
+      [20, 'Syntax error at line 1, column 20: unexpected character "）"; did you mean ")"?'],
+    ]);
+    expect(errors[2]?.zh).toBe('第 1 行第 16 列语法错误：无法识别的字符 "（"；是否想写半角的 "("？');
+  });
+
+  it('reject an @ without a list name once', () => {
+    expect(errorsOf('x in @')).toEqual([{ code: 'rule_syntax', line: 1, column: 6, length: 1 }]);
   });
 
   it('reject text after a complete expression and keep looking for errors', () => {

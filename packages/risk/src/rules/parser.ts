@@ -8,8 +8,15 @@ export const EXPRESSION_LIMITS = {
   sourceLengthMax: 10_000,
   /** Nesting of parentheses, operators and calls. */
   depthMax: 64,
+  /**
+   * Depth of the syntax tree, checked by the compiler: `a + a + … + a` nests without parentheses,
+   * and checking and evaluating recurse once per level.
+   */
+  treeDepthMax: 256,
   /** Elements of one literal list. */
   listItemsMax: 1_000,
+  /** Characters of a like() pattern (matching costs text length × pattern length). */
+  patternLengthMax: 200,
   /** Diagnostics reported for one expression; the rest are dropped. */
   errorsMax: 50,
 } as const;
@@ -179,7 +186,7 @@ class Parser {
     }
     this.depth++;
     try {
-      let left = this.parsePrefix();
+      let left = this.parsePrefix(minPrecedence);
       for (;;) {
         const token = this.peek();
         const negatedIn = token.type === 'not' && this.peek(1).type === 'in';
@@ -305,7 +312,7 @@ class Parser {
     return undefined;
   }
 
-  private parsePrefix(): Expression {
+  private parsePrefix(minPrecedence: number): Expression {
     const token = this.peek();
     switch (token.type) {
       case 'number':
@@ -323,6 +330,13 @@ class Parser {
         return { kind: 'null', span: token.span };
       case 'not':
       case '-': {
+        if (token.type === 'not' && minPrecedence > PRECEDENCE.not) {
+          // As in Python: `a == not b` and `1 + not b` need parentheses around the `not`.
+          this.fail(token.span, {
+            en: 'not binds looser than this operator; put (not …) in parentheses',
+            zh: 'not 的优先级低于此运算符；请把 (not …) 放在括号中',
+          });
+        }
         this.next();
         const operand = this.parse(token.type === 'not' ? PRECEDENCE.not : PRECEDENCE.unary);
         return { kind: 'unary', operator: token.type, operand, span: cover(token.span, operand.span) };
@@ -345,7 +359,9 @@ class Parser {
       }
       case 'invalid':
         this.next();
-        return STARTS_EXPRESSION.has(this.peek().type) ? this.parsePrefix() : { kind: 'error', span: token.span };
+        return STARTS_EXPRESSION.has(this.peek().type)
+          ? this.parsePrefix(minPrecedence)
+          : { kind: 'error', span: token.span };
       case 'listRef':
       case '[':
         this.fail(token.span, {

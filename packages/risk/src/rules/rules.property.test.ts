@@ -5,7 +5,7 @@ import type { FeatureValue, FeatureVector } from '../event.ts';
 import { type Expression, type ListItem, stripSpans } from './ast.ts';
 import { compileExpression, type RuleSchema } from './compiler.ts';
 import { formatExpression } from './format.ts';
-import type { RuleEnvironment } from './functions.ts';
+import { compileLike, type RuleEnvironment } from './functions.ts';
 import { parseExpression } from './parser.ts';
 import { compileRuleset } from './ruleset.ts';
 
@@ -194,7 +194,174 @@ const environment: fc.Arbitrary<RuleEnvironment | undefined> = fc.oneof(
   })),
 );
 
+/** LIKE through a regular expression: the independent reference for the bounded matcher. */
+function likeByRegExp(pattern: string, text: string): boolean {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    const literal = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
+    if (ch === '\\' && i + 1 < pattern.length) source += literal(pattern.charCodeAt(++i));
+    else if (ch === '%') source += '[\\s\\S]*';
+    else if (ch === '_') source += '[\\s\\S]';
+    else source += literal(ch.charCodeAt(0));
+  }
+  return new RegExp(`^${source}$`).test(text);
+}
+
+/**
+ * A deliberately naive tree-walking interpreter of the README's semantics, written independently of
+ * the compiler (time through Date, like() through a regular expression) to check the closures against.
+ */
+function reference(node: Expression, f: FeatureVector, env: RuleEnvironment | undefined): FeatureValue {
+  const types = schema.features as Record<string, string>;
+  const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  const ev = (n: Expression) => reference(n, f, env);
+  switch (node.kind) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return node.value;
+    case 'null':
+    case 'error':
+      return null;
+    case 'feature': {
+      const v = f[node.name];
+      if (types[node.name] === 'number') return typeof v === 'number' && Number.isFinite(v) ? v : null;
+      return typeof v === types[node.name] ? (v as FeatureValue) : null;
+    }
+    case 'unary': {
+      const v = ev(node.operand);
+      if (node.operator === 'not') return !(v === true);
+      return v === null ? null : -(v as number);
+    }
+    case 'binary': {
+      const a = ev(node.left);
+      const b = ev(node.right);
+      if (node.operator === 'and') return a === true && b === true;
+      if (node.operator === 'or') return a === true || b === true;
+      if (['==', '!=', '<', '<=', '>', '>='].includes(node.operator)) {
+        if (a === null || b === null) return false;
+        const x = a as number;
+        const y = b as number;
+        return { '==': x === y, '!=': x !== y, '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y }[
+          node.operator as '=='
+        ];
+      }
+      if (a === null || b === null) return null;
+      const x = a as number;
+      const y = b as number;
+      if ((node.operator === '/' || node.operator === '%') && y === 0) return null;
+      return fin({ '+': x + y, '-': x - y, '*': x * y, '/': x / y, '%': x % y }[node.operator as '+']);
+    }
+    case 'in': {
+      const v = ev(node.operand);
+      if (v === null) return false;
+      const items =
+        node.list.kind === 'list'
+          ? node.list.items.map((item) => item.value)
+          : [...(env?.lists?.(node.list.name) ?? [])];
+      const found = items.some((item) => item === v);
+      return node.negated ? !found : found;
+    }
+    case 'call': {
+      const args = node.args.map(ev);
+      const [a, b, c] = args;
+      switch (node.name) {
+        case 'is_null':
+          return a === null;
+        case 'coalesce':
+          return args.find((x) => x !== null) ?? null;
+        case 'contains':
+        case 'starts_with':
+        case 'ends_with':
+          if (a === null || b === null) return false;
+          return node.name === 'contains'
+            ? (a as string).includes(b as string)
+            : node.name === 'starts_with'
+              ? (a as string).startsWith(b as string)
+              : (a as string).endsWith(b as string);
+        case 'like':
+          return a === null ? false : likeByRegExp(b as string, a as string);
+      }
+      if (args.some((x) => x === null)) return null;
+      const x = a as number;
+      switch (node.name) {
+        case 'lower':
+          return (a as string).toLowerCase();
+        case 'upper':
+          return (a as string).toUpperCase();
+        case 'trim':
+          return (a as string).trim();
+        case 'len':
+          return (a as string).length;
+        case 'abs':
+          return Math.abs(x);
+        case 'floor':
+          return Math.floor(x);
+        case 'ceil':
+          return Math.ceil(x);
+        case 'sqrt':
+          return x < 0 ? null : Math.sqrt(x);
+        case 'log':
+          return x > 0 ? fin(Math.log(x)) : null;
+        case 'log10':
+          return x > 0 ? fin(Math.log10(x)) : null;
+        case 'round': {
+          const digits = args.length > 1 ? (b as number) : 0;
+          if (!Number.isInteger(digits) || digits < 0 || digits > 10) return null;
+          return fin((Math.sign(x) * Math.round(Math.abs(x) * 10 ** digits)) / 10 ** digits);
+        }
+        case 'min':
+          return Math.min(...(args as number[]));
+        case 'max':
+          return Math.max(...(args as number[]));
+        case 'clamp':
+          return (b as number) > (c as number) ? null : Math.min(Math.max(x, b as number), c as number);
+        case 'seconds':
+        case 'minutes':
+        case 'hours':
+        case 'days':
+          return fin(x * { seconds: 1e3, minutes: 6e4, hours: 3.6e6, days: 8.64e7 }[node.name]);
+        case 'hour_of_day':
+        case 'day_of_week': {
+          const offset = args.length > 1 ? (b as number) : 0;
+          if (offset < -14 || offset > 14) return null;
+          const local = x + offset * 3.6e6;
+          if (!Number.isFinite(local)) return null;
+          if (Math.abs(local) <= 8.64e15) {
+            const date = new Date(local);
+            return node.name === 'hour_of_day' ? date.getUTCHours() : date.getUTCDay() === 0 ? 7 : date.getUTCDay();
+          }
+          // Beyond the Date range: plain modular arithmetic.
+          const dayMs = (((local % 8.64e7) + 8.64e7) % 8.64e7) as number;
+          return node.name === 'hour_of_day'
+            ? Math.floor(dayMs / 3.6e6)
+            : ((((Math.floor(local / 8.64e7) + 3) % 7) + 7) % 7) + 1;
+        }
+      }
+      throw new Error(`reference: no function ${node.name}`);
+    }
+  }
+}
+
 describe('rule language properties', () => {
+  it('compiled closures agree with a tree-walking reference interpreter', () => {
+    fc.assert(
+      fc.property(
+        anyTyped,
+        fc.array(fc.tuple(vector, environment), { minLength: 1, maxLength: 4 }),
+        ([, tree], runs) => {
+          const compiled = compileExpression(formatExpression(tree), schema);
+          if (!compiled.ok) throw new Error(compiled.errors.map((e) => e.en).join('; '));
+          for (const [features, env] of runs) {
+            expect(compiled.value.evaluate(features, env)).toEqual(reference(tree, features, env));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('well-typed expressions compile and never throw; values have their static type or are null', () => {
     fc.assert(
       fc.property(
@@ -297,6 +464,18 @@ describe('rule language properties', () => {
         expect(stripSpans(parsed.expression)).toEqual(stripSpans(tree));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('the bounded like() matcher agrees with a regular expression', () => {
+    // Small alphabets, so that matches are frequent.
+    const pattern = fc.array(fc.constantFrom('a', 'b', '%', '_', '\\'), { maxLength: 7 }).map((p) => p.join(''));
+    const text = fc.array(fc.constantFrom('a', 'b', '%', '_', '\\'), { maxLength: 9 }).map((t) => t.join(''));
+    fc.assert(
+      fc.property(pattern, text, (p, t) => {
+        expect(compileLike(p)(t)).toBe(likeByRegExp(p, t));
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -9,6 +9,8 @@ export type RuleAction = (typeof RULE_ACTIONS)[number];
 
 export const RULESET_LIMITS = {
   rulesMax: 1_000,
+  /** Diagnostics returned for one ruleset; the rest are dropped. */
+  errorsMax: 500,
   idLengthMax: 64,
   nameLengthMax: 200,
   reasonLengthMax: 500,
@@ -290,7 +292,7 @@ export function compileRuleset(rules: readonly RuleSource[], schema: RuleSchema)
     });
   });
 
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: errors.slice(0, RULESET_LIMITS.errorsMax) };
   const active = Object.freeze(runnable);
   return {
     ok: true,
