@@ -990,7 +990,7 @@ export class EntityGraph {
         const members = this.#adjacent[entity] as number[];
         members.splice(members.indexOf(node), 1);
         if (this.#fraud[node]) this.#fraudMembers[entity] = (this.#fraudMembers[entity] as number) - 1;
-        this.#linked[entity] = this.#hub[entity] ? this.#linked[entity] : members.length;
+        if (!this.#hub[entity]) this.#linked[entity] = members.length;
       }
       this.#memberships -= (this.#adjacent[node] as number[]).length;
       for (const flow of this.#out[node] as Flow[]) {
