@@ -55,4 +55,3 @@ export interface FeatureDefinition {
   readonly type: FeatureType;
   readonly description: { readonly en: string; readonly zh: string };
 }
-

@@ -107,7 +107,7 @@ function reference(events: readonly RiskEvent[], hubCustomersMax: number) {
 
 function check(drafts: readonly Draft[], hubCustomersMax: number, localRebuildNodesMax: number): void {
   const events = toEvents(drafts);
-  const graph = new EntityGraph({ hubCustomersMax, localRebuildNodesMax, cycleLengthMax: 6 });
+  const graph = new EntityGraph({ hubCustomersMax, localRebuildNodesMax, muleRingCustomersMin: 3 });
   for (const e of events) graph.observe(e);
   const ref = reference(events, hubCustomersMax);
   // components() also settles any pending full rebuild, so the features below are exact.

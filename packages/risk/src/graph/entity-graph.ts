@@ -43,7 +43,7 @@ export interface EntityGraphOptions {
   readonly cycleLengthMax?: number;
   /** Money cycles: node expansions allowed per search, so a dense flow graph cannot stall an event. Default 256. */
   readonly cycleSearchBudget?: number;
-  /** Dense mule ring: at least this many customers joined by strong ties. Default 3. */
+  /** Dense mule ring: at least this many customers joined by strong ties. Default 4 (a household of three sharing a tablet and the home Wi-Fi is not a ring). */
   readonly muleRingCustomersMin?: number;
   /** A strong tie: two customers sharing at least this many distinct non-hub entities. Default 2. */
   readonly strongTieEntitiesMin?: number;
@@ -95,7 +95,7 @@ function settings(options: EntityGraphOptions): Settings {
     cycleWindowMs: int('cycleWindowMs', 7 * 86_400_000, 1, 366 * 86_400_000),
     cycleLengthMax: int('cycleLengthMax', 6, 3, 6),
     cycleSearchBudget: int('cycleSearchBudget', 256, 1, 1_000_000),
-    muleRingCustomersMin: int('muleRingCustomersMin', 3, 2, 1_000),
+    muleRingCustomersMin: int('muleRingCustomersMin', 4, 2, 1_000),
     strongTieEntitiesMin: int('strongTieEntitiesMin', 2, 1, 16),
     seenEventIdsMax: int('seenEventIdsMax', 1_000_000, 1, 100_000_000),
     ringsMax: int('ringsMax', 10_000, 1, 10_000_000),
