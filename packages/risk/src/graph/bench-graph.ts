@@ -21,6 +21,8 @@ export interface GraphBenchReport {
   readonly benchmark: 'risk-graph';
   readonly config: GraphBenchOptions & { readonly hubCustomersMax: number; readonly nodesMax: number };
   readonly seconds: number;
+  /** CPU time over wall time of the run (below 1 when other processes share the cores: latencies then include waiting). */
+  readonly cpuShare: number;
   readonly eventsPerSecond: number;
   /** Latency of observe + graphFeatures per event, microseconds. */
   readonly latencyUs: {
@@ -55,6 +57,8 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
   // Zipf-like merchant popularity: index = floor(M * u^3) favours the first merchants.
   const merchant = () => Math.floor(MERCHANTS * rng.float() ** 3);
   let clock = 0;
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   for (let i = 0; i < total; i++) {
     const atMs = Math.floor(startMs + i * stepMs);
     let event: RiskEvent;
@@ -106,6 +110,8 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
     latencies[i] = (t1 - t0) * 1_000;
     clock += t1 - t0;
   }
+  const wallMs = performance.now() - wallBefore;
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort();
   const at = (q: number) => round(latencies[Math.min(total - 1, Math.floor(q * total))] ?? 0);
   const rings = graph.rings(100_000);
@@ -114,6 +120,7 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
     benchmark: 'risk-graph',
     config: { ...options, hubCustomersMax, nodesMax },
     seconds: round(clock / 1_000),
+    cpuShare: round((cpu.user + cpu.system) / 1_000 / wallMs),
     eventsPerSecond: Math.round(total / (clock / 1_000)),
     latencyUs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: round(latencies[total - 1] ?? 0) },
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),

@@ -41,7 +41,7 @@ export interface EntityGraphOptions {
   readonly cycleWindowMs?: number;
   /** Money cycles: at most this many customers (and transfers) in a cycle, 3…6. Default 6. */
   readonly cycleLengthMax?: number;
-  /** Money cycles: node expansions allowed per search, so a dense flow graph cannot stall an event. Default 256. */
+  /** Money cycles: flows examined per search, so a dense flow graph cannot stall an event. Default 1,024. */
   readonly cycleSearchBudget?: number;
   /** Dense mule ring: at least this many customers joined by strong ties. Default 4 (a household of three sharing a tablet and the home Wi-Fi is not a ring). */
   readonly muleRingCustomersMin?: number;
@@ -94,7 +94,7 @@ function settings(options: EntityGraphOptions): Settings {
     flowCounterpartiesMax: int('flowCounterpartiesMax', 64, 1, 100_000),
     cycleWindowMs: int('cycleWindowMs', 7 * 86_400_000, 1, 366 * 86_400_000),
     cycleLengthMax: int('cycleLengthMax', 6, 3, 6),
-    cycleSearchBudget: int('cycleSearchBudget', 256, 1, 1_000_000),
+    cycleSearchBudget: int('cycleSearchBudget', 1_024, 1, 1_000_000),
     muleRingCustomersMin: int('muleRingCustomersMin', 4, 2, 1_000),
     strongTieEntitiesMin: int('strongTieEntitiesMin', 2, 1, 16),
     seenEventIdsMax: int('seenEventIdsMax', 1_000_000, 1, 100_000_000),
@@ -859,20 +859,34 @@ export class EntityGraph {
 
   /** Looks for a path to → … → from of recent transfers that the transfer from → to closes into a cycle. */
   #detectCycle(from: number, to: number, event: RiskEvent): void {
-    if ((this.#out[to] as Flow[]).length === 0 || (this.#in[from] as number[]).length === 0) return;
+    if ((this.#out[to] as Flow[]).length === 0) return;
     const since = event.atMs - this.#s.cycleWindowMs;
+    // Mark the customers that recently paid `from`: a path reaching one of them closes the cycle,
+    // so the deepest level of the search is a mark test instead of a scan of its flows.
+    const stamp = ++this.#stamp;
+    const mark = this.#mark;
+    let payers = 0;
+    for (const payer of this.#in[from] as number[]) {
+      for (const flow of this.#out[payer] as Flow[]) {
+        if (flow.to === from) {
+          if (flow.lastAtMs >= since && payer !== to) {
+            mark[payer] = stamp;
+            payers++;
+          }
+          break;
+        }
+      }
+    }
+    if (payers === 0) return;
     const path = [from, to];
     let budget = this.#s.cycleSearchBudget;
     const lengthMax = this.#s.cycleLengthMax;
     const search = (node: number): boolean => {
-      if (budget-- <= 0) return false;
+      if (mark[node] === stamp && path.length >= 3) return true;
+      if (path.length >= lengthMax) return false;
       for (const flow of this.#out[node] as Flow[]) {
-        if (flow.lastAtMs < since) continue;
-        if (flow.to === from) {
-          if (path.length >= 3) return true;
-          continue;
-        }
-        if (path.length >= lengthMax || path.includes(flow.to)) continue;
+        if (--budget < 0) return false;
+        if (flow.lastAtMs < since || path.includes(flow.to)) continue;
         path.push(flow.to);
         if (search(flow.to)) return true;
         path.pop();
