@@ -110,7 +110,7 @@ function settings(options: EntityGraphOptions): Settings {
  * graph, is then spread over as many events. Queries that must be exact rebuild at once.
  */
 const REBUILD_EVENTS_MIN = 4_096;
-/** Shared empty lists of entity nodes (entities have no flows or accounts); never pushed to. */
+/** The shared empty list of a node without flows or accounts; replaced, never pushed to. */
 const NONE: never[] = [];
 
 /** Node kinds: 0 a free slot, 1 a customer, 2 + index in LINK_KINDS an entity. */
@@ -348,7 +348,9 @@ export class EntityGraph {
 
     if (event.accountId !== undefined && event.accountId !== '' && !this.#accountOwner.has(event.accountId)) {
       this.#accountOwner.set(event.accountId, customer);
-      (this.#accounts[customer] as string[]).push(event.accountId);
+      const accounts = this.#accounts[customer] as string[];
+      if (accounts === NONE) this.#accounts[customer] = [event.accountId];
+      else accounts.push(event.accountId);
     }
     const fields = this.#fields;
     for (let i = 0; i < fields.length; i++) {
@@ -587,10 +589,10 @@ export class EntityGraph {
     this.#hub[node] = false;
     this.#linked[node] = 0;
     this.#fraud[node] = kind === CUSTOMER && this.#confirmed.has(value);
-    const customer = kind === CUSTOMER;
-    this.#out[node] = customer ? [] : NONE;
-    this.#in[node] = customer ? [] : NONE;
-    this.#accounts[node] = customer ? [] : NONE;
+    // Flow and account lists are made on first use: most nodes never need them.
+    this.#out[node] = NONE;
+    this.#in[node] = NONE;
+    this.#accounts[node] = NONE;
     this.#fraudMembers[node] = 0;
     this.#live++;
     return node;
@@ -846,8 +848,10 @@ export class EntityGraph {
       const max = this.#s.flowCounterpartiesMax;
       if (out.length >= max || incoming.length >= max) return;
       flow = { to, count: 0, firstAtMs: event.atMs, lastAtMs: event.atMs };
-      out.push(flow);
-      incoming.push(from);
+      if (out === NONE) this.#out[from] = [flow];
+      else out.push(flow);
+      if (incoming === NONE) this.#in[to] = [from];
+      else incoming.push(from);
       this.#flows++;
       this.#union(from, to);
     }
