@@ -108,7 +108,11 @@ function reference(events: readonly RiskEvent[], hubCustomersMax: number) {
 function check(drafts: readonly Draft[], hubCustomersMax: number, localRebuildNodesMax: number): void {
   const events = toEvents(drafts);
   const graph = new EntityGraph({ hubCustomersMax, localRebuildNodesMax, muleRingCustomersMin: 3 });
-  for (const e of events) graph.observe(e);
+  for (const e of events) {
+    graph.observe(e);
+    // Features of the event just observed (nodes reused) equal those looked up afresh.
+    expect(graph.graphFeatures(e)).toEqual(graph.graphFeatures({ ...e }));
+  }
   const ref = reference(events, hubCustomersMax);
   // components() also settles any pending full rebuild, so the features below are exact.
   const summaries = graph.components({ customersMin: 1, limit: 1_000 });

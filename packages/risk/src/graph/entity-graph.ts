@@ -116,6 +116,8 @@ const NONE: never[] = [];
 /** Node kinds: 0 a free slot, 1 a customer, 2 + index in LINK_KINDS an entity. */
 const FREE = 0;
 const CUSTOMER = 1;
+const DEVICE = 2 + LINK_KINDS.indexOf('device');
+const PAYEE = 2 + LINK_KINDS.indexOf('payee');
 
 interface Flow {
   readonly to: number;
@@ -306,6 +308,7 @@ export class EntityGraph {
   #cycleSerial = 0;
 
   #sequence = 0;
+  #last: { readonly event: RiskEvent; customer: number; device: number; payee: number } | undefined;
   #dirty = false;
   #rebuiltAt = 0;
   #duplicates = 0;
@@ -346,19 +349,28 @@ export class EntityGraph {
     const customer = this.#customerNode(event.customerId);
     this.#lastSeen[customer] = sequence;
 
-    if (event.accountId !== undefined && event.accountId !== '' && !this.#accountOwner.has(event.accountId)) {
+    if (
+      event.accountId !== undefined &&
+      event.accountId !== '' &&
+      this.#accountOwner.get(event.accountId) === undefined
+    ) {
       this.#accountOwner.set(event.accountId, customer);
       const accounts = this.#accounts[customer] as string[];
       if (accounts === NONE) this.#accounts[customer] = [event.accountId];
       else accounts.push(event.accountId);
     }
+    let device = -1;
+    let payee = -1;
     const fields = this.#fields;
     for (let i = 0; i < fields.length; i++) {
       const value = (fields[i] as (event: RiskEvent) => string | undefined)(event);
       if (value === undefined || value === '') continue;
-      const entity = this.#entityNode(this.#kindOf[i] as number, value);
+      const kind = this.#kindOf[i] as number;
+      const entity = this.#entityNode(kind, value);
       this.#lastSeen[entity] = sequence;
       this.#link(customer, entity);
+      if (kind === DEVICE) device = entity;
+      else if (kind === PAYEE) payee = entity;
     }
     if (event.type === 'payment' && event.payeeId !== undefined) {
       const owner = this.#accountOwner.get(event.payeeId);
@@ -369,6 +381,8 @@ export class EntityGraph {
     }
     if (this.#dirty && sequence - this.#rebuiltAt >= Math.max(REBUILD_EVENTS_MIN, this.#live >> 1)) this.#rebuild();
     if (this.#live > this.#s.nodesMax) this.#evict();
+    // graphFeatures(event) right after observe(event) reuses the nodes instead of looking them up again.
+    this.#last = { event, customer, device, payee };
     return true;
   }
 
@@ -389,9 +403,20 @@ export class EntityGraph {
 
   /** The graph features of the event's customer, device and payee (call `observe(event)` first). */
   graphFeatures(event: RiskEvent): Record<string, FeatureValue> {
-    const customer = this.#customers.get(event.customerId);
-    const device = event.deviceId === undefined ? undefined : this.#sharedOthers('device', event.deviceId, customer);
-    const payee = event.payeeId === undefined ? undefined : this.#sharedOthers('payee', event.payeeId, customer);
+    const last = this.#last;
+    const cached = last !== undefined && last.event === event;
+    const customer = cached ? last.customer : this.#customers.get(event.customerId);
+    const device =
+      event.deviceId === undefined
+        ? undefined
+        : this.#sharedOthers(
+            cached && last.device >= 0 ? last.device : this.#lookup('device', event.deviceId),
+            customer,
+          );
+    const payee =
+      event.payeeId === undefined
+        ? undefined
+        : this.#sharedOthers(cached && last.payee >= 0 ? last.payee : this.#lookup('payee', event.payeeId), customer);
     if (customer === undefined) {
       return {
         graph_component_size: 1,
@@ -933,8 +958,11 @@ export class EntityGraph {
 
   // ---- features ------------------------------------------------------------------------------
 
-  #sharedOthers(kind: LinkKind, value: string, customer: number | undefined): number {
-    const node = (this.#entities[LINK_KINDS.indexOf(kind)] as Map<string, number>).get(value);
+  #lookup(kind: LinkKind, value: string): number | undefined {
+    return (this.#entities[LINK_KINDS.indexOf(kind)] as Map<string, number>).get(value);
+  }
+
+  #sharedOthers(node: number | undefined, customer: number | undefined): number {
     if (node === undefined) return 0;
     if (this.#hub[node]) return (this.#linked[node] as number) - 1;
     const members = this.#adjacent[node] as number[];
@@ -975,7 +1003,7 @@ export class EntityGraph {
   #inRing(customer: number): boolean {
     const root = this.#strongFind(customer);
     if ((this.#strongSize[root] as number) >= this.#s.muleRingCustomersMin) return true;
-    return this.#ringCount.has(this.#value[customer] as string);
+    return this.#ringCount.size > 0 && this.#ringCount.has(this.#value[customer] as string);
   }
 
   #confirmedRing(customerId: string): boolean {
