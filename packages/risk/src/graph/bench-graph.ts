@@ -23,6 +23,8 @@ export interface GraphBenchReport {
   readonly seconds: number;
   /** CPU time over wall time of the run (below 1 when other processes share the cores: latencies then include waiting). */
   readonly cpuShare: number;
+  /** The machine yardstick (see referenceMapOpNs) just before and after the run. */
+  readonly referenceMapOpNs: { readonly before: number; readonly after: number };
   readonly eventsPerSecond: number;
   /** Latency of observe + graphFeatures per event, microseconds. */
   readonly latencyUs: {
@@ -46,6 +48,7 @@ const RING_SIZE = 4;
 /** Runs the benchmark (pure: no console, no wall clock other than the timer). */
 export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
   const { events: total, customers, seed } = options;
+  const mapOpNsBefore = referenceMapOpNs();
   const rng = new FastRng(seed);
   const hubCustomersMax = 50;
   const nodesMax = 2_000_000;
@@ -114,6 +117,7 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
   const cpu = process.cpuUsage(cpuBefore);
   latencies.sort();
   const at = (q: number) => round(latencies[Math.min(total - 1, Math.floor(q * total))] ?? 0);
+  const mapOpNsAfter = referenceMapOpNs();
   const rings = graph.rings(100_000);
   const largest = graph.components({ customersMin: 1, limit: 1 })[0];
   return {
@@ -121,6 +125,7 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
     config: { ...options, hubCustomersMax, nodesMax },
     seconds: round(clock / 1_000),
     cpuShare: round((cpu.user + cpu.system) / 1_000 / wallMs),
+    referenceMapOpNs: { before: mapOpNsBefore, after: mapOpNsAfter },
     eventsPerSecond: Math.round(total / (clock / 1_000)),
     latencyUs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: round(latencies[total - 1] ?? 0) },
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
@@ -131,6 +136,21 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
     },
     largestComponentCustomers: largest?.customers ?? 0,
   };
+}
+
+/**
+ * A yardstick for the machine at the moment of the run: nanoseconds per `Map` insert-or-lookup of a
+ * freshly built string key (200,000 keys, each looked up twice). On a quiet core this is about
+ * 100–200 ns; on a shared, busy machine everything above scales with it.
+ */
+export function referenceMapOpNs(): number {
+  const map = new Map<string, number>();
+  const t0 = performance.now();
+  for (let i = 0; i < 400_000; i++) {
+    const key = `k${(i * 7_919) % 200_000}`;
+    if (map.get(key) === undefined) map.set(key, i);
+  }
+  return round(((performance.now() - t0) * 1_000_000) / 400_000);
 }
 
 function round(value: number): number {
