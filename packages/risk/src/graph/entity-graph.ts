@@ -110,6 +110,8 @@ function settings(options: EntityGraphOptions): Settings {
  * graph, is then spread over as many events. Queries that must be exact rebuild at once.
  */
 const REBUILD_EVENTS_MIN = 4_096;
+/** Money cycles recorded for one transfer at most (a cycle already known is only marked seen again). */
+const CYCLES_PER_TRANSFER_MAX = 16;
 /** The shared empty list of a node without flows or accounts; replaced, never pushed to. */
 const NONE: never[] = [];
 
@@ -910,19 +912,26 @@ export class EntityGraph {
     const path = [from, to];
     let budget = this.#s.cycleSearchBudget;
     const lengthMax = this.#s.cycleLengthMax;
+    // Every simple cycle through the new transfer is recorded (overlapping rings share members),
+    // up to CYCLES_PER_TRANSFER_MAX; returns true when the search should stop.
+    let found = 0;
     const search = (node: number): boolean => {
-      if (mark[node] === stamp && path.length >= 3) return true;
+      if (mark[node] === stamp && path.length >= 3) {
+        this.#recordCycle(path, event);
+        if (++found >= CYCLES_PER_TRANSFER_MAX) return true;
+      }
       if (path.length >= lengthMax) return false;
       for (const flow of this.#out[node] as Flow[]) {
-        if (--budget < 0) return false;
+        if (--budget < 0) return true;
         if (flow.lastAtMs < since || path.includes(flow.to)) continue;
         path.push(flow.to);
-        if (search(flow.to)) return true;
+        const stop = search(flow.to);
         path.pop();
+        if (stop) return true;
       }
       return false;
     };
-    if (search(to)) this.#recordCycle(path, event);
+    search(to);
   }
 
   #recordCycle(path: readonly number[], event: RiskEvent): void {
