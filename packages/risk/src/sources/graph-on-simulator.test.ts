@@ -42,5 +42,5 @@ it('finds the simulated money cycles', async () => {
     const customers = s.members.customers.map((id) => simulatorCustomerId(Number(id.slice(2)) - 1)).sort();
     expect(rings.has(customers.join(','))).toBe(true);
   }
-  expect(expected).toBeGreaterThanOrEqual(10);
+  expect(expected).toBeGreaterThanOrEqual(5);
 }, 60_000);
