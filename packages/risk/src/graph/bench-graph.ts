@@ -25,6 +25,8 @@ export interface GraphBenchReport {
   readonly cpuShare: number;
   /** The machine yardstick (see referenceMapOpNs) just before and after the run. */
   readonly referenceMapOpNs: { readonly before: number; readonly after: number };
+  /** Nanoseconds per iteration of a tight integer loop before the run (see referenceLoopNs). */
+  readonly referenceLoopNs: number;
   readonly eventsPerSecond: number;
   /** Latency of observe + graphFeatures per event, microseconds. */
   readonly latencyUs: {
@@ -48,6 +50,7 @@ const RING_SIZE = 4;
 /** Runs the benchmark (pure: no console, no wall clock other than the timer). */
 export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
   const { events: total, customers, seed } = options;
+  const loopNsBefore = referenceLoopNs();
   const mapOpNsBefore = referenceMapOpNs();
   const rng = new FastRng(seed);
   const hubCustomersMax = 50;
@@ -126,6 +129,7 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
     seconds: round(clock / 1_000),
     cpuShare: round((cpu.user + cpu.system) / 1_000 / wallMs),
     referenceMapOpNs: { before: mapOpNsBefore, after: mapOpNsAfter },
+    referenceLoopNs: loopNsBefore,
     eventsPerSecond: Math.round(total / (clock / 1_000)),
     latencyUs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: round(latencies[total - 1] ?? 0) },
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
@@ -151,6 +155,16 @@ export function referenceMapOpNs(): number {
     if (map.get(key) === undefined) map.set(key, i);
   }
   return round(((performance.now() - t0) * 1_000_000) / 400_000);
+}
+
+/** Another yardstick: nanoseconds per iteration of a tight integer loop (well under 1 ns on a quiet core). */
+export function referenceLoopNs(): number {
+  let x = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < 20_000_000; i++) x = (x + i * 7) | 0;
+  const ns = ((performance.now() - t0) * 1_000_000) / 20_000_000;
+  // x is used, so the loop cannot be optimised away; it is never 0.5.
+  return x === 0.5 ? 0 : Math.round(ns * 1_000) / 1_000;
 }
 
 function round(value: number): number {
