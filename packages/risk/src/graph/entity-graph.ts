@@ -312,6 +312,8 @@ export class EntityGraph {
   #sequence = 0;
   #last: { readonly event: RiskEvent; customer: number; device: number; payee: number } | undefined;
   #dirty = false;
+  /** Customers of hubs cut off while a full rebuild is pending. */
+  #hubbedMembers: number[] = [];
   #rebuiltAt = 0;
   #duplicates = 0;
   #hubs = 0;
@@ -782,6 +784,8 @@ export class EntityGraph {
     this.#fraudMembers[entity] = 0;
     this.#hub[entity] = true;
     if (affected === undefined) {
+      // Strong ties through the hub are settled at the next rebuild, with its members' strong components.
+      for (const member of members) this.#hubbedMembers.push(member);
       this.#dirty = true;
       return;
     }
@@ -815,10 +819,30 @@ export class EntityGraph {
 
   /** Resets the nodes (a whole former component, or every node) and unites them again along the current edges. */
   #relink(nodes: readonly number[]): void {
+    this.#relinkComponents(nodes);
+    this.#relinkStrong(nodes);
+  }
+
+  /** The connectivity union-find only. */
+  #relinkComponents(nodes: readonly number[]): void {
     for (const node of nodes) {
       this.#parent[node] = node;
       this.#size[node] = 1;
       this.#customerCount[node] = this.#kind[node] === CUSTOMER ? 1 : 0;
+    }
+    for (const node of nodes) {
+      if (this.#kind[node] !== CUSTOMER) continue;
+      for (const entity of this.#adjacent[node] as number[]) this.#union(node, entity);
+      for (const flow of this.#out[node] as Flow[]) this.#union(node, flow.to);
+    }
+  }
+
+  /**
+   * The strong-tie union-find over the given nodes (whole strong components, or every node):
+   * reset, then each pair of customers sharing `strongTieEntitiesMin` entities is joined again.
+   */
+  #relinkStrong(nodes: readonly number[]): void {
+    for (const node of nodes) {
       this.#strongParent[node] = node;
       this.#strongSize[node] = 1;
     }
@@ -827,9 +851,6 @@ export class EntityGraph {
     const tally = this.#tally;
     for (const node of nodes) {
       if (this.#kind[node] !== CUSTOMER) continue;
-      for (const entity of this.#adjacent[node] as number[]) this.#union(node, entity);
-      for (const flow of this.#out[node] as Flow[]) this.#union(node, flow.to);
-      // Strong ties: count shared entities with every customer reached through them.
       const stamp = ++this.#stamp;
       for (const entity of this.#adjacent[node] as number[]) {
         for (const other of this.#adjacent[entity] as number[]) {
@@ -846,10 +867,26 @@ export class EntityGraph {
     }
   }
 
-  #rebuild(): void {
+  /**
+   * Rebuilds the connectivity union-find over every node. Strong ties only ever disappear when a
+   * hub is cut off, so only the strong components of the hubs' former members are rebuilt — unless
+   * `complete` (after eviction, which removes edges anywhere).
+   */
+  #rebuild(complete = false): void {
     const nodes: number[] = [];
     for (let node = 0; node < this.#kind.length; node++) if (this.#kind[node] !== FREE) nodes.push(node);
-    this.#relink(nodes);
+    this.#relinkComponents(nodes);
+    if (complete) this.#relinkStrong(nodes);
+    else if (this.#hubbedMembers.length > 0) {
+      const roots = new Set<number>();
+      for (const member of this.#hubbedMembers) {
+        if (this.#kind[member] === CUSTOMER) roots.add(this.#strongFind(member));
+      }
+      const affected: number[] = [];
+      for (const node of this.#customers.values()) if (roots.has(this.#strongFind(node))) affected.push(node);
+      this.#relinkStrong(affected);
+    }
+    this.#hubbedMembers = [];
     this.#dirty = false;
     this.#rebuiltAt = this.#sequence;
     this.#fullRebuilds++;
@@ -1034,7 +1071,7 @@ export class EntityGraph {
     for (const node of drop) this.#mark[node] = stamp;
     for (const node of drop) this.#remove(node, stamp);
     this.#evicted += drop.length;
-    this.#rebuild();
+    this.#rebuild(true);
   }
 
   #remove(node: number, stamp: number): void {
