@@ -21,9 +21,21 @@ export interface GraphBenchReport {
   readonly benchmark: 'risk-graph';
   readonly config: GraphBenchOptions & { readonly hubCustomersMax: number; readonly nodesMax: number };
   readonly seconds: number;
+  /** CPU time over wall time of the run (below 1 when other processes share the cores: latencies then include waiting). */
+  readonly cpuShare: number;
+  /** The machine yardstick (see referenceMapOpNs) just before and after the run. */
+  readonly referenceMapOpNs: { readonly before: number; readonly after: number };
+  /** Nanoseconds per iteration of a tight integer loop before the run (see referenceLoopNs). */
+  readonly referenceLoopNs: number;
   readonly eventsPerSecond: number;
   /** Latency of observe + graphFeatures per event, microseconds. */
-  readonly latencyUs: { readonly p50: number; readonly p99: number; readonly p999: number; readonly max: number };
+  readonly latencyUs: {
+    readonly p50: number;
+    readonly p90: number;
+    readonly p99: number;
+    readonly p999: number;
+    readonly max: number;
+  };
   readonly heapUsedMb: number;
   readonly stats: ReturnType<EntityGraph['stats']>;
   readonly rings: { readonly moneyCycles: number; readonly muleRings: number };
@@ -38,6 +50,8 @@ const RING_SIZE = 4;
 /** Runs the benchmark (pure: no console, no wall clock other than the timer). */
 export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
   const { events: total, customers, seed } = options;
+  const loopNsBefore = referenceLoopNs();
+  const mapOpNsBefore = referenceMapOpNs();
   const rng = new FastRng(seed);
   const hubCustomersMax = 50;
   const nodesMax = 2_000_000;
@@ -49,6 +63,8 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
   // Zipf-like merchant popularity: index = floor(M * u^3) favours the first merchants.
   const merchant = () => Math.floor(MERCHANTS * rng.float() ** 3);
   let clock = 0;
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   for (let i = 0; i < total; i++) {
     const atMs = Math.floor(startMs + i * stepMs);
     let event: RiskEvent;
@@ -100,16 +116,22 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
     latencies[i] = (t1 - t0) * 1_000;
     clock += t1 - t0;
   }
+  const wallMs = performance.now() - wallBefore;
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort();
   const at = (q: number) => round(latencies[Math.min(total - 1, Math.floor(q * total))] ?? 0);
+  const mapOpNsAfter = referenceMapOpNs();
   const rings = graph.rings(100_000);
   const largest = graph.components({ customersMin: 1, limit: 1 })[0];
   return {
     benchmark: 'risk-graph',
     config: { ...options, hubCustomersMax, nodesMax },
     seconds: round(clock / 1_000),
+    cpuShare: round((cpu.user + cpu.system) / 1_000 / wallMs),
+    referenceMapOpNs: { before: mapOpNsBefore, after: mapOpNsAfter },
+    referenceLoopNs: loopNsBefore,
     eventsPerSecond: Math.round(total / (clock / 1_000)),
-    latencyUs: { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: round(latencies[total - 1] ?? 0) },
+    latencyUs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: round(latencies[total - 1] ?? 0) },
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
     stats: graph.stats(),
     rings: {
@@ -118,6 +140,31 @@ export function runGraphBench(options: GraphBenchOptions): GraphBenchReport {
     },
     largestComponentCustomers: largest?.customers ?? 0,
   };
+}
+
+/**
+ * A yardstick for the machine at the moment of the run: nanoseconds per `Map` insert-or-lookup of a
+ * freshly built string key (200,000 keys, each looked up twice). On a quiet core this is about
+ * 100–200 ns; on a shared, busy machine everything above scales with it.
+ */
+export function referenceMapOpNs(): number {
+  const map = new Map<string, number>();
+  const t0 = performance.now();
+  for (let i = 0; i < 400_000; i++) {
+    const key = `k${(i * 7_919) % 200_000}`;
+    if (map.get(key) === undefined) map.set(key, i);
+  }
+  return round(((performance.now() - t0) * 1_000_000) / 400_000);
+}
+
+/** Another yardstick: nanoseconds per iteration of a tight integer loop (well under 1 ns on a quiet core). */
+export function referenceLoopNs(): number {
+  let x = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < 20_000_000; i++) x = (x + i * 7) | 0;
+  const ns = ((performance.now() - t0) * 1_000_000) / 20_000_000;
+  // x is used, so the loop cannot be optimised away; it is never 0.5.
+  return x === 0.5 ? 0 : Math.round(ns * 1_000) / 1_000;
 }
 
 function round(value: number): number {

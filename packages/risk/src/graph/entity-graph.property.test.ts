@@ -1,4 +1,4 @@
-// Proves the incremental union-find agrees with a brute-force breadth-first search on random event streams: components, their sizes, hubs cut off, and dense mule rings, whether hubs are re-linked locally or by a full rebuild.
+// Proves the incremental union-find agrees with a brute-force breadth-first search on random event streams: components, their sizes, hubs cut off, and dense mule rings, whether hubs are re-linked locally or by a full rebuild; and that a money cycle is reported exactly when a transfer closes one.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RiskEvent } from '../event.ts';
@@ -107,8 +107,12 @@ function reference(events: readonly RiskEvent[], hubCustomersMax: number) {
 
 function check(drafts: readonly Draft[], hubCustomersMax: number, localRebuildNodesMax: number): void {
   const events = toEvents(drafts);
-  const graph = new EntityGraph({ hubCustomersMax, localRebuildNodesMax, cycleLengthMax: 6 });
-  for (const e of events) graph.observe(e);
+  const graph = new EntityGraph({ hubCustomersMax, localRebuildNodesMax, muleRingCustomersMin: 3 });
+  for (const e of events) {
+    graph.observe(e);
+    // Features of the event just observed (nodes reused) equal those looked up afresh.
+    expect(graph.graphFeatures(e)).toEqual(graph.graphFeatures({ ...e }));
+  }
   const ref = reference(events, hubCustomersMax);
   // components() also settles any pending full rebuild, so the features below are exact.
   const summaries = graph.components({ customersMin: 1, limit: 1_000 });
@@ -174,6 +178,56 @@ describe('entity graph against brute-force search', () => {
         expect(a).toEqual(b);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('reports a money cycle exactly when a transfer closes one of 3 or 4 customers', () => {
+    const transfer = fc.tuple(fc.nat(5), fc.nat(5)).filter(([a, b]) => a !== b);
+    fc.assert(
+      fc.property(fc.array(transfer, { maxLength: 40 }), (transfers) => {
+        const graph = new EntityGraph({ cycleLengthMax: 4, cycleSearchBudget: 1_000_000 });
+        for (let c = 0; c < 6; c++) {
+          graph.observe({
+            id: `open${c}`,
+            type: 'login',
+            atMs: 0,
+            customerId: `c${c}`,
+            accountId: `a${c}`,
+            amountMinor: 0n,
+          });
+        }
+        const edges = new Set<string>();
+        transfers.forEach(([a, b], i) => {
+          const atMs = 1_000 * (i + 1);
+          graph.observe({
+            id: `t${i}`,
+            type: 'payment',
+            atMs,
+            customerId: `c${a}`,
+            accountId: `a${a}`,
+            payeeId: `a${b}`,
+            amountMinor: 1n,
+          });
+          edges.add(`${a}>${b}`);
+          // Brute force: a simple path b → … → a of 2 or 3 transfers.
+          const reach = (node: number, visited: number[]): boolean => {
+            for (let next = 0; next < 6; next++) {
+              if (!edges.has(`${node}>${next}`)) continue;
+              if (next === a) {
+                if (visited.length >= 2) return true;
+                continue;
+              }
+              if (visited.includes(next) || visited.length >= 3) continue;
+              if (reach(next, [...visited, next])) return true;
+            }
+            return false;
+          };
+          const expected = reach(b, [b]);
+          const found = graph.rings().some((r) => r.kind === 'money_cycle' && r.lastDetectedAtMs === atMs);
+          expect(found).toBe(expected);
+        });
+      }),
+      { numRuns: 200 },
     );
   });
 });

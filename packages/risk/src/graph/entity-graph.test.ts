@@ -139,21 +139,23 @@ describe('EntityGraph', () => {
     expect(six.rings().map((r) => r.customers.length)).toEqual([6]);
   });
 
-  it('finds a dense mule ring: three customers each sharing a device and an IP', () => {
+  it('finds a dense mule ring: four customers each sharing a device and an IP, not a household of three', () => {
     const graph = new EntityGraph();
-    for (const c of ['m1', 'm2', 'm3']) graph.observe(event(c, { deviceId: 'farm-phone', ip: '8.8.4.4' }));
+    for (const c of ['m1', 'm2', 'm3', 'm4']) graph.observe(event(c, { deviceId: 'farm-phone', ip: '8.8.4.4' }));
+    for (const c of ['h1', 'h2', 'h3']) graph.observe(event(c, { deviceId: 'tablet', ip: 'home-wifi' }));
     graph.observe(event('loner', { deviceId: 'farm-phone' }));
     const rings = graph.rings();
     expect(rings).toEqual([
       {
         id: 'ring_mule_m1',
         kind: 'mule_ring',
-        customers: ['m1', 'm2', 'm3'],
+        customers: ['m1', 'm2', 'm3', 'm4'],
         entities: ['device:farm-phone', 'ip:8.8.4.4'],
       },
     ]);
     expect(graph.graphFeatures(event('m2')).graph_in_ring).toBe(true);
     expect(graph.graphFeatures(event('loner')).graph_in_ring).toBe(false);
+    expect(graph.graphFeatures(event('h1')).graph_in_ring).toBe(false);
   });
 
   it('counts confirmed-fraud neighbours within two hops, and clears them again', () => {

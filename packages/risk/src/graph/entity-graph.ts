@@ -41,9 +41,9 @@ export interface EntityGraphOptions {
   readonly cycleWindowMs?: number;
   /** Money cycles: at most this many customers (and transfers) in a cycle, 3…6. Default 6. */
   readonly cycleLengthMax?: number;
-  /** Money cycles: node expansions allowed per search, so a dense flow graph cannot stall an event. Default 256. */
+  /** Money cycles: flows examined per search, so a dense flow graph cannot stall an event. Default 1,024. */
   readonly cycleSearchBudget?: number;
-  /** Dense mule ring: at least this many customers joined by strong ties. Default 3. */
+  /** Dense mule ring: at least this many customers joined by strong ties. Default 4 (a household of three sharing a tablet and the home Wi-Fi is not a ring). */
   readonly muleRingCustomersMin?: number;
   /** A strong tie: two customers sharing at least this many distinct non-hub entities. Default 2. */
   readonly strongTieEntitiesMin?: number;
@@ -94,8 +94,8 @@ function settings(options: EntityGraphOptions): Settings {
     flowCounterpartiesMax: int('flowCounterpartiesMax', 64, 1, 100_000),
     cycleWindowMs: int('cycleWindowMs', 7 * 86_400_000, 1, 366 * 86_400_000),
     cycleLengthMax: int('cycleLengthMax', 6, 3, 6),
-    cycleSearchBudget: int('cycleSearchBudget', 256, 1, 1_000_000),
-    muleRingCustomersMin: int('muleRingCustomersMin', 3, 2, 1_000),
+    cycleSearchBudget: int('cycleSearchBudget', 1_024, 1, 1_000_000),
+    muleRingCustomersMin: int('muleRingCustomersMin', 4, 2, 1_000),
     strongTieEntitiesMin: int('strongTieEntitiesMin', 2, 1, 16),
     seenEventIdsMax: int('seenEventIdsMax', 1_000_000, 1, 100_000_000),
     ringsMax: int('ringsMax', 10_000, 1, 10_000_000),
@@ -110,12 +110,16 @@ function settings(options: EntityGraphOptions): Settings {
  * graph, is then spread over as many events. Queries that must be exact rebuild at once.
  */
 const REBUILD_EVENTS_MIN = 4_096;
-/** Shared empty lists of entity nodes (entities have no flows or accounts); never pushed to. */
+/** Money cycles recorded for one transfer at most (a cycle already known is only marked seen again). */
+const CYCLES_PER_TRANSFER_MAX = 16;
+/** The shared empty list of a node without flows or accounts; replaced, never pushed to. */
 const NONE: never[] = [];
 
 /** Node kinds: 0 a free slot, 1 a customer, 2 + index in LINK_KINDS an entity. */
 const FREE = 0;
 const CUSTOMER = 1;
+const DEVICE = 2 + LINK_KINDS.indexOf('device');
+const PAYEE = 2 + LINK_KINDS.indexOf('payee');
 
 interface Flow {
   readonly to: number;
@@ -306,7 +310,10 @@ export class EntityGraph {
   #cycleSerial = 0;
 
   #sequence = 0;
+  #last: { readonly event: RiskEvent; customer: number; device: number; payee: number } | undefined;
   #dirty = false;
+  /** Customers of hubs cut off while a full rebuild is pending. */
+  #hubbedMembers: number[] = [];
   #rebuiltAt = 0;
   #duplicates = 0;
   #hubs = 0;
@@ -346,17 +353,28 @@ export class EntityGraph {
     const customer = this.#customerNode(event.customerId);
     this.#lastSeen[customer] = sequence;
 
-    if (event.accountId !== undefined && event.accountId !== '' && !this.#accountOwner.has(event.accountId)) {
+    if (
+      event.accountId !== undefined &&
+      event.accountId !== '' &&
+      this.#accountOwner.get(event.accountId) === undefined
+    ) {
       this.#accountOwner.set(event.accountId, customer);
-      (this.#accounts[customer] as string[]).push(event.accountId);
+      const accounts = this.#accounts[customer] as string[];
+      if (accounts === NONE) this.#accounts[customer] = [event.accountId];
+      else accounts.push(event.accountId);
     }
+    let device = -1;
+    let payee = -1;
     const fields = this.#fields;
     for (let i = 0; i < fields.length; i++) {
       const value = (fields[i] as (event: RiskEvent) => string | undefined)(event);
       if (value === undefined || value === '') continue;
-      const entity = this.#entityNode(this.#kindOf[i] as number, value);
+      const kind = this.#kindOf[i] as number;
+      const entity = this.#entityNode(kind, value);
       this.#lastSeen[entity] = sequence;
       this.#link(customer, entity);
+      if (kind === DEVICE) device = entity;
+      else if (kind === PAYEE) payee = entity;
     }
     if (event.type === 'payment' && event.payeeId !== undefined) {
       const owner = this.#accountOwner.get(event.payeeId);
@@ -367,6 +385,8 @@ export class EntityGraph {
     }
     if (this.#dirty && sequence - this.#rebuiltAt >= Math.max(REBUILD_EVENTS_MIN, this.#live >> 1)) this.#rebuild();
     if (this.#live > this.#s.nodesMax) this.#evict();
+    // graphFeatures(event) right after observe(event) reuses the nodes instead of looking them up again.
+    this.#last = { event, customer, device, payee };
     return true;
   }
 
@@ -387,9 +407,20 @@ export class EntityGraph {
 
   /** The graph features of the event's customer, device and payee (call `observe(event)` first). */
   graphFeatures(event: RiskEvent): Record<string, FeatureValue> {
-    const customer = this.#customers.get(event.customerId);
-    const device = event.deviceId === undefined ? undefined : this.#sharedOthers('device', event.deviceId, customer);
-    const payee = event.payeeId === undefined ? undefined : this.#sharedOthers('payee', event.payeeId, customer);
+    const last = this.#last;
+    const cached = last !== undefined && last.event === event;
+    const customer = cached ? last.customer : this.#customers.get(event.customerId);
+    const device =
+      event.deviceId === undefined
+        ? undefined
+        : this.#sharedOthers(
+            cached && last.device >= 0 ? last.device : this.#lookup('device', event.deviceId),
+            customer,
+          );
+    const payee =
+      event.payeeId === undefined
+        ? undefined
+        : this.#sharedOthers(cached && last.payee >= 0 ? last.payee : this.#lookup('payee', event.payeeId), customer);
     if (customer === undefined) {
       return {
         graph_component_size: 1,
@@ -587,10 +618,10 @@ export class EntityGraph {
     this.#hub[node] = false;
     this.#linked[node] = 0;
     this.#fraud[node] = kind === CUSTOMER && this.#confirmed.has(value);
-    const customer = kind === CUSTOMER;
-    this.#out[node] = customer ? [] : NONE;
-    this.#in[node] = customer ? [] : NONE;
-    this.#accounts[node] = customer ? [] : NONE;
+    // Flow and account lists are made on first use: most nodes never need them.
+    this.#out[node] = NONE;
+    this.#in[node] = NONE;
+    this.#accounts[node] = NONE;
     this.#fraudMembers[node] = 0;
     this.#live++;
     return node;
@@ -753,6 +784,8 @@ export class EntityGraph {
     this.#fraudMembers[entity] = 0;
     this.#hub[entity] = true;
     if (affected === undefined) {
+      // Strong ties through the hub are settled at the next rebuild, with its members' strong components.
+      for (const member of members) this.#hubbedMembers.push(member);
       this.#dirty = true;
       return;
     }
@@ -786,10 +819,30 @@ export class EntityGraph {
 
   /** Resets the nodes (a whole former component, or every node) and unites them again along the current edges. */
   #relink(nodes: readonly number[]): void {
+    this.#relinkComponents(nodes);
+    this.#relinkStrong(nodes);
+  }
+
+  /** The connectivity union-find only. */
+  #relinkComponents(nodes: readonly number[]): void {
     for (const node of nodes) {
       this.#parent[node] = node;
       this.#size[node] = 1;
       this.#customerCount[node] = this.#kind[node] === CUSTOMER ? 1 : 0;
+    }
+    for (const node of nodes) {
+      if (this.#kind[node] !== CUSTOMER) continue;
+      for (const entity of this.#adjacent[node] as number[]) this.#union(node, entity);
+      for (const flow of this.#out[node] as Flow[]) this.#union(node, flow.to);
+    }
+  }
+
+  /**
+   * The strong-tie union-find over the given nodes (whole strong components, or every node):
+   * reset, then each pair of customers sharing `strongTieEntitiesMin` entities is joined again.
+   */
+  #relinkStrong(nodes: readonly number[]): void {
+    for (const node of nodes) {
       this.#strongParent[node] = node;
       this.#strongSize[node] = 1;
     }
@@ -798,9 +851,6 @@ export class EntityGraph {
     const tally = this.#tally;
     for (const node of nodes) {
       if (this.#kind[node] !== CUSTOMER) continue;
-      for (const entity of this.#adjacent[node] as number[]) this.#union(node, entity);
-      for (const flow of this.#out[node] as Flow[]) this.#union(node, flow.to);
-      // Strong ties: count shared entities with every customer reached through them.
       const stamp = ++this.#stamp;
       for (const entity of this.#adjacent[node] as number[]) {
         for (const other of this.#adjacent[entity] as number[]) {
@@ -817,10 +867,26 @@ export class EntityGraph {
     }
   }
 
-  #rebuild(): void {
+  /**
+   * Rebuilds the connectivity union-find over every node. Strong ties only ever disappear when a
+   * hub is cut off, so only the strong components of the hubs' former members are rebuilt — unless
+   * `complete` (after eviction, which removes edges anywhere).
+   */
+  #rebuild(complete = false): void {
     const nodes: number[] = [];
     for (let node = 0; node < this.#kind.length; node++) if (this.#kind[node] !== FREE) nodes.push(node);
-    this.#relink(nodes);
+    this.#relinkComponents(nodes);
+    if (complete) this.#relinkStrong(nodes);
+    else if (this.#hubbedMembers.length > 0) {
+      const roots = new Set<number>();
+      for (const member of this.#hubbedMembers) {
+        if (this.#kind[member] === CUSTOMER) roots.add(this.#strongFind(member));
+      }
+      const affected: number[] = [];
+      for (const node of this.#customers.values()) if (roots.has(this.#strongFind(node))) affected.push(node);
+      this.#relinkStrong(affected);
+    }
+    this.#hubbedMembers = [];
     this.#dirty = false;
     this.#rebuiltAt = this.#sequence;
     this.#fullRebuilds++;
@@ -846,8 +912,10 @@ export class EntityGraph {
       const max = this.#s.flowCounterpartiesMax;
       if (out.length >= max || incoming.length >= max) return;
       flow = { to, count: 0, firstAtMs: event.atMs, lastAtMs: event.atMs };
-      out.push(flow);
-      incoming.push(from);
+      if (out === NONE) this.#out[from] = [flow];
+      else out.push(flow);
+      if (incoming === NONE) this.#in[to] = [from];
+      else incoming.push(from);
       this.#flows++;
       this.#union(from, to);
     }
@@ -859,27 +927,48 @@ export class EntityGraph {
 
   /** Looks for a path to → … → from of recent transfers that the transfer from → to closes into a cycle. */
   #detectCycle(from: number, to: number, event: RiskEvent): void {
-    if ((this.#out[to] as Flow[]).length === 0 || (this.#in[from] as number[]).length === 0) return;
+    if ((this.#out[to] as Flow[]).length === 0) return;
     const since = event.atMs - this.#s.cycleWindowMs;
+    // Mark the customers that recently paid `from`: a path reaching one of them closes the cycle,
+    // so the deepest level of the search is a mark test instead of a scan of its flows.
+    const stamp = ++this.#stamp;
+    const mark = this.#mark;
+    let payers = 0;
+    for (const payer of this.#in[from] as number[]) {
+      for (const flow of this.#out[payer] as Flow[]) {
+        if (flow.to === from) {
+          if (flow.lastAtMs >= since && payer !== to) {
+            mark[payer] = stamp;
+            payers++;
+          }
+          break;
+        }
+      }
+    }
+    if (payers === 0) return;
     const path = [from, to];
     let budget = this.#s.cycleSearchBudget;
     const lengthMax = this.#s.cycleLengthMax;
+    // Every simple cycle through the new transfer is recorded (overlapping rings share members),
+    // up to CYCLES_PER_TRANSFER_MAX; returns true when the search should stop.
+    let found = 0;
     const search = (node: number): boolean => {
-      if (budget-- <= 0) return false;
+      if (mark[node] === stamp && path.length >= 3) {
+        this.#recordCycle(path, event);
+        if (++found >= CYCLES_PER_TRANSFER_MAX) return true;
+      }
+      if (path.length >= lengthMax) return false;
       for (const flow of this.#out[node] as Flow[]) {
-        if (flow.lastAtMs < since) continue;
-        if (flow.to === from) {
-          if (path.length >= 3) return true;
-          continue;
-        }
-        if (path.length >= lengthMax || path.includes(flow.to)) continue;
+        if (--budget < 0) return true;
+        if (flow.lastAtMs < since || path.includes(flow.to)) continue;
         path.push(flow.to);
-        if (search(flow.to)) return true;
+        const stop = search(flow.to);
         path.pop();
+        if (stop) return true;
       }
       return false;
     };
-    if (search(to)) this.#recordCycle(path, event);
+    search(to);
   }
 
   #recordCycle(path: readonly number[], event: RiskEvent): void {
@@ -915,8 +1004,11 @@ export class EntityGraph {
 
   // ---- features ------------------------------------------------------------------------------
 
-  #sharedOthers(kind: LinkKind, value: string, customer: number | undefined): number {
-    const node = (this.#entities[LINK_KINDS.indexOf(kind)] as Map<string, number>).get(value);
+  #lookup(kind: LinkKind, value: string): number | undefined {
+    return (this.#entities[LINK_KINDS.indexOf(kind)] as Map<string, number>).get(value);
+  }
+
+  #sharedOthers(node: number | undefined, customer: number | undefined): number {
     if (node === undefined) return 0;
     if (this.#hub[node]) return (this.#linked[node] as number) - 1;
     const members = this.#adjacent[node] as number[];
@@ -957,7 +1049,7 @@ export class EntityGraph {
   #inRing(customer: number): boolean {
     const root = this.#strongFind(customer);
     if ((this.#strongSize[root] as number) >= this.#s.muleRingCustomersMin) return true;
-    return this.#ringCount.has(this.#value[customer] as string);
+    return this.#ringCount.size > 0 && this.#ringCount.has(this.#value[customer] as string);
   }
 
   #confirmedRing(customerId: string): boolean {
@@ -979,7 +1071,7 @@ export class EntityGraph {
     for (const node of drop) this.#mark[node] = stamp;
     for (const node of drop) this.#remove(node, stamp);
     this.#evicted += drop.length;
-    this.#rebuild();
+    this.#rebuild(true);
   }
 
   #remove(node: number, stamp: number): void {
@@ -990,7 +1082,7 @@ export class EntityGraph {
         const members = this.#adjacent[entity] as number[];
         members.splice(members.indexOf(node), 1);
         if (this.#fraud[node]) this.#fraudMembers[entity] = (this.#fraudMembers[entity] as number) - 1;
-        this.#linked[entity] = this.#hub[entity] ? this.#linked[entity] : members.length;
+        if (!this.#hub[entity]) this.#linked[entity] = members.length;
       }
       this.#memberships -= (this.#adjacent[node] as number[]).length;
       for (const flow of this.#out[node] as Flow[]) {
