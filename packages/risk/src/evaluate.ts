@@ -121,7 +121,7 @@ export async function evaluateOnHistory(
   });
   const useRules = options.rules ?? true;
   const score = (r: FeatureRows, sets: ActiveRuleset[]) =>
-    r.events.map((event, i) => engine.decideOn(event, r.vectors[i] as never, sets));
+    r.events.map((event, i) => engine.decideOn(event, r.vectors[i] as never, sets, { explain: false }));
 
   // Calibrate the engine: rule flags are fixed, the score threshold takes the rest of the budget.
   const calibrated = score(calibration, useRules ? [ruleset(never)] : []);

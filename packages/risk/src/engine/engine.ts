@@ -161,7 +161,12 @@ export class DecisionEngine {
   }
 
   /** Decides on features already computed (the replay and backtest path). */
-  decideOn(event: RiskEvent, features: FeatureVector, rulesets = this.#rulesets): Evaluation {
+  decideOn(
+    event: RiskEvent,
+    features: FeatureVector,
+    rulesets = this.#rulesets,
+    options: { explain?: boolean } = {},
+  ): Evaluation {
     const env = { lists: (name: string) => this.#lists.values(name) };
     const live: RulesetOutcome[] = [];
     const shadowSets: ActiveRuleset[] = [];
@@ -179,7 +184,8 @@ export class DecisionEngine {
       listHits,
       describe: this.describe,
     };
-    const contributions = this.#champion ? this.#champion.explain(features) : [];
+    // Reasons from the model cost a TreeSHAP pass: bulk evaluations that need only the verdict skip it.
+    const contributions = this.#champion && options.explain !== false ? this.#champion.explain(features) : [];
     const combined = combine({ ...base, contributions, ruleHits: liveHits, thresholds });
     const shadow = shadowSets.map((ruleset) => {
       const hits = ruleset.compiled.evaluate(features, env);
