@@ -8,6 +8,7 @@ import type { ErrorCatalog } from '@zhirong/kernel';
 import { ledgerErrors } from '@zhirong/ledger';
 import { mlErrors } from '@zhirong/ml';
 import { paymentsErrors } from '@zhirong/payments';
+import { featureErrors, graphErrors, riskErrors, ruleErrors, sourceErrors } from '@zhirong/risk';
 import { scfErrors } from '@zhirong/scf';
 import { webhooksErrors } from '@zhirong/webhooks';
 import { httpErrors } from '../apps/server/src/errors.ts';
@@ -24,6 +25,11 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'ml (toolkit and `zhirong ml`)', catalog: mlErrors },
   { name: 'iso20022 (ISO 20022 import: element-level validation)', catalog: iso20022Errors },
   { name: 'payments', catalog: paymentsErrors },
+  { name: 'risk', catalog: riskErrors },
+  { name: 'risk rules (each entry of `errors` in a `rule_invalid` problem)', catalog: ruleErrors },
+  { name: 'risk features (feature store)', catalog: featureErrors },
+  { name: 'risk graph (entity graph)', catalog: graphErrors },
+  { name: 'risk sources (simulator and PaySim input)', catalog: sourceErrors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

@@ -1,3 +1,4 @@
+// Proves how a verdict is combined: model per-mille plus rule points within 0–1000, the order of authority (deny list, allow list, decline and review rules, then the score), and reasons ordered by their contribution in both languages.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { combine, type ListHit, type RuleHitLike, SCORE_MAX } from './combine.ts';
