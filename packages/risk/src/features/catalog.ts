@@ -13,6 +13,7 @@ import {
   slotOf,
   type WindowName,
 } from './series.ts';
+import { vectorOf } from './vector.ts';
 
 /** Options of the feature computation; both stores take them and must agree. */
 export interface FeatureOptions {
@@ -256,12 +257,12 @@ const FEATURES: readonly Feature[] = [
   feature(
     'balance_drained',
     'boolean',
-    'A positive amount of at least 90% of a positive balance; null when the balance is unknown.',
-    '金额为正且不低于正余额的 90%；余额未知时为空。',
+    'An outgoing payment of at least 90% of a positive balance; null when the balance is unknown.',
+    '付款金额不低于正余额的 90%；余额未知时为空。',
     (c) => {
       const balance = c.e.balanceBeforeMinor;
       if (balance === undefined) return null;
-      return balance > 0n && c.e.amountMinor > 0n && c.e.amountMinor * 10n >= balance * 9n;
+      return isOutgoingPayment(c.e) && balance > 0n && c.e.amountMinor > 0n && c.e.amountMinor * 10n >= balance * 9n;
     },
   ),
 
@@ -771,23 +772,3 @@ export function computeFeatureValues(
   for (let i = 0; i < FEATURES.length; i++) out[i] = (FEATURES[i] as Feature).compute(context);
   return out;
 }
-
-/** Values in catalog order → the vector keyed by feature name. */
-export function vectorOf(values: readonly FeatureValue[]): FeatureVector {
-  const out = emptyVector();
-  for (let i = 0; i < FEATURES.length; i++) out[(FEATURES[i] as Feature).name] = values[i] ?? null;
-  return out;
-}
-
-/**
- * A vector with every feature null. Cloned from a template parsed from JSON, because an object
- * given ~90 properties one by one falls into V8's slow dictionary mode and a clone of a fast
- * template does not (twice as fast to build, half the memory).
- */
-export function emptyVector(): Record<string, FeatureValue> {
-  return { ...TEMPLATE };
-}
-const TEMPLATE = JSON.parse(JSON.stringify(Object.fromEntries(FEATURES.map((f) => [f.name, null])))) as Record<
-  string,
-  FeatureValue
->;

@@ -6,6 +6,7 @@ import { FeatureStoreError } from './errors.ts';
 import { MemoryFeatureStore } from './memory-store.ts';
 import { HOUR_MS, MINUTE_MS } from './series.ts';
 import { type LabelledRiskEvent, simulatedRiskEvents } from './testing.ts';
+import { vectorOf } from './vector.ts';
 
 const T0 = Date.UTC(2026, 2, 1, 2, 0, 0); // 10:00 in Beijing
 
@@ -50,6 +51,10 @@ describe('FEATURE_CATALOG', () => {
     const vector = store.observeNow(pay('e1', T0, 12_345n, { deviceId: 'dev_1', payeeId: 'pay_1' }));
     expect(Object.keys(vector)).toEqual(FEATURE_CATALOG.map((f) => f.name));
     expect(typeMismatches(vector)).toEqual([]);
+    // vector.ts is written out from the catalog: value i lands under catalog name i.
+    const byIndex = vectorOf(FEATURE_CATALOG.map((_, i) => i));
+    expect(Object.keys(byIndex)).toEqual(FEATURE_CATALOG.map((f) => f.name));
+    expect(FEATURE_CATALOG.filter((f, i) => byIndex[f.name] !== i)).toEqual([]);
     expect(vector.amount).toBe(123.45);
     expect(vector.hour_of_day).toBe(10);
     expect(vector.is_first_event).toBe(true);
