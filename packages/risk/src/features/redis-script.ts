@@ -126,7 +126,8 @@ local function expire(pr, m)
   if t > m.wm then m.wm = t end
 end
 
-local function read(pr, m, out)
+-- With alreadyExpired the windows were just expired to t, and the scan for old entries is skipped.
+local function read(pr, m, out, alreadyExpired)
   for j = 1, #pr.windows do
     local win = pr.windows[j]
     local cutoff = t - win.ms
@@ -134,7 +135,7 @@ local function read(pr, m, out)
     local c = m['c' .. j]
     local s = m['s' .. j]
     local expired = {}
-    while h < m.nx do
+    while not alreadyExpired and h < m.nx do
       local at, v, item = entry(pr.base, h)
       if at > cutoff then break end
       c = c - 1
@@ -242,7 +243,7 @@ for p = 1, n do
   if pr.base and meta(pr).exists then
     local m = meta(pr)
     if mode == 'o' then expire(pr, m) end
-    read(pr, m, out)
+    read(pr, m, out, mode == 'o')
   else
     zeros(pr, out)
   end
