@@ -105,6 +105,8 @@ const cin7d = aggregate('cin', '7d');
 const crf30 = aggregate('crf', '30d');
 const cf10 = aggregate('cf', '10m');
 const cf1h = aggregate('cf', '1h');
+const ac1h = aggregate('ac', '1h');
+const ac24 = aggregate('ac', '24h');
 const dv10 = aggregate('dv', '10m');
 const dv24 = aggregate('dv', '24h');
 const ip1h = aggregate('ip', '1h');
@@ -609,6 +611,34 @@ const FEATURES: readonly Feature[] = [
   ),
 
   // Other entities.
+  feature(
+    'account_count_1h',
+    'number',
+    'Outgoing payments from this account in the last hour; null without an account.',
+    '该账户最近 1 小时的付款笔数；无账户时为空。',
+    when((e) => e.accountId, ac1h.count),
+  ),
+  feature(
+    'account_sum_24h',
+    'number',
+    'Outgoing money from this account in the last 24h (major units); null without an account.',
+    '该账户最近 24 小时的付款金额（元）；无账户时为空。',
+    when((e) => e.accountId, major(ac24.sum)),
+  ),
+  feature(
+    'account_max_24h',
+    'number',
+    'Largest outgoing payment from this account in the last 24h (major units); null without an account.',
+    '该账户最近 24 小时最大一笔付款（元）；无账户时为空。',
+    when((e) => e.accountId, major(ac24.max)),
+  ),
+  feature(
+    'account_distinct_payees_24h',
+    'number',
+    'Distinct payees paid from this account in the last 24h; null without an account.',
+    '该账户最近 24 小时付款的不同收款人数；无账户时为空。',
+    when((e) => e.accountId, ac24.distinct),
+  ),
   feature(
     'device_count_10m',
     'number',

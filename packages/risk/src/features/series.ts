@@ -161,6 +161,15 @@ export const SERIES: readonly SeriesSpec[] = [
     windows: windows(['10m', '1h']),
   },
   {
+    name: 'ac',
+    entity: 'account',
+    key: (e) => e.accountId,
+    accept: isOutgoingPayment,
+    money: true,
+    item: (e) => e.payeeId,
+    windows: windows(['1h', '24h'], { max: ['24h'], distinct: ['24h'] }),
+  },
+  {
     name: 'dv',
     entity: 'device',
     key: (e) => e.deviceId,
