@@ -93,6 +93,10 @@ describe('MemoryFeatureStore', () => {
     rejects(() => store.observeNow(pay('', T0 + 2000, 1n)), 'feature_event_invalid');
     rejects(() => store.observeNow(pay('e6', T0 + 2000, 1n, { latitude: 30 })), 'feature_event_invalid');
     rejects(() => store.observeNow(pay('e7', T0 + 2000, 1n, { currency: 'XXQ' })), 'feature_event_invalid');
+    rejects(
+      () => store.observeNow(pay('e9', T0 + 2000, 1n, { attributes: { status: {} as unknown as string } })),
+      'feature_event_invalid',
+    );
     const stats = store.stats();
     expect(stats).toMatchObject({ observed: 2, duplicates: 1, rejectedLate: 2 });
     expect(store.observeNow(pay('e8', T0 + 3000, 1n)).customer_count_1h).toBe(2);
