@@ -136,5 +136,3 @@ export function validateRiskEvent(e: RiskEvent): void {
     }
   }
 }
-
-export { DEFAULT_FEATURE_OPTIONS };
