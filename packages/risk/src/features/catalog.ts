@@ -76,6 +76,7 @@ function aggregate(probe: string, window: WindowName) {
     max: (c: Context) => c.a[base + SLOT.max] ?? 0,
     distinct: (c: Context) => c.a[base + SLOT.distinct] ?? 0,
     member: (c: Context) => (c.a[base + SLOT.member] ?? 0) > 0,
+    memberCount: (c: Context) => c.a[base + SLOT.member] ?? 0,
   };
 }
 /** A count or distinct count that is null when the event has no such entity. */
@@ -94,8 +95,10 @@ const CP = {
   '30d': aggregate('cp', '30d'),
 } as const;
 const cp = (w: keyof typeof CP) => CP[w];
+const cpy1h = aggregate('cpy', '1h');
 const cpy24 = aggregate('cpy', '24h');
 const cpy30 = aggregate('cpy', '30d');
+const cd1h = aggregate('cd', '1h');
 const cd7 = aggregate('cd', '7d');
 const cd30 = aggregate('cd', '30d');
 const ci24 = aggregate('ci', '24h');
@@ -350,6 +353,16 @@ const FEATURES: readonly Feature[] = [
     ),
   ),
   feature(
+    'payee_first_paid_1h',
+    'boolean',
+    'The customer first paid this payee (in 30 days) within the last hour, or is paying it now for the first time; null without a payee.',
+    '客户在最近 1 小时内（或本次）首次向该收款人付款（30 天内）；无收款人时为空。',
+    when(
+      (e) => e.payeeId,
+      (c) => cpy30.memberCount(c) === cpy1h.memberCount(c),
+    ),
+  ),
+  feature(
     'customer_distinct_devices_7d',
     'number',
     'Distinct devices the customer used in the last 7d.',
@@ -371,6 +384,16 @@ const FEATURES: readonly Feature[] = [
     when(
       (e) => e.deviceId,
       (c) => !cd30.member(c),
+    ),
+  ),
+  feature(
+    'device_first_seen_1h',
+    'boolean',
+    'The customer first used this device (in 30 days) within the last hour, or uses it now for the first time; null without a device.',
+    '客户在最近 1 小时内（或本次）首次使用该设备（30 天内）；无设备时为空。',
+    when(
+      (e) => e.deviceId,
+      (c) => cd30.memberCount(c) === cd1h.memberCount(c),
     ),
   ),
   feature(

@@ -163,7 +163,7 @@ local function read(pr, m, out, alreadyExpired)
       end
       if pr.member ~= '' then
         local r = tonumber(redis.call('HGET', dk, pr.member) or '0')
-        if r - (expired[pr.member] or 0) > 0 then member = 1 end
+        member = r - (expired[pr.member] or 0)
       end
     end
     local mx = '0'
