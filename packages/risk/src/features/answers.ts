@@ -1,5 +1,6 @@
 import type { FeatureValue, FeatureVector } from '../event.ts';
-import { emptyVector, FEATURE_CATALOG } from './catalog.ts';
+import { FEATURE_CATALOG } from './catalog.ts';
+import { vectorOf } from './vector.ts';
 
 const CHUNK_SLOTS = 4096;
 const WIDTH = FEATURE_CATALOG.length;
@@ -72,17 +73,15 @@ export class AnswerMemory {
   #decode(slot: number): FeatureVector {
     const chunk = this.#chunks[Math.floor(slot / CHUNK_SLOTS)] as Float64Array;
     const base = (slot % CHUNK_SLOTS) * WIDTH;
-    const out = emptyVector();
+    const values: FeatureValue[] = new Array(WIDTH);
     for (let i = 0; i < WIDTH; i++) {
       const feature = FEATURE_CATALOG[i] as (typeof FEATURE_CATALOG)[number];
       const x = chunk[base + i] ?? Number.NaN;
-      if (feature.type === 'number') out[feature.name] = Number.isNaN(x) ? null : x;
-      else if (feature.type === 'boolean') out[feature.name] = Number.isNaN(x) ? null : x === 1;
+      values[i] = Number.isNaN(x) ? null : feature.type === 'boolean' ? x === 1 : x;
     }
     for (let k = 0; k < STRING_FEATURES.length; k++) {
-      const feature = FEATURE_CATALOG[STRING_FEATURES[k] as number] as (typeof FEATURE_CATALOG)[number];
-      out[feature.name] = this.#strings[slot * STRING_FEATURES.length + k] ?? null;
+      values[STRING_FEATURES[k] as number] = this.#strings[slot * STRING_FEATURES.length + k] ?? null;
     }
-    return out;
+    return vectorOf(values);
   }
 }

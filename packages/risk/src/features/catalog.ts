@@ -13,6 +13,7 @@ import {
   slotOf,
   type WindowName,
 } from './series.ts';
+import { vectorOf } from './vector.ts';
 
 /** Options of the feature computation; both stores take them and must agree. */
 export interface FeatureOptions {
@@ -75,6 +76,7 @@ function aggregate(probe: string, window: WindowName) {
     max: (c: Context) => c.a[base + SLOT.max] ?? 0,
     distinct: (c: Context) => c.a[base + SLOT.distinct] ?? 0,
     member: (c: Context) => (c.a[base + SLOT.member] ?? 0) > 0,
+    memberCount: (c: Context) => c.a[base + SLOT.member] ?? 0,
   };
 }
 /** A count or distinct count that is null when the event has no such entity. */
@@ -93,8 +95,10 @@ const CP = {
   '30d': aggregate('cp', '30d'),
 } as const;
 const cp = (w: keyof typeof CP) => CP[w];
+const cpy1h = aggregate('cpy', '1h');
 const cpy24 = aggregate('cpy', '24h');
 const cpy30 = aggregate('cpy', '30d');
+const cd1h = aggregate('cd', '1h');
 const cd7 = aggregate('cd', '7d');
 const cd30 = aggregate('cd', '30d');
 const ci24 = aggregate('ci', '24h');
@@ -104,6 +108,8 @@ const cin7d = aggregate('cin', '7d');
 const crf30 = aggregate('crf', '30d');
 const cf10 = aggregate('cf', '10m');
 const cf1h = aggregate('cf', '1h');
+const ac1h = aggregate('ac', '1h');
+const ac24 = aggregate('ac', '24h');
 const dv10 = aggregate('dv', '10m');
 const dv24 = aggregate('dv', '24h');
 const ip1h = aggregate('ip', '1h');
@@ -256,12 +262,12 @@ const FEATURES: readonly Feature[] = [
   feature(
     'balance_drained',
     'boolean',
-    'A positive amount of at least 90% of a positive balance; null when the balance is unknown.',
-    '金额为正且不低于正余额的 90%；余额未知时为空。',
+    'An outgoing payment of at least 90% of a positive balance; null when the balance is unknown.',
+    '付款金额不低于正余额的 90%；余额未知时为空。',
     (c) => {
       const balance = c.e.balanceBeforeMinor;
       if (balance === undefined) return null;
-      return balance > 0n && c.e.amountMinor > 0n && c.e.amountMinor * 10n >= balance * 9n;
+      return isOutgoingPayment(c.e) && balance > 0n && c.e.amountMinor > 0n && c.e.amountMinor * 10n >= balance * 9n;
     },
   ),
 
@@ -347,6 +353,16 @@ const FEATURES: readonly Feature[] = [
     ),
   ),
   feature(
+    'payee_first_paid_1h',
+    'boolean',
+    'The customer first paid this payee (in 30 days) within the last hour, or is paying it now for the first time; null without a payee.',
+    '客户在最近 1 小时内（或本次）首次向该收款人付款（30 天内）；无收款人时为空。',
+    when(
+      (e) => e.payeeId,
+      (c) => cpy30.memberCount(c) === cpy1h.memberCount(c),
+    ),
+  ),
+  feature(
     'customer_distinct_devices_7d',
     'number',
     'Distinct devices the customer used in the last 7d.',
@@ -368,6 +384,16 @@ const FEATURES: readonly Feature[] = [
     when(
       (e) => e.deviceId,
       (c) => !cd30.member(c),
+    ),
+  ),
+  feature(
+    'device_first_seen_1h',
+    'boolean',
+    'The customer first used this device (in 30 days) within the last hour, or uses it now for the first time; null without a device.',
+    '客户在最近 1 小时内（或本次）首次使用该设备（30 天内）；无设备时为空。',
+    when(
+      (e) => e.deviceId,
+      (c) => cd30.memberCount(c) === cd1h.memberCount(c),
     ),
   ),
   feature(
@@ -609,6 +635,34 @@ const FEATURES: readonly Feature[] = [
 
   // Other entities.
   feature(
+    'account_count_1h',
+    'number',
+    'Outgoing payments from this account in the last hour; null without an account.',
+    '该账户最近 1 小时的付款笔数；无账户时为空。',
+    when((e) => e.accountId, ac1h.count),
+  ),
+  feature(
+    'account_sum_24h',
+    'number',
+    'Outgoing money from this account in the last 24h (major units); null without an account.',
+    '该账户最近 24 小时的付款金额（元）；无账户时为空。',
+    when((e) => e.accountId, major(ac24.sum)),
+  ),
+  feature(
+    'account_max_24h',
+    'number',
+    'Largest outgoing payment from this account in the last 24h (major units); null without an account.',
+    '该账户最近 24 小时最大一笔付款（元）；无账户时为空。',
+    when((e) => e.accountId, major(ac24.max)),
+  ),
+  feature(
+    'account_distinct_payees_24h',
+    'number',
+    'Distinct payees paid from this account in the last 24h; null without an account.',
+    '该账户最近 24 小时付款的不同收款人数；无账户时为空。',
+    when((e) => e.accountId, ac24.distinct),
+  ),
+  feature(
     'device_count_10m',
     'number',
     'Events from this device in the last 10 min; null without a device.',
@@ -771,23 +825,3 @@ export function computeFeatureValues(
   for (let i = 0; i < FEATURES.length; i++) out[i] = (FEATURES[i] as Feature).compute(context);
   return out;
 }
-
-/** Values in catalog order → the vector keyed by feature name. */
-export function vectorOf(values: readonly FeatureValue[]): FeatureVector {
-  const out = emptyVector();
-  for (let i = 0; i < FEATURES.length; i++) out[(FEATURES[i] as Feature).name] = values[i] ?? null;
-  return out;
-}
-
-/**
- * A vector with every feature null. Cloned from a template parsed from JSON, because an object
- * given ~90 properties one by one falls into V8's slow dictionary mode and a clone of a fast
- * template does not (twice as fast to build, half the memory).
- */
-export function emptyVector(): Record<string, FeatureValue> {
-  return { ...TEMPLATE };
-}
-const TEMPLATE = JSON.parse(JSON.stringify(Object.fromEntries(FEATURES.map((f) => [f.name, null])))) as Record<
-  string,
-  FeatureValue
->;

@@ -6,6 +6,7 @@ import { FeatureStoreError } from './errors.ts';
 import { MemoryFeatureStore } from './memory-store.ts';
 import { HOUR_MS, MINUTE_MS } from './series.ts';
 import { type LabelledRiskEvent, simulatedRiskEvents } from './testing.ts';
+import { vectorOf } from './vector.ts';
 
 const T0 = Date.UTC(2026, 2, 1, 2, 0, 0); // 10:00 in Beijing
 
@@ -50,6 +51,10 @@ describe('FEATURE_CATALOG', () => {
     const vector = store.observeNow(pay('e1', T0, 12_345n, { deviceId: 'dev_1', payeeId: 'pay_1' }));
     expect(Object.keys(vector)).toEqual(FEATURE_CATALOG.map((f) => f.name));
     expect(typeMismatches(vector)).toEqual([]);
+    // vector.ts is written out from the catalog: value i lands under catalog name i.
+    const byIndex = vectorOf(FEATURE_CATALOG.map((_, i) => i));
+    expect(Object.keys(byIndex)).toEqual(FEATURE_CATALOG.map((f) => f.name));
+    expect(FEATURE_CATALOG.filter((f, i) => byIndex[f.name] !== i)).toEqual([]);
     expect(vector.amount).toBe(123.45);
     expect(vector.hour_of_day).toBe(10);
     expect(vector.is_first_event).toBe(true);
@@ -88,6 +93,10 @@ describe('MemoryFeatureStore', () => {
     rejects(() => store.observeNow(pay('', T0 + 2000, 1n)), 'feature_event_invalid');
     rejects(() => store.observeNow(pay('e6', T0 + 2000, 1n, { latitude: 30 })), 'feature_event_invalid');
     rejects(() => store.observeNow(pay('e7', T0 + 2000, 1n, { currency: 'XXQ' })), 'feature_event_invalid');
+    rejects(
+      () => store.observeNow(pay('e9', T0 + 2000, 1n, { attributes: { status: {} as unknown as string } })),
+      'feature_event_invalid',
+    );
     const stats = store.stats();
     expect(stats).toMatchObject({ observed: 2, duplicates: 1, rejectedLate: 2 });
     expect(store.observeNow(pay('e8', T0 + 3000, 1n)).customer_count_1h).toBe(2);
@@ -135,7 +144,9 @@ describe('MemoryFeatureStore', () => {
     );
     expect(theft).toMatchObject({
       is_new_device: false,
+      device_first_seen_1h: true,
       is_new_payee: true,
+      payee_first_paid_1h: true,
       account_change_before_payment_1h: true,
       seconds_since_phone_change: 280,
       seconds_since_payee_added: 160,
@@ -189,7 +200,13 @@ describe('MemoryFeatureStore', () => {
 describe('MemoryFeatureStore on simulated events', () => {
   let events: LabelledRiskEvent[] = [];
   beforeAll(async () => {
-    events = await simulatedRiskEvents({ customers: 200, days: 12, seed: 5 });
+    events = await simulatedRiskEvents({
+      customers: 200,
+      days: 12,
+      seed: 5,
+      // Far more fraud than the defaults, so every pattern below occurs several times.
+      fraudRates: { account_takeover: 100, card_testing: 100, mule_network: 30, refund_abuse: 30 },
+    });
   });
 
   it('restart, same features: a store rebuilt from the history gives the live store’s vectors for the next events', async () => {
@@ -225,11 +242,11 @@ describe('MemoryFeatureStore on simulated events', () => {
         legit.push((v.device_count_10m as number | null) ?? 0);
       }
     }
-    if (ato.length > 0) expect(ato.filter(Boolean).length / ato.length).toBeGreaterThan(0.8);
+    expect(ato.length).toBeGreaterThan(10);
+    expect(ato.filter(Boolean).length / ato.length).toBeGreaterThan(0.8);
     expect(legitAto / legitPayments).toBeLessThan(0.01);
-    if (cardTesting.length > 0) {
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      expect(mean(cardTesting)).toBeGreaterThan(3 * mean(legit));
-    }
+    expect(cardTesting.length).toBeGreaterThan(20);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(cardTesting)).toBeGreaterThan(3 * mean(legit));
   });
 });

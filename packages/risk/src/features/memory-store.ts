@@ -1,6 +1,6 @@
 import type { FeatureValue, FeatureVector, RiskEvent } from '../event.ts';
 import { AnswerMemory } from './answers.ts';
-import { computeFeatures, computeFeatureValues, FEATURE_CATALOG, vectorOf } from './catalog.ts';
+import { computeFeatures, computeFeatureValues, FEATURE_CATALOG } from './catalog.ts';
 import { FeatureStoreError } from './errors.ts';
 import {
   AGGREGATE_SLOTS,
@@ -23,6 +23,7 @@ import {
   resolveOptions,
   validateRiskEvent,
 } from './store.ts';
+import { vectorOf } from './vector.ts';
 import { SlidingWindows } from './windows.ts';
 
 export interface MemoryFeatureStoreOptions extends FeatureStoreOptions {

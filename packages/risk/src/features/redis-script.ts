@@ -9,7 +9,7 @@
  *
  * Layout (P = prefix, E = entity as `<byte length>:<id>`):
  * - `P:s:<series>:E` hash: `wm` watermark, `nx` next index, `lo` oldest kept index, and per window j
- *   `hj` head index, `cj` count, `sj` sum;
+ *   `hj` head index, `cj` count, `sj` sum, `tj` time of the head entry (−1: not known);
  * - `P:s:<series>:E|e` hash: index → `atMs|value|item`;
  * - `P:s:<series>:E|dj` hash: item → refcount in window j;
  * - `P:s:<series>:E|xj` list: `index|value`, the monotonic deque of window j's maximum;
@@ -67,6 +67,9 @@ local function meta(pr)
     m['h' .. j] = m['h' .. j] or 0
     m['c' .. j] = m['c' .. j] or 0
     m['s' .. j] = m['s' .. j] or 0
+    -- tj caches the time of window j's head entry (-1: not known), so an event that expires
+    -- nothing reads no entry.
+    if m['t' .. j] == -1 then m['t' .. j] = nil end
   end
   metas[pr.base] = m
   return m
@@ -117,16 +120,24 @@ local function expire(pr, m)
     local cutoff = t - pr.windows[j].ms
     while m['h' .. j] < m.nx do
       local i = m['h' .. j]
-      local at, v, item = entry(pr.base, i)
+      local at = m['t' .. j]
+      local v, item
+      if not at then
+        at, v, item = entry(pr.base, i)
+        m['t' .. j] = at
+      end
       if at > cutoff then break end
+      if not v then at, v, item = entry(pr.base, i) end
       remove(pr, m, j, i, v, item)
+      m['t' .. j] = nil
     end
   end
   dropBefore(pr, m, m['h' .. #pr.windows])
   if t > m.wm then m.wm = t end
 end
 
-local function read(pr, m, out)
+-- With alreadyExpired the windows were just expired to t, and the scan for old entries is skipped.
+local function read(pr, m, out, alreadyExpired)
   for j = 1, #pr.windows do
     local win = pr.windows[j]
     local cutoff = t - win.ms
@@ -134,7 +145,7 @@ local function read(pr, m, out)
     local c = m['c' .. j]
     local s = m['s' .. j]
     local expired = {}
-    while h < m.nx do
+    while not alreadyExpired and h < m.nx do
       local at, v, item = entry(pr.base, h)
       if at > cutoff then break end
       c = c - 1
@@ -152,7 +163,7 @@ local function read(pr, m, out)
       end
       if pr.member ~= '' then
         local r = tonumber(redis.call('HGET', dk, pr.member) or '0')
-        if r - (expired[pr.member] or 0) > 0 then member = 1 end
+        member = r - (expired[pr.member] or 0)
       end
     end
     local mx = '0'
@@ -190,7 +201,10 @@ local function record(pr, m)
     local o = m['h' .. last]
     local at, v, item = entry(pr.base, o)
     for j = 1, last do
-      if m['h' .. j] == o then remove(pr, m, j, o, v, item) end
+      if m['h' .. j] == o then
+        remove(pr, m, j, o, v, item)
+        m['t' .. j] = nil
+      end
     end
     dropBefore(pr, m, m['h' .. last])
   end
@@ -199,6 +213,7 @@ local function record(pr, m)
   local value = tonumber(pr.value)
   for j = 1, last do
     local win = pr.windows[j]
+    if m['h' .. j] == i then m['t' .. j] = t end
     m['c' .. j] = m['c' .. j] + 1
     m['s' .. j] = m['s' .. j] + value
     if win.distinct and pr.item ~= '' then redis.call('HINCRBY', pr.base .. '|d' .. j, pr.item, 1) end
@@ -215,6 +230,7 @@ local function record(pr, m)
   m.nx = i + 1
   if t > m.wm then m.wm = t end
   m.exists = true
+  m.recorded = true
 end
 
 local function save(pr, m)
@@ -226,8 +242,12 @@ local function save(pr, m)
     args[#args + 1] = fmt(m['c' .. j])
     args[#args + 1] = 's' .. j
     args[#args + 1] = fmt(m['s' .. j])
+    args[#args + 1] = 't' .. j
+    args[#args + 1] = fmt(m['t' .. j] or -1)
   end
   redis.call('HSET', pr.base, unpack(args))
+  -- A key only expired (nothing added) keeps the TTL its last recording gave it.
+  if not m.recorded then return end
   redis.call('PEXPIRE', pr.base, ttl)
   redis.call('PEXPIRE', pr.base .. '|e', ttl)
   for j = 1, #pr.windows do
@@ -242,7 +262,7 @@ for p = 1, n do
   if pr.base and meta(pr).exists then
     local m = meta(pr)
     if mode == 'o' then expire(pr, m) end
-    read(pr, m, out)
+    read(pr, m, out, mode == 'o')
   else
     zeros(pr, out)
   end

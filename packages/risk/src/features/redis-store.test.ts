@@ -1,4 +1,5 @@
 // Proves the Redis feature store, against the real Redis on 127.0.0.1:6379, gives exactly the memory store's features for the same simulated events (also with the per-key entry cap biting), peeks without writing, is idempotent, rejects late events atomically, rebuilds to the same features, and gives every key a TTL under its own prefix.
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RiskEvent } from '../event.ts';
@@ -125,6 +126,52 @@ describe.skipIf(!redis)('RedisFeatureStore (real Redis)', () => {
     for (const { event } of events.slice(split, split + 100)) {
       expect(await rebuilt.observe(event)).toEqual(await live.observe(event));
     }
+  });
+
+  it('equals the memory store on random sequences that hit window boundaries exactly (property)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            gap: fc.constantFrom(0, 1, 59_999, 60_000, 600_000, 3_599_999, 3_600_000, 86_400_000, 7 * 86_400_000),
+            customer: fc.constantFrom('c1', 'c2'),
+            device: fc.option(fc.constantFrom('d1', 'd2'), { nil: undefined }),
+            payee: fc.option(fc.constantFrom('p1', 'p2'), { nil: undefined }),
+            merchant: fc.option(fc.constantFrom('m1'), { nil: undefined }),
+            subtype: fc.constantFrom('p2p', 'transfer_in', 'refund', 'purchase'),
+            amount: fc.constantFrom(0n, 1n, 99n, 10_000n, 9_007_199_254_740_991n),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
+        fc.constantFrom(2, 4096),
+        async (steps, cap) => {
+          const store = open(`prop${run++}`, { entriesPerKeyMax: cap });
+          const memory = new MemoryFeatureStore({ entriesPerKeyMax: cap });
+          let at = Date.UTC(2026, 0, 1);
+          const batch = steps.map((s, i): RiskEvent => {
+            at += s.gap;
+            return {
+              id: `e${i}`,
+              type: 'payment',
+              subtype: s.subtype,
+              atMs: at,
+              customerId: s.customer,
+              accountId: `a_${s.customer}`,
+              ...(s.device ? { deviceId: s.device } : {}),
+              ...(s.payee ? { payeeId: s.payee } : {}),
+              ...(s.merchant ? { merchantId: s.merchant } : {}),
+              amountMinor: s.amount,
+            };
+          });
+          const fromRedis = await Promise.all(batch.map((e) => store.observe(e)));
+          batch.forEach((e, i) => {
+            expect(fromRedis[i]).toEqual(memory.observeNow(e));
+          });
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('gives every key a TTL of at most the longest window plus a day', async () => {

@@ -116,7 +116,7 @@ export const SERIES: readonly SeriesSpec[] = [
     accept: (e) => isOutgoingPayment(e) && e.payeeId !== undefined,
     money: false,
     item: (e) => e.payeeId,
-    windows: windows(['24h', '30d'], { distinct: ['24h', '30d'] }),
+    windows: windows(['1h', '24h', '30d'], { distinct: ['1h', '24h', '30d'] }),
   },
   {
     name: 'cd',
@@ -125,7 +125,7 @@ export const SERIES: readonly SeriesSpec[] = [
     accept: (e) => e.deviceId !== undefined,
     money: false,
     item: (e) => e.deviceId,
-    windows: windows(['7d', '30d'], { distinct: ['7d', '30d'] }),
+    windows: windows(['1h', '7d', '30d'], { distinct: ['1h', '7d', '30d'] }),
   },
   {
     name: 'ci',
@@ -159,6 +159,15 @@ export const SERIES: readonly SeriesSpec[] = [
     accept: isFailed,
     money: false,
     windows: windows(['10m', '1h']),
+  },
+  {
+    name: 'ac',
+    entity: 'account',
+    key: (e) => e.accountId,
+    accept: isOutgoingPayment,
+    money: true,
+    item: (e) => e.payeeId,
+    windows: windows(['1h', '24h'], { max: ['24h'], distinct: ['24h'] }),
   },
   {
     name: 'dv',
@@ -243,7 +252,7 @@ export const PROBES: readonly ProbeSpec[] = [
   },
 ];
 
-/** Slots per window in a snapshot: count, sum (minor units), max (minor units, 0 when empty), distinct, member (0/1). */
+/** Slots per window in a snapshot: count, sum (minor units), max (minor units, 0 when empty), distinct, member (entries of the probe's item). */
 export const SLOT = { count: 0, sum: 1, max: 2, distinct: 3, member: 4 } as const;
 export const SLOTS_PER_WINDOW = 5;
 

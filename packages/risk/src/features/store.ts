@@ -112,6 +112,19 @@ export function validateRiskEvent(e: RiskEvent): void {
   if (e.country !== undefined && (typeof e.country !== 'string' || !/^[A-Za-z]{2}$/.test(e.country))) {
     throw invalid('country', 'must be ISO 3166-1 alpha-2');
   }
+  if (e.attributes !== undefined) {
+    if (typeof e.attributes !== 'object' || e.attributes === null) throw invalid('attributes', 'must be an object');
+    for (const key in e.attributes) {
+      const value = e.attributes[key];
+      if (
+        typeof value !== 'string' &&
+        typeof value !== 'boolean' &&
+        !(typeof value === 'number' && Number.isFinite(value))
+      ) {
+        throw invalid(`attributes.${key}`, 'must be a string, a finite number or a boolean');
+      }
+    }
+  }
   const hasLat = e.latitude !== undefined;
   if (hasLat !== (e.longitude !== undefined)) throw invalid('latitude', 'and longitude come together');
   if (hasLat) {
@@ -123,5 +136,3 @@ export function validateRiskEvent(e: RiskEvent): void {
     }
   }
 }
-
-export { DEFAULT_FEATURE_OPTIONS };

@@ -1,4 +1,4 @@
-import { runSimulation, type SimEvent, type SimulationRun } from '@zhirong/simulator';
+import { type FraudType, runSimulation, type SimEvent, type SimulationRun } from '@zhirong/simulator';
 import type { RiskEvent } from '../event.ts';
 
 /** A simulated event as a risk event, with the simulator's fraud label. */
@@ -46,6 +46,8 @@ export async function simulatedRiskEvents(config: {
   customers: number;
   days: number;
   seed: number;
+  /** Scenarios per 1,000 customers per 30 days, by fraud type (the simulator's defaults otherwise). */
+  fraudRates?: Partial<Record<FraudType, number>>;
 }): Promise<LabelledRiskEvent[]> {
   const out: LabelledRiskEvent[] = [];
   await runSimulation(config, {

@@ -142,7 +142,7 @@ export class SlidingWindows {
   }
 
   /**
-   * Writes count, sum, max, distinct and member of every window at time `t` into `out` from
+   * Writes count, sum, max, distinct and the member's entry count of every window at time `t` into `out` from
    * `offset` (5 slots per window), without changing anything: entries that would have expired by
    * `t` are scanned and left out.
    */
@@ -171,7 +171,7 @@ export class SlidingWindows {
       if (distinct) {
         distinctCount = distinct.size;
         if (expired) for (const [item, n] of expired) if (distinct.get(item) === n) distinctCount--;
-        if (member !== undefined && (distinct.get(member) ?? 0) - (expired?.get(member) ?? 0) > 0) isMember = 1;
+        if (member !== undefined) isMember = (distinct.get(member) ?? 0) - (expired?.get(member) ?? 0);
       }
       let max = 0;
       const maxIndices = this.#maxIndices[w];
