@@ -13,6 +13,7 @@ import {
   simulatorEvents,
   trainRiskModel,
 } from '@zhirong/risk';
+import { FRAUD_TYPES } from '@zhirong/simulator';
 import { sql } from 'kysely';
 import { Pool } from 'undici';
 import { withPlatform } from '../context.ts';
@@ -48,7 +49,8 @@ function percentiles(values: number[]) {
 
 export async function benchRisk(config: Config, options: RiskBenchOptions) {
   const log = options.progress;
-  const sim = { customers: options.customers, days: options.days, seed: options.seed };
+  const fraudRates = Object.fromEntries(FRAUD_TYPES.map((t) => [t, 20]));
+  const sim = { customers: options.customers, days: options.days, seed: options.seed, fraudRates };
   log(`simulating ${sim.customers} customers × ${sim.days} days and training a ${options.trees}-tree GBDT`);
   const history: RiskEvent[] = [];
   const labelled = [];
@@ -63,7 +65,7 @@ export async function benchRisk(config: Config, options: RiskBenchOptions) {
   const trained = trainRiskModel(rows, names, {
     version: `bench-${options.trees}`,
     seed: options.seed,
-    gbdt: { rounds: options.trees, earlyStoppingRounds: 0, refit: false, validationFraction: 0 },
+    gbdt: { rounds: options.trees, earlyStoppingRounds: 0, refit: false },
     threads: Math.min(2, availableParallelism()),
   });
   const trees = (trained.model.artefact.model as { trees: unknown[] }).trees.length;

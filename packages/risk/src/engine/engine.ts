@@ -5,6 +5,7 @@ import {
   type FeatureText,
   type ListHit,
   type RuleHitLike,
+  SCORE_MAX,
   type Thresholds,
 } from './combine.ts';
 import type { CompiledRulesetLike, FeatureStorePort, GraphPort } from './ports.ts';
@@ -184,9 +185,21 @@ export class DecisionEngine {
       listHits,
       describe: this.describe,
     };
-    // Reasons from the model cost a TreeSHAP pass: bulk evaluations that need only the verdict skip it.
-    const contributions = this.#champion && options.explain !== false ? this.#champion.explain(features) : [];
-    const combined = combine({ ...base, contributions, ruleHits: liveHits, thresholds });
+    // Reasons from the model cost a TreeSHAP pass (the costliest step). An approval scored 0 by the
+    // model has no model reason worth a point, so it is skipped there, and in bulk evaluations.
+    const withoutModelReasons = combine({ ...base, contributions: [], ruleHits: liveHits, thresholds });
+    const explain =
+      this.#champion !== undefined &&
+      options.explain !== false &&
+      (withoutModelReasons.decision !== 'approve' || (champion?.probability ?? 0) * SCORE_MAX >= 1);
+    const combined = explain
+      ? combine({
+          ...base,
+          contributions: (this.#champion as RiskModel).explain(features),
+          ruleHits: liveHits,
+          thresholds,
+        })
+      : withoutModelReasons;
     const shadow = shadowSets.map((ruleset) => {
       const hits = ruleset.compiled.evaluate(features, env);
       return {
