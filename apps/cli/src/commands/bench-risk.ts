@@ -35,6 +35,9 @@ export interface RiskBenchOptions {
   readonly seconds: number;
   readonly seed: number;
   readonly http: boolean;
+  /** Customers the HTTP events are spread over. */
+  readonly population: number;
+  readonly profileServerDir?: string | undefined;
   readonly progress: (message: string) => void;
 }
 
@@ -158,27 +161,30 @@ async function benchHttp(
     return created.value.key;
   });
 
-  // Events in the shape of the API, with ids unique to this run and the server's clock as their time.
+  // Events in the shape of the API, at the server's clock: the simulated events' kinds, channels
+  // and amounts, spread over a population large enough that the load is one bank's peak traffic
+  // (each customer acting every minute or so), not thirty days of one small town replayed in seconds.
   const rng = new SeededRng(options.seed);
   const run = ids.uuid().slice(-12);
-  const body = (e: RiskEvent, n: number) =>
-    JSON.stringify({
+  const population = options.population;
+  const body = (e: RiskEvent, n: number) => {
+    const customer = rng.int(population);
+    return JSON.stringify({
       id: `bench-${run}-${n}`,
       type: e.type,
       ...(e.subtype ? { subtype: e.subtype } : {}),
-      customerId: e.customerId,
-      ...(e.accountId ? { accountId: e.accountId } : {}),
-      ...(e.deviceId ? { deviceId: e.deviceId } : {}),
-      ...(e.ip ? { ip: e.ip } : {}),
-      ...(e.payeeId ? { payeeId: e.payeeId } : {}),
+      customerId: `cus_b${customer}`,
+      accountId: `acc_b${customer}`,
+      deviceId: `dev_b${customer}`,
+      ip: `10.${(customer >> 16) & 255}.${(customer >> 8) & 255}.${customer & 255}`,
+      ...(e.payeeId ? { payeeId: `acc_b${rng.int(population)}` } : {}),
       ...(e.merchantId ? { merchantId: e.merchantId } : {}),
       ...(e.channel ? { channel: e.channel } : {}),
-      ...(e.amountMinor > 0n && e.currency
-        ? { amount: formatAmount(e.amountMinor, e.currency), currency: e.currency }
-        : {}),
+      ...(e.amountMinor > 0n && e.currency ? { amount: formatAmount(e.amountMinor, e.currency), currency: e.currency } : {}),
     });
+  };
   const port = await freePort();
-  const server = await startServer(config, port, undefined);
+  const server = await startServer(config, port, options.profileServerDir);
   const origin = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   try {
@@ -201,7 +207,7 @@ async function benchHttp(
           const begin = performance.now();
           if (begin >= stopAt) return;
           const n = sent++;
-          const event = history[(n + rng.int(16)) % history.length] as RiskEvent;
+          const event = history[n % history.length] as RiskEvent;
           const response = await pool.request({ method: 'POST', path: '/v1/risk/decisions', headers, body: body(event, n) });
           await response.body.dump();
           const end = performance.now();

@@ -249,7 +249,9 @@ export function registerBenchCommands(program: Command): void {
     .option('--clients <n>', 'concurrent HTTP clients', '32')
     .option('--seconds <n>', 'measured HTTP duration (after a 3 s warm-up)', '10')
     .option('--seed <n>', 'seed', '7')
+    .option('--population <n>', 'customers the HTTP events are spread over', '200000')
     .option('--no-http', 'in process only')
+    .option('--profile-server <dir>', 'write a V8 CPU profile of the server process into <dir>')
     .action(async (opts) => {
       const json = Boolean(opts.json);
       const result = await benchRisk(configFromEnv(), {
@@ -261,6 +263,8 @@ export function registerBenchCommands(program: Command): void {
         seconds: positiveInt('seconds', opts.seconds, 3600),
         seed: positiveInt('seed', opts.seed, 2 ** 31),
         http: opts.http !== false,
+        population: positiveInt('population', opts.population, 100_000_000),
+        profileServerDir: opts.profileServer,
         progress: (message) => {
           if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
         },
