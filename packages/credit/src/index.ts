@@ -1,6 +1,14 @@
 export { APR_CAP_DEFAULT, type Apr, aprOf, exceedsCap, irr, rateText } from './apr.ts';
 export { type CreditErrorCode, creditErrors } from './errors.ts';
 export {
+  EMPLOYMENT_TYPES,
+  type EmploymentType,
+  FEATURE_COLUMNS,
+  FEATURE_REASONS,
+  type FeatureInputs,
+  featureRow,
+} from './features.ts';
+export {
   ageOn,
   creditCodeCheckCharacter,
   parseCreditCode,
