@@ -1,3 +1,4 @@
+export { creditModule, creditSystemAccountId, ledgerCreditPort } from './credit/module.ts';
 export { EvidenceFlow, evidenceModule, LEDGER_TRANSFER_RECORD } from './evidence/module.ts';
 export {
   accountStatement,
