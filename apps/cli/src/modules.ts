@@ -1,6 +1,6 @@
 import { accessModule } from '@zhirong/access';
 import { chainModule } from '@zhirong/chain';
-import { evidenceModule, ledgerPaymentRail, scfModule } from '@zhirong/flows';
+import { creditModule, evidenceModule, ledgerPaymentRail, scfModule } from '@zhirong/flows';
 import { identityModule } from '@zhirong/identity';
 import { ledgerModule } from '@zhirong/ledger';
 import { paymentsModule } from '@zhirong/payments';
@@ -20,5 +20,6 @@ export function platformModules(): ModuleRegistry {
       .register(evidenceModule)
       .register(paymentsModule({ rail: ledgerPaymentRail }))
       .register(webhooksModule)
+      .register(creditModule)
   );
 }
