@@ -166,8 +166,14 @@ export class CreditService {
 
   // ---------------------------------------------------------------- applications
 
-  /** Validates, screens, decides and stores an application in one transaction (nothing half-stored). */
-  async apply(request: ApplicationRequest): Promise<Outcome<repo.Application>> {
+  /**
+   * Validates, screens, decides and stores an application in one transaction (nothing half-stored).
+   * `dryRun` decides without storing (`zhirong credit decide`).
+   */
+  async apply(
+    request: ApplicationRequest,
+    options: { readonly dryRun?: boolean } = {},
+  ): Promise<Outcome<repo.Application>> {
     const { db, clock, ids } = this.#deps;
     const today = this.today();
     const product = await repo.getProduct(db, request.productId);
@@ -281,6 +287,7 @@ export class CreditService {
       loanId: null,
       createdAt: clock.now(),
     };
+    if (options.dryRun) return { ok: true, value: application };
     await inTransaction(db, async (trx) => {
       await repo.insertApplication(trx, application);
       await this.#deps.outbox.enqueue(trx, [this.#decisionEvent(application)]);
