@@ -45,9 +45,11 @@ function npv(flows: readonly Dec[], r: Dec): { value: Dec; slope: Dec } {
 export function irr(flows: readonly Dec[], guess: Dec): Dec {
   assert(flows.length >= 2, 'at least two cash flows');
   let r = guess;
+  // NPV is in minor units: "zero" is a millionth of a minor unit per unit of the first flow's size.
+  const zero = (flows[0] as Dec).abs().mul('1e-18').plus('1e-9');
   for (let i = 0; i < 50; i++) {
     const { value, slope } = npv(flows, r);
-    if (value.abs().lt(TOLERANCE)) return r;
+    if (value.abs().lt(zero)) return r;
     if (slope.isZero()) break;
     const next = r.minus(value.div(slope));
     if (!next.isFinite() || next.lte(-0.99) || next.gt(100)) break;
@@ -60,7 +62,7 @@ export function irr(flows: readonly Dec[], guess: Dec): Dec {
   for (let i = 0; i < ITERATIONS_MAX; i++) {
     const mid = low.plus(high).div(2);
     const { value } = npv(flows, mid);
-    if (value.abs().lt(TOLERANCE) || high.minus(low).lt(TOLERANCE)) return mid;
+    if (value.abs().lt(zero) || high.minus(low).lt(TOLERANCE)) return mid;
     if (value.gt(0)) low = mid;
     else high = mid;
   }

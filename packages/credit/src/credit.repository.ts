@@ -229,21 +229,25 @@ export async function writeInstallments(
   installments: readonly InstallmentState[],
   insert = false,
 ): Promise<void> {
-  for (const i of installments) {
-    if (insert) {
-      await sql`
-        insert into credit.installments (loan_id, period, from_date, due_date, principal, interest, fee, principal_paid, interest_paid, fee_paid)
-        values (${loanId}::uuid, ${i.period}, ${i.fromDate}::date, ${i.dueDate}::date, ${i.principalMinor.toString()}::bigint,
-          ${i.interestMinor.toString()}::bigint, ${i.feeMinor.toString()}::bigint, ${i.principalPaidMinor.toString()}::bigint,
-          ${i.interestPaidMinor.toString()}::bigint, ${i.feePaidMinor.toString()}::bigint)`.execute(trx);
-    } else {
-      await sql`
-        update credit.installments set principal = ${i.principalMinor.toString()}::bigint, interest = ${i.interestMinor.toString()}::bigint,
-          fee = ${i.feeMinor.toString()}::bigint, principal_paid = ${i.principalPaidMinor.toString()}::bigint,
-          interest_paid = ${i.interestPaidMinor.toString()}::bigint, fee_paid = ${i.feePaidMinor.toString()}::bigint
-        where loan_id = ${loanId}::uuid and period = ${i.period}`.execute(trx);
-    }
+  if (installments.length === 0) return;
+  const col = (f: (i: InstallmentState) => bigint) => installments.map((i) => f(i).toString());
+  if (insert) {
+    await sql`
+      insert into credit.installments (loan_id, period, from_date, due_date, principal, interest, fee, principal_paid, interest_paid, fee_paid)
+      select ${loanId}::uuid, * from unnest(${installments.map((i) => i.period)}::int[], ${installments.map((i) => i.fromDate)}::date[],
+        ${installments.map((i) => i.dueDate)}::date[], ${col((i) => i.principalMinor)}::bigint[], ${col((i) => i.interestMinor)}::bigint[],
+        ${col((i) => i.feeMinor)}::bigint[], ${col((i) => i.principalPaidMinor)}::bigint[], ${col((i) => i.interestPaidMinor)}::bigint[],
+        ${col((i) => i.feePaidMinor)}::bigint[])`.execute(trx);
+    return;
   }
+  await sql`
+    update credit.installments t set principal = u.principal, interest = u.interest, fee = u.fee,
+      principal_paid = u.principal_paid, interest_paid = u.interest_paid, fee_paid = u.fee_paid
+    from unnest(${installments.map((i) => i.period)}::int[], ${col((i) => i.principalMinor)}::bigint[],
+      ${col((i) => i.interestMinor)}::bigint[], ${col((i) => i.feeMinor)}::bigint[], ${col((i) => i.principalPaidMinor)}::bigint[],
+      ${col((i) => i.interestPaidMinor)}::bigint[], ${col((i) => i.feePaidMinor)}::bigint[])
+      as u(period, principal, interest, fee, principal_paid, interest_paid, fee_paid)
+    where t.loan_id = ${loanId}::uuid and t.period = u.period`.execute(trx);
 }
 
 export async function getLoan(db: Db | Trx, id: string, lock = false): Promise<Loan | undefined> {

@@ -27,7 +27,9 @@ export const REPAYMENT_PREFIX = 'lrp';
 export const EVIDENCE_TOPIC = 'evidence.records';
 export const DECISION_RECORD_TYPE = 'credit.decision';
 /** Loans accrued per database transaction by the nightly batch. */
-export const ACCRUAL_BATCH_MAX = 500;
+export const ACCRUAL_BATCH_MAX = 1000;
+/** Concurrent accrual workers at most (each takes its own batches with `skip locked`). */
+export const ACCRUAL_WORKERS_MAX = 8;
 /** Days a single accrual pass catches up for one loan. */
 export const ACCRUAL_CATCH_UP_DAYS_MAX = 366;
 /** Days past due from which a loan may be written off (M3+). */
@@ -138,6 +140,8 @@ const BUREAU_DEFAULT = 600;
  */
 export class CreditService {
   readonly #deps: CreditDependencies;
+  /** Products never change after creation: read once. */
+  readonly #products = new Map<string, Product>();
 
   constructor(deps: CreditDependencies) {
     this.#deps = deps;
@@ -156,8 +160,12 @@ export class CreditService {
     return product;
   }
 
-  getProduct(id: string) {
-    return repo.getProduct(this.#deps.db, id);
+  async getProduct(id: string): Promise<Product | undefined> {
+    const cached = this.#products.get(id);
+    if (cached) return cached;
+    const product = await repo.getProduct(this.#deps.db, id);
+    if (product && this.#products.size < 10_000) this.#products.set(id, product);
+    return product;
   }
 
   listProducts(limit: number, afterId?: string) {
@@ -176,7 +184,7 @@ export class CreditService {
   ): Promise<Outcome<repo.Application>> {
     const { db, clock, ids } = this.#deps;
     const today = this.today();
-    const product = await repo.getProduct(db, request.productId);
+    const product = await this.getProduct(request.productId);
     if (!product) return fail('product_not_found', { id: formatId(PRODUCT_PREFIX, request.productId) });
     const amount = parseMoneyField(request.amount, product.currency);
     if (!amount.ok) return amount;
@@ -370,7 +378,7 @@ export class CreditService {
     const d = application.decision;
     if (d.outcome !== 'approve' || d.annualRate === null)
       return fail('application_not_approved', { id: appId, decision: d.outcome });
-    const product = await repo.getProduct(db, application.productId);
+    const product = await this.getProduct(application.productId);
     assert(product !== undefined, 'an application references its product');
     const approved = BigInt(d.approvedAmountMinor);
     const principal = request.amountMinor ?? approved;
@@ -642,62 +650,67 @@ export class CreditService {
    */
   async accrue(
     date: string,
+    options: { readonly workers?: number } = {},
   ): Promise<Outcome<{ loans: number; rows: number; interestMinor: bigint; penaltyMinor: bigint }>> {
     if (!isCalendarDate(date) || date > this.today()) return fail('credit_date_invalid', { value: date });
+    const workers = Math.max(1, Math.min(options.workers ?? 1, ACCRUAL_WORKERS_MAX));
     let loans = 0;
     let rows = 0;
     let interestTotal = 0n;
     let penaltyTotal = 0n;
-    for (;;) {
-      const done = await inTransaction(this.#deps.db, async (trx) => {
-        const batch = await repo.loansToAccrue(trx, date, ACCRUAL_BATCH_MAX);
-        if (batch.length === 0) return 0;
-        const schedules = await repo.installmentsOfLoans(
-          trx,
-          batch.map((l) => l.id),
-        );
-        const accruals: repo.AccrualRow[] = [];
-        const updates: Parameters<typeof repo.setAccrued>[1][number][] = [];
-        for (const loan of batch) {
-          const installments = schedules.get(loan.id) ?? [];
-          let recorded = loan.interestAccruedMinor;
-          let penaltyAdded = 0n;
-          let day = loan.accruedThrough;
-          let dpd = loan.daysPastDue;
-          const penaltyRate = new D(loan.penaltyRate);
-          for (let n = 0; n < ACCRUAL_CATCH_UP_DAYS_MAX && day < date; n++) {
-            day = addDays(day, 1);
-            const target = accruedInterestThrough(installments, day);
-            const penalty = dailyPenalty(installments, day, loan.graceDays, penaltyRate, loan.dayCount);
-            dpd = daysPastDue(installments, day);
-            accruals.push({
-              loanId: loan.id,
-              businessDate: day,
-              interestMinor: target - recorded,
-              penaltyMinor: penalty,
+    const worker = async () => {
+      for (;;) {
+        const done = await inTransaction(this.#deps.db, async (trx) => {
+          const batch = await repo.loansToAccrue(trx, date, ACCRUAL_BATCH_MAX);
+          if (batch.length === 0) return 0;
+          const schedules = await repo.installmentsOfLoans(
+            trx,
+            batch.map((l) => l.id),
+          );
+          const accruals: repo.AccrualRow[] = [];
+          const updates: Parameters<typeof repo.setAccrued>[1][number][] = [];
+          for (const loan of batch) {
+            const installments = schedules.get(loan.id) ?? [];
+            let recorded = loan.interestAccruedMinor;
+            let penaltyAdded = 0n;
+            let day = loan.accruedThrough;
+            let dpd = loan.daysPastDue;
+            const penaltyRate = new D(loan.penaltyRate);
+            for (let n = 0; n < ACCRUAL_CATCH_UP_DAYS_MAX && day < date; n++) {
+              day = addDays(day, 1);
+              const target = accruedInterestThrough(installments, day);
+              const penalty = dailyPenalty(installments, day, loan.graceDays, penaltyRate, loan.dayCount);
+              dpd = daysPastDue(installments, day);
+              accruals.push({
+                loanId: loan.id,
+                businessDate: day,
+                interestMinor: target - recorded,
+                penaltyMinor: penalty,
+                daysPastDue: dpd,
+              });
+              interestTotal += target - recorded;
+              penaltyTotal += penalty;
+              recorded = target;
+              penaltyAdded += penalty;
+            }
+            updates.push({
+              id: loan.id,
+              through: day,
+              interestMinor: recorded,
+              penaltyAddedMinor: penaltyAdded,
               daysPastDue: dpd,
             });
-            interestTotal += target - recorded;
-            penaltyTotal += penalty;
-            recorded = target;
-            penaltyAdded += penalty;
           }
-          updates.push({
-            id: loan.id,
-            through: day,
-            interestMinor: recorded,
-            penaltyAddedMinor: penaltyAdded,
-            daysPastDue: dpd,
-          });
-        }
-        await repo.insertAccruals(trx, accruals);
-        await repo.setAccrued(trx, updates);
-        rows += accruals.length;
-        return batch.length;
-      });
-      if (done === 0) break;
-      loans += done;
-    }
+          await repo.insertAccruals(trx, accruals);
+          await repo.setAccrued(trx, updates);
+          rows += accruals.length;
+          return batch.length;
+        });
+        if (done === 0) break;
+        loans += done;
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, worker));
     return { ok: true, value: { loans, rows, interestMinor: interestTotal, penaltyMinor: penaltyTotal } };
   }
 

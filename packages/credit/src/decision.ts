@@ -4,7 +4,7 @@ import { loadModel, type Model } from '@zhirong/ml';
 import { exceedsCap, rateText } from './apr.ts';
 import { type EmploymentType, FEATURE_COLUMNS, FEATURE_REASONS, type FeatureColumn, featureRow } from './features.ts';
 import { feeOf, productApr } from './product.ts';
-import { D, type DayCount, type Dec, type RepaymentMethod } from './schedule.ts';
+import { buildSchedule, D, type DayCount, type Dec, type RepaymentMethod } from './schedule.ts';
 
 /**
  * The credit decision — one pure function of stored inputs, so `replay` reproduces it byte for
@@ -127,8 +127,16 @@ export function decide(inputs: DecisionInputs, model: Model = defaultModel()): D
   const product = inputs.product;
   const rateMax = new D(product.annualRateMax);
   // The new installment at the product's highest rate: the affordability test is conservative.
-  const firstInstallment =
-    productApr(product, amount, inputs.termMonths, rateMax, inputs.asOf).schedule.installments[0]?.totalMinor ?? 0n;
+  const firstSchedule = buildSchedule({
+    principalMinor: amount,
+    months: inputs.termMonths,
+    annualRate: rateMax,
+    method: product.method,
+    dayCount: product.dayCount,
+    startDate: inputs.asOf,
+    periodicFeeMinor: feeOf(amount, product.monthlyFeeRate),
+  });
+  const firstInstallment = firstSchedule.ok ? (firstSchedule.value.installments[0]?.totalMinor ?? 0n) : 0n;
   const debtBefore = new D(inputs.monthlyDebtMinor).plus(inputs.monthlyDebtHereMinor);
   const dti = ratio(debtBefore.plus(firstInstallment.toString()), income);
   const checks: PolicyCheck[] = [

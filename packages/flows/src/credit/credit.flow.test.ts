@@ -10,7 +10,7 @@ import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform }
 import { makeResidentId } from '@zhirong/simulator';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditModule, creditSystemAccountId } from './module.ts';
+import { creditModule, creditSystemAccountIds } from './module.ts';
 
 const CNY = 'CNY' as CurrencyCode;
 const DAY_MS = 86_400_000;
@@ -94,6 +94,11 @@ describe.each(testBackends())('lending on %s', (backend) => {
   });
   afterAll(() => platform.close());
 
+  const systemBalance = async (role: Parameters<typeof creditSystemAccountIds>[0]) => {
+    let sum = 0n;
+    for (const id of creditSystemAccountIds(role, 'CNY')) sum += await balance(id);
+    return sum;
+  };
   const balance = async (id: string) => {
     const account = await platform.service<LedgerModuleService>('ledger').ledger.getAccount(id);
     if (!account) return 0n;
@@ -181,8 +186,8 @@ describe.each(testBackends())('lending on %s', (backend) => {
     expect(view.installments).toHaveLength(12);
     expect(view.installments.reduce((s, i) => s + i.principalMinor, 0n)).toBe(2_000_000n);
     expect(await balance(ids.li as string)).toBe(500_000n + 1_980_000n);
-    expect(await balance(creditSystemAccountId('fee_income', 'CNY'))).toBe(20_000n);
-    expect(await balance(creditSystemAccountId('loans_receivable', 'CNY'))).toBe(2_000_000n);
+    expect(await systemBalance('fee_income')).toBe(20_000n);
+    expect(await systemBalance('loans_receivable')).toBe(2_000_000n);
     const again = await credit.accept({
       applicationId: ids.application as string,
       customerAccountId: ids.li as string,
@@ -227,10 +232,8 @@ describe.each(testBackends())('lending on %s', (backend) => {
     const full = ok(await credit.repay(ids.loan as string, payoff));
     expect(full.view.loan.status).toBe('closed');
     expect(full.view.loan.principalOutstandingMinor).toBe(0n);
-    expect(await balance(creditSystemAccountId('loans_receivable', 'CNY'))).toBe(0n);
-    const income =
-      (await balance(creditSystemAccountId('interest_income', 'CNY'))) +
-      (await balance(creditSystemAccountId('penalty_income', 'CNY')));
+    expect(await systemBalance('loans_receivable')).toBe(0n);
+    const income = (await systemBalance('interest_income')) + (await systemBalance('penalty_income'));
     // What Li paid in total beyond the principal is the lender's interest and penalty income.
     expect(await balance(ids.li as string)).toBe(2_480_000n - 2_000_000n - income);
     expect(await credit.repay(ids.loan as string, 100n)).toMatchObject({ ok: false, code: 'loan_not_active' });
@@ -251,7 +254,7 @@ describe.each(testBackends())('lending on %s', (backend) => {
     expect(overdue?.bucket).toBe('M3+');
     const written = ok(await credit.writeOff(loan.id));
     expect(written.loan.status).toBe('written_off');
-    expect(await balance(creditSystemAccountId('loan_losses', 'CNY'))).toBe(loan.principalMinor);
-    expect(await balance(creditSystemAccountId('loans_receivable', 'CNY'))).toBe(0n);
+    expect(await systemBalance('loan_losses')).toBe(loan.principalMinor);
+    expect(await systemBalance('loans_receivable')).toBe(0n);
   });
 });

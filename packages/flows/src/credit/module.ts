@@ -19,14 +19,26 @@ const SYSTEM_ACCOUNTS: Readonly<Record<SystemRole, { type: AccountType; code: nu
   loan_losses: { type: 'expense', code: 6701 },
 };
 
-/** The id of a lending system account: the same in every installation. */
-export function creditSystemAccountId(role: SystemRole, currency: string): string {
-  const bytes = Uint8Array.from(
-    createHash('sha256').update(`zhirong.credit.${role}.${currency}`).digest().subarray(0, 16),
-  );
+/**
+ * Each lending account is split into this many shards (same role, type and code): every
+ * disbursement debits loans receivable, and one hot row would serialise all of them behind its
+ * lock. A chain uses one shard, picked from its first transfer id; a role's balance is the sum over
+ * its shards (`creditSystemAccountIds`).
+ */
+export const CREDIT_ACCOUNT_SHARDS = 16;
+
+/** The id of one shard of a lending system account: the same in every installation. */
+export function creditSystemAccountId(role: SystemRole, currency: string, shard = 0): string {
+  const name = shard === 0 ? `zhirong.credit.${role}.${currency}` : `zhirong.credit.${role}.${currency}.${shard}`;
+  const bytes = Uint8Array.from(createHash('sha256').update(name).digest().subarray(0, 16));
   bytes[6] = 0x80 | ((bytes[6] ?? 0) & 0x0f);
   bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
   return bytesToUuid(bytes);
+}
+
+/** Every shard of a lending system account. */
+export function creditSystemAccountIds(role: SystemRole, currency: string): string[] {
+  return Array.from({ length: CREDIT_ACCOUNT_SHARDS }, (_, shard) => creditSystemAccountId(role, currency, shard));
 }
 
 export function ledgerCreditPort(ledger: LedgerModuleService): CreditMoneyPort {
@@ -34,21 +46,23 @@ export function ledgerCreditPort(ledger: LedgerModuleService): CreditMoneyPort {
   const ensure = async (currency: string) => {
     if (ensured.has(currency)) return;
     const results = await ledger.ledger.createAccounts(
-      (Object.keys(SYSTEM_ACCOUNTS) as SystemRole[]).map((role) => ({
-        id: creditSystemAccountId(role, currency),
-        currency,
-        type: SYSTEM_ACCOUNTS[role].type,
-        code: SYSTEM_ACCOUNTS[role].code,
-        ownerRef: `credit:${role}`,
-        metadata: { system: 'credit', role },
-      })),
+      (Object.keys(SYSTEM_ACCOUNTS) as SystemRole[]).flatMap((role) =>
+        Array.from({ length: CREDIT_ACCOUNT_SHARDS }, (_, shard) => ({
+          id: creditSystemAccountId(role, currency, shard),
+          currency,
+          type: SYSTEM_ACCOUNTS[role].type,
+          code: SYSTEM_ACCOUNTS[role].code,
+          ownerRef: `credit:${role}`,
+          metadata: { system: 'credit', role, shard },
+        })),
+      ),
     );
     for (const r of results)
       if (r.status === 'failed') throw new Error(`cannot create a credit system account: ${r.code}`);
     ensured.add(currency);
   };
-  const accountOf = (side: { account: string } | { system: SystemRole }, currency: string) =>
-    'account' in side ? side.account : creditSystemAccountId(side.system, currency);
+  const accountOf = (side: { account: string } | { system: SystemRole }, currency: string, shard: number) =>
+    'account' in side ? side.account : creditSystemAccountId(side.system, currency, shard);
   return {
     async account(id) {
       const account = await ledger.ledger.getAccount(id);
@@ -58,11 +72,12 @@ export function ledgerCreditPort(ledger: LedgerModuleService): CreditMoneyPort {
       const first = movements[0];
       if (!first) throw new Error('a chain has at least one movement');
       await ensure(first.currency);
+      const shard = Number.parseInt(first.id.slice(-2), 16) % CREDIT_ACCOUNT_SHARDS;
       const requests: TransferRequest[] = movements.map((m, i) => ({
         kind: 'single' as const,
         id: m.id,
-        debitAccountId: accountOf(m.debit, m.currency),
-        creditAccountId: accountOf(m.credit, m.currency),
+        debitAccountId: accountOf(m.debit, m.currency, shard),
+        creditAccountId: accountOf(m.credit, m.currency, shard),
         amountMinor: m.amountMinor,
         currency: m.currency as CurrencyCode,
         metadata: m.metadata,
