@@ -127,8 +127,14 @@ class Refused extends Error {
   }
 }
 
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
 function businessDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  let format = DATE_FORMATS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    DATE_FORMATS.set(timeZone, format);
+  }
+  return format.format(at);
 }
 
 const PHONE = /^1[3-9]\d{9}$/;

@@ -53,7 +53,7 @@ export function ledgerCreditPort(ledger: LedgerModuleService): CreditMoneyPort {
           type: SYSTEM_ACCOUNTS[role].type,
           code: SYSTEM_ACCOUNTS[role].code,
           ownerRef: `credit:${role}`,
-          metadata: { system: 'credit', role, shard },
+          metadata: shard === 0 ? { system: 'credit', role } : { system: 'credit', role, shard },
         })),
       ),
     );
