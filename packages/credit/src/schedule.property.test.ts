@@ -55,7 +55,7 @@ describe('schedule properties', () => {
         }
         expect(previous).toBe(0n);
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
@@ -84,7 +84,7 @@ describe('schedule properties', () => {
             ).toBe(true);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
