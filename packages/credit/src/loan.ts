@@ -14,7 +14,8 @@ import {
  * Loan servicing arithmetic, pure and exact (bigint minor units, half-up rounding):
  *
  * - **Accrual**: interest earned through date d = Σ over periods of the period's interest × the
- *   share of its days elapsed by d (all of it once due), rounded per period. The daily accrual is
+ *   share of its days elapsed by d (all of it once due), rounded half-up per period in exact
+ *   integer arithmetic. The daily accrual is
  *   the difference to what was recorded before, so accruals always sum to the scheduled interest.
  * - **Overdue**: an installment is overdue the day after its due date; days past due count from the
  *   oldest unpaid due date; buckets M1 (1–30), M2 (31–60), M3 (61–90), M3+ (over 90).
@@ -37,15 +38,21 @@ export interface InstallmentState {
 
 export type Bucket = 'current' | 'M1' | 'M2' | 'M3' | 'M3+';
 
+/** amount × numerator / denominator rounded half-up, exactly (non-negative operands). */
+export function shareOf(amountMinor: bigint, numerator: number, denominator: number): bigint {
+  assert(amountMinor >= 0n && numerator >= 0 && denominator > 0, 'a non-negative share');
+  const n = BigInt(numerator);
+  const d = BigInt(denominator);
+  return (2n * amountMinor * n + d) / (2n * d);
+}
+
 /** Interest earned through `date` (inclusive of the day's end), by the schedule. */
 export function accruedInterestThrough(installments: readonly InstallmentState[], date: string): bigint {
   let total = 0n;
   for (const i of installments) {
     if (date >= i.dueDate) total += i.interestMinor;
-    else if (date > i.fromDate) {
-      const share = new D(daysBetween(i.fromDate, date)).div(daysBetween(i.fromDate, i.dueDate));
-      total += roundMinor(new D(i.interestMinor.toString()).mul(share));
-    }
+    else if (date > i.fromDate)
+      total += shareOf(i.interestMinor, daysBetween(i.fromDate, date), daysBetween(i.fromDate, i.dueDate));
   }
   return total;
 }
@@ -80,8 +87,10 @@ export function dailyPenalty(
 ): bigint {
   let overdue = 0n;
   for (const i of installments) {
-    if (daysBetween(i.dueDate, date) > graceDays)
-      overdue += i.principalMinor - i.principalPaidMinor + (i.interestMinor - i.interestPaidMinor);
+    // String order is date order; only installments already due can be overdue.
+    if (i.dueDate >= date) break;
+    const owed = i.principalMinor - i.principalPaidMinor + (i.interestMinor - i.interestPaidMinor);
+    if (owed > 0n && daysBetween(i.dueDate, date) > graceDays) overdue += owed;
   }
   if (overdue === 0n) return 0n;
   return roundMinor(new D(overdue.toString()).mul(penaltyRate).div(dayCount === 'ACT/365' ? 365 : 360));
@@ -186,7 +195,7 @@ export function prepay(
   }
   const elapsed = date > current.fromDate ? daysBetween(current.fromDate, date) : 0;
   const periodDays = daysBetween(current.fromDate, current.dueDate);
-  const accrued = roundMinor(new D(current.interestMinor.toString()).mul(elapsed).div(periodDays));
+  const accrued = shareOf(current.interestMinor, elapsed, periodDays);
   const accruedDue = accrued > current.interestPaidMinor ? accrued - current.interestPaidMinor : 0n;
   const interestPaid = amountMinor < accruedDue ? amountMinor : accruedDue;
   let left = amountMinor - interestPaid;
@@ -219,7 +228,7 @@ export function prepay(
       const s = schedule.value.installments[k];
       assert(s !== undefined, 'one new installment per remaining period');
       if (k > 0) return { ...i, principalMinor: s.principalMinor, interestMinor: s.interestMinor };
-      const rest = roundMinor(new D(s.interestMinor.toString()).mul(periodDays - elapsed).div(periodDays));
+      const rest = shareOf(s.interestMinor, periodDays - elapsed, periodDays);
       const paidBefore = current.principalPaidMinor + principal;
       return {
         ...i,
@@ -248,9 +257,7 @@ export function payoffAmount(installments: readonly InstallmentState[], penaltyM
     else {
       owed += i.principalMinor - i.principalPaidMinor;
       if (date > i.fromDate) {
-        const accrued = roundMinor(
-          new D(i.interestMinor.toString()).mul(daysBetween(i.fromDate, date)).div(daysBetween(i.fromDate, i.dueDate)),
-        );
+        const accrued = shareOf(i.interestMinor, daysBetween(i.fromDate, date), daysBetween(i.fromDate, i.dueDate));
         if (accrued > i.interestPaidMinor) owed += accrued - i.interestPaidMinor;
       }
     }
