@@ -291,17 +291,34 @@ export async function installmentsOf(db: Db | Trx, loanId: string): Promise<Inst
   return rows.map(installment);
 }
 
-/** Installments of many loans at once, by loan. */
-export async function installmentsOfLoans(
+/**
+ * What the accrual through `date` needs of each loan, without reading whole schedules: the
+ * installments not yet due at `accrued_through` whose period starts before `date`, the unpaid ones
+ * already due, and the summed interest of the rest that is due and fully paid (it counts in full).
+ */
+export async function installmentsForAccrual(
   trx: Trx,
   loanIds: readonly string[],
-): Promise<Map<string, InstallmentState[]>> {
-  const out = new Map<string, InstallmentState[]>(loanIds.map((id) => [id, []]));
-  if (loanIds.length === 0) return out;
+  date: string,
+): Promise<{ installments: Map<string, InstallmentState[]>; settledInterest: Map<string, bigint> }> {
+  const installments = new Map<string, InstallmentState[]>(loanIds.map((id) => [id, []]));
+  const settledInterest = new Map<string, bigint>();
+  if (loanIds.length === 0) return { installments, settledInterest };
   const { rows } = await sql<Record<string, unknown>>`
-    select * from credit.installments where loan_id = any(${loanIds}::uuid[]) order by loan_id, period`.execute(trx);
-  for (const r of rows) out.get(String(r.loan_id))?.push(installment(r));
-  return out;
+    select i.loan_id, i.period, i.from_date, i.due_date, i.principal, i.interest, i.fee, i.principal_paid, i.interest_paid,
+      i.fee_paid,
+      (i.due_date <= l.accrued_through and i.principal_paid = i.principal and i.interest_paid = i.interest
+        and i.fee_paid = i.fee) as settled
+    from credit.loans l join credit.installments i on i.loan_id = l.id
+    where l.id = any(${loanIds}::uuid[]) and (i.due_date <= l.accrued_through or i.from_date < ${date}::date)
+    order by i.loan_id, i.period`.execute(trx);
+  for (const r of rows) {
+    const loanId = String(r.loan_id);
+    if (r.settled === true)
+      settledInterest.set(loanId, (settledInterest.get(loanId) ?? 0n) + BigInt(r.interest as string));
+    else installments.get(loanId)?.push(installment(r));
+  }
+  return { installments, settledInterest };
 }
 
 export async function updateLoanState(

@@ -669,14 +669,17 @@ export class CreditService {
         const done = await inTransaction(this.#deps.db, async (trx) => {
           const batch = await repo.loansToAccrue(trx, date, ACCRUAL_BATCH_MAX);
           if (batch.length === 0) return 0;
-          const schedules = await repo.installmentsOfLoans(
+          const schedules = await repo.installmentsForAccrual(
             trx,
             batch.map((l) => l.id),
+            date,
           );
           const accruals: repo.AccrualRow[] = [];
           const updates: Parameters<typeof repo.setAccrued>[1][number][] = [];
           for (const loan of batch) {
-            const installments = schedules.get(loan.id) ?? [];
+            const installments = schedules.installments.get(loan.id) ?? [];
+            // Installments due and settled before this run count in full on every day accrued now.
+            const settled = schedules.settledInterest.get(loan.id) ?? 0n;
             let recorded = loan.interestAccruedMinor;
             let penaltyAdded = 0n;
             let day = loan.accruedThrough;
@@ -684,7 +687,7 @@ export class CreditService {
             const penaltyRate = new D(loan.penaltyRate);
             for (let n = 0; n < ACCRUAL_CATCH_UP_DAYS_MAX && day < date; n++) {
               day = addDays(day, 1);
-              const target = accruedInterestThrough(installments, day);
+              const target = settled + accruedInterestThrough(installments, day);
               const penalty = dailyPenalty(installments, day, loan.graceDays, penaltyRate, loan.dayCount);
               dpd = daysPastDue(installments, day);
               accruals.push({

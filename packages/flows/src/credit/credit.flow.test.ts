@@ -239,6 +239,27 @@ describe.each(testBackends())('lending on %s', (backend) => {
     expect(await credit.repay(ids.loan as string, 100n)).toMatchObject({ ok: false, code: 'loan_not_active' });
   });
 
+  it('accrues exactly past installments paid on time (read as a settled sum, not row by row)', async () => {
+    const zhao = applicationFor(ids.product as string, { birth: '19791111' });
+    const application = ok(
+      await credit.apply({ ...zhao, applicant: { ...zhao.applicant, name: '赵敏', phone: '13700002222' } }),
+    );
+    const loan = ok(await credit.accept({ applicationId: application.id, customerAccountId: ids.li as string })).loan;
+    const first = (await credit.loan(loan.id))?.installments[0];
+    if (!first) throw new Error('no schedule');
+    clock.set(Date.parse(`${first.dueDate}T02:00:00Z`));
+    ok(await credit.accrue(credit.today()));
+    ok(await credit.repay(loan.id, first.principalMinor + first.interestMinor + first.feeMinor));
+    clock.advance(20 * DAY_MS);
+    ok(await credit.accrue(credit.today()));
+    const view = await credit.loan(loan.id);
+    expect(view?.loan.daysPastDue).toBe(0);
+    expect(view?.loan.penaltyOutstandingMinor).toBe(0n);
+    expect(view?.loan.interestAccruedMinor).toBe(accruedInterestThrough(view?.installments ?? [], credit.today()));
+    const rows = await credit.accruals(loan.id);
+    expect(rows.reduce((s, r) => s + r.interestMinor, 0n)).toBe(view?.loan.interestAccruedMinor);
+  });
+
   it('writes off a loan only in M3+, moving the outstanding principal to losses', async () => {
     const productId = ids.product as string;
     const wang = applicationFor(productId, { birth: '19850620' });
@@ -252,9 +273,10 @@ describe.each(testBackends())('lending on %s', (backend) => {
     ok(await credit.accrue(credit.today()));
     const overdue = await credit.loan(loan.id);
     expect(overdue?.bucket).toBe('M3+');
+    const receivableBefore = await systemBalance('loans_receivable');
     const written = ok(await credit.writeOff(loan.id));
     expect(written.loan.status).toBe('written_off');
     expect(await systemBalance('loan_losses')).toBe(loan.principalMinor);
-    expect(await systemBalance('loans_receivable')).toBe(0n);
+    expect(await systemBalance('loans_receivable')).toBe(receivableBefore - loan.principalMinor);
   });
 });
