@@ -310,7 +310,8 @@ export async function installmentsForAccrual(
       (i.due_date <= l.accrued_through and i.principal_paid = i.principal and i.interest_paid = i.interest
         and i.fee_paid = i.fee) as settled
     from credit.loans l join credit.installments i on i.loan_id = l.id
-    where l.id = any(${loanIds}::uuid[]) and (i.due_date <= l.accrued_through or i.from_date < ${date}::date)
+    where l.id = any(${loanIds}::uuid[]) and i.loan_id = any(${loanIds}::uuid[])
+      and (i.due_date <= l.accrued_through or i.from_date < ${date}::date)
     order by i.loan_id, i.period`.execute(trx);
   for (const r of rows) {
     const loanId = String(r.loan_id);
