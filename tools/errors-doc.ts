@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
 import { chainErrors } from '@zhirong/chain';
+import { creditErrors } from '@zhirong/credit';
 import { identityErrors } from '@zhirong/identity';
 import { iso20022Errors } from '@zhirong/iso20022';
 import type { ErrorCatalog } from '@zhirong/kernel';
@@ -30,6 +31,7 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'risk features (feature store)', catalog: featureErrors },
   { name: 'risk graph (entity graph)', catalog: graphErrors },
   { name: 'risk sources (simulator and PaySim input)', catalog: sourceErrors },
+  { name: 'credit', catalog: creditErrors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

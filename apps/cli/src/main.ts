@@ -2,6 +2,7 @@ import * as iso from '@zhirong/iso20022';
 import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerChainCommands } from './commands/chain.ts';
+import { registerCreditCommands } from './commands/credit.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerMlCommands } from './commands/ml.ts';
 import { registerPaymentsCommands } from './commands/payments.ts';
@@ -31,5 +32,6 @@ registerPaymentsCommands(program, iso);
 registerRiskCommands(program);
 registerBenchCommands(program);
 registerSimulateCommands(program);
+registerCreditCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import { accessModule } from '@zhirong/access';
 import { chainModule } from '@zhirong/chain';
-import { evidenceModule, ledgerPaymentRail, riskPaymentGate, riskPaymentsModule, scfModule } from '@zhirong/flows';
+import { creditModule, evidenceModule, ledgerPaymentRail, riskPaymentGate, riskPaymentsModule, scfModule } from '@zhirong/flows';
 import { identityModule } from '@zhirong/identity';
 import { ledgerModule } from '@zhirong/ledger';
 import { paymentsModule } from '@zhirong/payments';
@@ -24,5 +24,6 @@ export function platformModules(): ModuleRegistry {
       // Closing a review case releases or rejects the payment it held.
       .register(riskPaymentsModule)
       .register(webhooksModule)
+      .register(creditModule)
   );
 }

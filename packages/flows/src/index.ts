@@ -1,3 +1,10 @@
+export {
+  CREDIT_ACCOUNT_SHARDS,
+  creditModule,
+  creditSystemAccountId,
+  creditSystemAccountIds,
+  ledgerCreditPort,
+} from './credit/module.ts';
 export { EvidenceFlow, evidenceModule, LEDGER_TRANSFER_RECORD } from './evidence/module.ts';
 export {
   accountStatement,

@@ -1,0 +1,86 @@
+// Proves the credit decision on hand-built inputs: policy rules decline first (age, deny list, active loans, debt-to-income) with their reasons, a fraud review refers, a strong applicant is approved within the APR cap with a limit from the PD band, a weak one is declined by the scorecard with at most four zh/en reasons, and the same inputs always give the same bytes.
+import { describe, expect, it } from 'vitest';
+import { type DecisionInputs, decide, decisionBytes, POLICY } from './decision.ts';
+
+const STRONG: DecisionInputs = {
+  asOf: '2026-01-10',
+  currency: 'CNY',
+  amountMinor: '2000000',
+  termMonths: 12,
+  age: 35,
+  employment: 'engineer',
+  monthsEmployed: 72,
+  monthlyIncomeMinor: '2500000',
+  bureauScore: 790,
+  inquiries6m: 0,
+  existingLoans: 0,
+  hasMortgage: true,
+  monthlyDebtMinor: '0',
+  activeLoansHere: 0,
+  monthlyDebtHereMinor: '0',
+  screening: { denyListed: false, fraud: 'allow', source: 'test' },
+  product: {
+    id: '00000000-0000-7000-8000-000000000001',
+    amountMinMinor: '100000',
+    amountMaxMinor: '20000000',
+    method: 'equal-installment',
+    dayCount: '30/360',
+    annualRateMin: '0.08',
+    annualRateMax: '0.18',
+    upfrontFeeRate: '0.01',
+    monthlyFeeRate: '0',
+    aprCap: '0.24',
+  },
+};
+
+describe('credit decision', () => {
+  it('approves a strong applicant with a limit and an APR under the cap', () => {
+    const d = decide(STRONG);
+    expect(d.outcome).toBe('approve');
+    expect(d.policyVersion).toBe(POLICY.version);
+    expect(['A', 'B']).toContain(d.band);
+    expect(BigInt(d.limitMinor) >= 2_000_000n).toBe(true);
+    expect(d.approvedAmountMinor).toBe('2000000');
+    expect(Number(d.apr)).toBeLessThanOrEqual(0.24);
+    expect(decisionBytes(decide(STRONG))).toBe(decisionBytes(d));
+  });
+
+  it('declines on policy rules first, with their reasons', () => {
+    const old = decide({ ...STRONG, age: 66 });
+    expect(old).toMatchObject({ outcome: 'decline', pd: null, reasons: [{ code: 'policy_age' }] });
+    expect(decide({ ...STRONG, screening: { ...STRONG.screening, denyListed: true } }).reasons[0]?.code).toBe(
+      'policy_deny_list',
+    );
+    expect(decide({ ...STRONG, activeLoansHere: 3 }).reasons[0]?.code).toBe('policy_active_loans');
+    const indebted = decide({ ...STRONG, monthlyDebtMinor: '1500000' });
+    expect(indebted.outcome).toBe('decline');
+    expect(indebted.checks.find((c) => c.rule === 'debt_to_income')).toMatchObject({ passed: false });
+  });
+
+  it('refers when the fraud check asks for a review and declines when it blocks', () => {
+    expect(decide({ ...STRONG, screening: { ...STRONG.screening, fraud: 'review' } }).outcome).toBe('refer');
+    expect(decide({ ...STRONG, screening: { ...STRONG.screening, fraud: 'block' } }).outcome).toBe('decline');
+  });
+
+  it('declines a weak applicant on the scorecard with at most four bilingual reasons', () => {
+    const weak = decide({
+      ...STRONG,
+      age: 22,
+      employment: 'freelancer',
+      monthsEmployed: 2,
+      bureauScore: 380,
+      inquiries6m: 12,
+      existingLoans: 4,
+      hasMortgage: false,
+      monthlyIncomeMinor: '600000',
+      amountMinor: '1000000',
+      monthlyDebtMinor: '150000',
+    });
+    expect(weak.outcome).not.toBe('approve');
+    expect(Number(weak.pd)).toBeGreaterThan(0.12);
+    expect(weak.reasons.length).toBeGreaterThan(0);
+    expect(weak.reasons.length).toBeLessThanOrEqual(4);
+    expect(weak.reasons.map((r) => r.code)).toContain('bureau_score');
+    for (const r of weak.reasons) expect(r.zh.length * r.en.length).toBeGreaterThan(0);
+  });
+});
