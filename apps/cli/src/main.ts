@@ -1,5 +1,6 @@
 import * as iso from '@zhirong/iso20022';
 import { Command } from 'commander';
+import { registerAmlCommands } from './commands/aml.ts';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerChainCommands } from './commands/chain.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
@@ -27,6 +28,7 @@ registerScfCommands(program);
 registerStaffCommands(program);
 registerMlCommands(program);
 registerPaymentsCommands(program, iso);
+registerAmlCommands(program);
 registerBenchCommands(program);
 registerSimulateCommands(program);
 
