@@ -43,3 +43,8 @@ export {
   ScreeningIndex,
   type ScreenOptions,
 } from './screening/screening-index.ts';
+export {
+  runScreeningBench,
+  type ScreeningBenchOptions,
+  type ScreeningBenchResult,
+} from './screening/bench-screening.ts';

@@ -62,7 +62,7 @@ export const BIRTH_DATE_ADJUSTMENT: Readonly<Record<BirthDateOutcome, number>> =
   missing: 0,
   missing_in_entry: -0.02,
   exact: 0.06,
-  same_year: 0.02,
+  same_year: 0.01,
   different_day: -0.12,
   shifted_year: -0.01,
   near_year: -0.15,
@@ -70,7 +70,7 @@ export const BIRTH_DATE_ADJUSTMENT: Readonly<Record<BirthDateOutcome, number>> =
 };
 export const NATIONALITY_ADJUSTMENT: Readonly<Record<NationalityOutcome, number>> = {
   missing: 0,
-  same: 0.02,
+  same: 0.01,
   different: -0.06,
 };
 
@@ -83,7 +83,7 @@ const INITIAL_SIMILARITY = 0.8;
  * letter changed in a short word (xu / xue) costs more than in a long one.
  */
 function editCost(length: number): number {
-  return 0.5 / length + 0.1;
+  return 1 / length + 0.02;
 }
 /** Swapping two neighbouring letters is a typing slip more than a different name: half an edit. */
 const TRANSPOSITION_FACTOR = 0.5;

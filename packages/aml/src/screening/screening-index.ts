@@ -60,7 +60,7 @@ for (let i = 1; i < basePower.length; i++) basePower[i] = Math.imul(basePower[i 
  * The key itself and every one-letter deletion of it, in O(length): the hash of `s` without
  * letter i is prefix(i)·B^(n−1−i) + suffix(i+1), the same value `hashKey` gives that string.
  */
-function pushWithDeletions(out: number[], s: string): void {
+function pushWithDeletions(out: KeyBuffer, s: string): void {
   const n = s.length;
   if (n > DELETION_LENGTH_MAX || n < 2) {
     out.push(hashKey(s, SEED_A));
@@ -85,7 +85,7 @@ function byLengthThenLetters(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function addJoinedKeys(out: number[], full: readonly string[]): void {
+function addJoinedKeys(out: KeyBuffer, full: readonly string[]): void {
   const sorted = full.slice(0, KEY_TOKENS_MAX).sort(byLengthThenLetters);
   if (sorted.length === 0) return;
   pushWithDeletions(out, sorted.join(''));
@@ -98,9 +98,25 @@ function addJoinedKeys(out: number[], full: readonly string[]): void {
   }
 }
 
+/** A growable array of 32-bit key hashes (no boxed numbers: a million names make 35 million keys). */
+export class KeyBuffer {
+  hashes: Uint32Array;
+  length = 0;
+  constructor(capacity = 64) {
+    this.hashes = new Uint32Array(capacity);
+  }
+  push(hash: number): void {
+    if (this.length === this.hashes.length) {
+      const grown = new Uint32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[this.length++] = hash;
+  }
+}
+
 /** The blocking keys of a name, as hashes; `side` says which initial keys it registers or looks up. */
-export function blockingKeys(name: NormalizedName, side: 'list' | 'input'): number[] {
-  const out: number[] = [];
+export function blockingKeys(name: NormalizedName, side: 'list' | 'input', out = new KeyBuffer()): KeyBuffer {
   const full: string[] = [];
   const initials: string[] = [];
   for (const t of name.tokens) (t.initial ? initials : full).push(t.key);
@@ -174,6 +190,7 @@ export class ScreeningIndex {
   readonly #mask: number;
   readonly #birthYear: Int16Array;
   #seen: Uint32Array;
+  readonly #queryKeys = new KeyBuffer();
   #stamp = 0;
   readonly keyCount: number;
 
@@ -185,9 +202,8 @@ export class ScreeningIndex {
     this.#recordName = new Uint8Array(records);
     this.#recordNames = new Array(records);
     this.#birthYear = new Int16Array(entries.length);
-    let keyHashes = new Uint32Array(Math.max(1024, records * 24));
-    let keyRecords = new Int32Array(keyHashes.length);
-    let keys = 0;
+    const keyBuffer = new KeyBuffer(Math.max(1024, records * 40));
+    let keyRecords = new Int32Array(keyBuffer.hashes.length);
     let r = 0;
     entries.forEach((entry, e) => {
       this.#birthYear[e] = entry.birthDate?.year ?? 0;
@@ -195,23 +211,19 @@ export class ScreeningIndex {
         this.#recordEntry[r] = e;
         this.#recordName[r] = Math.min(n, 255);
         this.#recordNames[r] = name;
-        const hashes = blockingKeys(name, 'list');
-        if (keys + hashes.length > keyHashes.length) {
-          const grownHashes = new Uint32Array(Math.max(keyHashes.length * 2, keys + hashes.length));
-          grownHashes.set(keyHashes);
-          keyHashes = grownHashes;
-          const grownRecords = new Int32Array(grownHashes.length);
-          grownRecords.set(keyRecords);
-          keyRecords = grownRecords;
+        const start = keyBuffer.length;
+        blockingKeys(name, 'list', keyBuffer);
+        if (keyRecords.length < keyBuffer.hashes.length) {
+          const grown = new Int32Array(keyBuffer.hashes.length);
+          grown.set(keyRecords);
+          keyRecords = grown;
         }
-        for (const h of hashes) {
-          keyHashes[keys] = h;
-          keyRecords[keys] = r;
-          keys++;
-        }
+        keyRecords.fill(r, start, keyBuffer.length);
         r++;
       });
     });
+    const keyHashes = keyBuffer.hashes;
+    const keys = keyBuffer.length;
     this.keyCount = keys;
     let buckets = 1024;
     while (buckets < keys && buckets < 1 << 26) buckets <<= 1;
@@ -238,9 +250,11 @@ export class ScreeningIndex {
   /** Record ids sharing at least one blocking key with the name (deduplicated). */
   candidates(name: NormalizedName): number[] {
     const stamp = this.#nextStamp();
+    this.#queryKeys.length = 0;
     const out: number[] = [];
-    for (const h of blockingKeys(name, 'input')) {
-      const b = h & this.#mask;
+    const keys = blockingKeys(name, 'input', this.#queryKeys);
+    for (let k = 0; k < keys.length; k++) {
+      const b = (keys.hashes[k] as number) & this.#mask;
       const end = this.#offsets[b + 1] as number;
       for (let p = this.#offsets[b] as number; p < end; p++) {
         const record = this.#postings[p] as number;

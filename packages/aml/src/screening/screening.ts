@@ -4,7 +4,7 @@ import { type NormalizedName, normalizeName } from './normalize.ts';
 import { type IndexEntry, type ScreeningHit, ScreeningIndex } from './screening-index.ts';
 
 /** Default score at or above which a candidate is reported as a match. */
-export const DEFAULT_THRESHOLD = 0.9;
+export const DEFAULT_THRESHOLD = 0.905;
 /** Aliases kept per entry. */
 export const ALIASES_MAX = 32;
 

@@ -1,0 +1,10 @@
+import { generateList } from './src/screening/generator.ts';
+import { buildScreeningIndex } from './src/screening/screening.ts';
+import { normalizeName } from './src/screening/normalize.ts';
+const list = generateList(200000, 1);
+let t = performance.now();
+for (const p of list) normalizeName(p.fullName);
+console.log('normalize', (performance.now() - t) / 1000);
+t = performance.now();
+buildScreeningIndex(list);
+console.log('build', (performance.now() - t) / 1000);
