@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
+import { amlErrors } from '@zhirong/aml';
 import { chainErrors } from '@zhirong/chain';
 import { identityErrors } from '@zhirong/identity';
 import { iso20022Errors } from '@zhirong/iso20022';
@@ -24,6 +25,7 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'ml (toolkit and `zhirong ml`)', catalog: mlErrors },
   { name: 'iso20022 (ISO 20022 import: element-level validation)', catalog: iso20022Errors },
   { name: 'payments', catalog: paymentsErrors },
+  { name: 'aml (screening and `zhirong aml`)', catalog: amlErrors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

@@ -33,6 +33,17 @@ export const amlErrors = defineErrors({
     en: 'Row {row} of {file} has no name.',
     zh: '{file} 第 {row} 行没有姓名。',
   },
+  list_not_found: { status: 404, en: 'There is no list named {list}.', zh: '不存在名为 {list} 的名单。' },
+  list_entry_not_found: {
+    status: 404,
+    en: 'The list {list} has no entry at position {position}.',
+    zh: '名单 {list} 中没有位置 {position} 的条目。',
+  },
+  screen_batch_too_large: {
+    status: 413,
+    en: 'At most {max} names can be screened in one call.',
+    zh: '单次最多筛查 {max} 个姓名。',
+  },
   threshold_invalid: {
     status: 400,
     en: 'The threshold must be a number from 0 to 1.',

@@ -1,5 +1,11 @@
 export { AmlError, type AmlErrorCode, amlErrors } from './errors.ts';
 export { amlMigrations } from './migrations.ts';
+export { AML_MODULE_NAME, amlModule } from './module.ts';
+export {
+  runScreeningBench,
+  type ScreeningBenchOptions,
+  type ScreeningBenchResult,
+} from './screening/bench-screening.ts';
 export { formatBirthDate, parseBirthDate } from './screening/birth-date.ts';
 export { editDistance, jaroWinkler } from './screening/distance.ts';
 export {
@@ -27,6 +33,8 @@ export {
   type TokenMatchKind,
 } from './screening/match.ts';
 export { foldLatin, type NameToken, type NormalizedName, normalizeName } from './screening/normalize.ts';
+export { entryKey, type ListKind, type ListVersion } from './screening/screening.repository.ts';
+export { AmlScreeningService, SCREEN_BATCH_MAX, type ScreeningResult } from './screening/screening.service.ts';
 export {
   ALIASES_MAX,
   buildScreeningIndex,
@@ -43,8 +51,3 @@ export {
   ScreeningIndex,
   type ScreenOptions,
 } from './screening/screening-index.ts';
-export {
-  runScreeningBench,
-  type ScreeningBenchOptions,
-  type ScreeningBenchResult,
-} from './screening/bench-screening.ts';

@@ -55,7 +55,9 @@ export const amlMigrations: SchemaMigrations = {
             explanation jsonb,
             screened_at timestamptz not null
           )`.execute(db);
-        await sql`create index screening_results_version on aml.screening_results (version_id, screened_at)`.execute(db);
+        await sql`create index screening_results_version on aml.screening_results (version_id, screened_at)`.execute(
+          db,
+        );
         await sql`
           create table aml.whitelist (
             id uuid primary key,

@@ -140,7 +140,9 @@ export function registerBenchCommands(program: Command): void {
     });
   bench
     .command('aml')
-    .description('Sanctions screening: recall on noisy variants, unrelated names flagged, names/s, index build s, peak RSS')
+    .description(
+      'Sanctions screening: recall on noisy variants, unrelated names flagged, names/s, index build s, peak RSS',
+    )
     .option('--json', 'print one JSON document')
     .option('--list-size <n>', 'entries in the generated list', '1000000')
     .option('--inputs <n>', 'names screened (half noisy variants of listed names, half unrelated)', '10000')
@@ -164,7 +166,9 @@ export function registerBenchCommands(program: Command): void {
         const r = result.screening;
         console.log(`aml screening benchmark: ${r.inputs} names against ${r.list_entries} entries`);
         console.log(`  recall on variants ${r.recall_variants}, unrelated flagged ${r.false_positive_rate_unrelated}`);
-        console.log(`  index build ${r.index_build_seconds}s, screening ${r.screening_seconds}s (${r.names_per_second} names/s)`);
+        console.log(
+          `  index build ${r.index_build_seconds}s, screening ${r.screening_seconds}s (${r.names_per_second} names/s)`,
+        );
         console.log(`  peak RSS ${r.peak_rss_mb} MB`);
       }
     });

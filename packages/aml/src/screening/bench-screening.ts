@@ -1,6 +1,6 @@
 import { availableParallelism, cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { type GeneratedPerson, generateList, ListRandom, generatePerson, noisyVariants } from './generator.ts';
+import { type GeneratedPerson, generateList, generatePerson, ListRandom, noisyVariants } from './generator.ts';
 import { normalizeName } from './normalize.ts';
 import { buildScreeningIndex, DEFAULT_THRESHOLD, subjectOf } from './screening.ts';
 

@@ -87,7 +87,25 @@ const GIVEN_CHARS = (
   .split(' ')
   .map((s) => [s.slice(0, 1), s.slice(1)] as const);
 
-const COUNTRIES = ['CN', 'RU', 'IR', 'SY', 'KP', 'US', 'GB', 'DE', 'FR', 'AE', 'TR', 'IN', 'NG', 'VE', 'MX', 'JP', 'KR'];
+const COUNTRIES = [
+  'CN',
+  'RU',
+  'IR',
+  'SY',
+  'KP',
+  'US',
+  'GB',
+  'DE',
+  'FR',
+  'AE',
+  'TR',
+  'IN',
+  'NG',
+  'VE',
+  'MX',
+  'JP',
+  'KR',
+];
 
 /** One generated list entry or input row, as it would appear in a CSV file. */
 export interface GeneratedPerson {
@@ -102,14 +120,35 @@ export interface GeneratedPerson {
   readonly kind: 'person' | 'organization';
 }
 
-const SYLLABLE_ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'ch', 'sh', 'kr', 'tr', 'st'];
+const SYLLABLE_ONSETS = [
+  'b',
+  'd',
+  'f',
+  'g',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  't',
+  'v',
+  'z',
+  'ch',
+  'sh',
+  'kr',
+  'tr',
+  'st',
+];
 const SYLLABLE_VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ou', 'ei'];
 const SYLLABLE_CODAS = ['', '', '', 'n', 'r', 's', 'l', 'k', 'm'];
 const SURNAME_ENDINGS = ['', '', 'ov', 'enko', 'son', 'ez', 'ini', 'escu', 'ski', 'er', 'ani', 'idis'];
 
 function madeUpWord(rng: ListRandom, syllables: number, ending: string): string {
   let w = '';
-  for (let i = 0; i < syllables; i++) w += rng.pick(SYLLABLE_ONSETS) + rng.pick(SYLLABLE_VOWELS) + rng.pick(SYLLABLE_CODAS);
+  for (let i = 0; i < syllables; i++)
+    w += rng.pick(SYLLABLE_ONSETS) + rng.pick(SYLLABLE_VOWELS) + rng.pick(SYLLABLE_CODAS);
   w += ending;
   return w.charAt(0).toUpperCase() + w.slice(1);
 }
@@ -164,11 +203,20 @@ export function generatePerson(rng: ListRandom): GeneratedPerson {
     };
   }
   const first = rng.pick(FIRST_NAMES);
-  const surname = rng.chance(0.4) ? rng.pick(SURNAMES_LATIN) : madeUpWord(rng, 1 + rng.int(3), rng.pick(SURNAME_ENDINGS));
+  const surname = rng.chance(0.4)
+    ? rng.pick(SURNAMES_LATIN)
+    : madeUpWord(rng, 1 + rng.int(3), rng.pick(SURNAME_ENDINGS));
   const parts = [first];
   if (rng.chance(0.3)) parts.push(rng.chance(0.5) ? rng.pick(FIRST_NAMES) : madeUpWord(rng, 2, ''));
   parts.push(surname);
-  return { fullName: parts.join(' '), dateOfBirth: birthDate(rng), nationality, han: false, pinyin: '', kind: 'person' };
+  return {
+    fullName: parts.join(' '),
+    dateOfBirth: birthDate(rng),
+    nationality,
+    han: false,
+    pinyin: '',
+    kind: 'person',
+  };
 }
 
 export function generateList(size: number, seed: number): GeneratedPerson[] {

@@ -138,7 +138,8 @@ function tokenMatch(a: NameToken, b: NameToken): TokenMatch | undefined {
     }
   }
   if (d > allowed) return undefined;
-  const cost = d === 1 && isTransposition(typoA, typoB) ? TRANSPOSITION_FACTOR * editCost(length) : d * editCost(length);
+  const cost =
+    d === 1 && isTransposition(typoA, typoB) ? TRANSPOSITION_FACTOR * editCost(length) : d * editCost(length);
   return { input: a.text, entry: b.text, kind: 'typo', similarity: Math.max(0, 1 - cost), edits: d };
 }
 
@@ -253,7 +254,9 @@ export function compareBirthDates(a: BirthDate | undefined, b: BirthDate | undef
   const years = Math.abs(a.year - b.year);
   if (years >= 2) return 'different';
   const bothFull = a.month !== undefined && b.month !== undefined;
-  const sameMonthDay = bothFull ? a.month === b.month && (a.day === undefined || b.day === undefined || a.day === b.day) : true;
+  const sameMonthDay = bothFull
+    ? a.month === b.month && (a.day === undefined || b.day === undefined || a.day === b.day)
+    : true;
   if (years === 1) return sameMonthDay ? 'shifted_year' : 'near_year';
   if (!bothFull || a.day === undefined || b.day === undefined) return sameMonthDay ? 'same_year' : 'different_day';
   return sameMonthDay ? 'exact' : 'different_day';

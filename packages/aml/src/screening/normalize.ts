@@ -69,8 +69,9 @@ let toSimplified: ((text: string) => string) | undefined;
 
 /** Traditional → simplified Chinese (OpenCC), built on first use. */
 export function simplifiedChinese(text: string): string {
-  toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' });
-  return toSimplified(text);
+  const convert = toSimplified ?? OpenCC.Converter({ from: 't', to: 'cn' });
+  toSimplified = convert;
+  return convert(text);
 }
 
 function makeToken(word: Word): NameToken {

@@ -68,7 +68,10 @@ describe('screening a list', () => {
     whitelist.add(subject, 4);
     expect(screenSubject(index, subject, DEFAULT_THRESHOLD, whitelist).entry).toBeNull();
     // Another input with the same list entry is still screened.
-    expect(screenSubject(index, subjectOf({ fullName: '张伟', dateOfBirth: '1970-05-01' }), DEFAULT_THRESHOLD, whitelist).entry).toBe(0);
+    expect(
+      screenSubject(index, subjectOf({ fullName: '张伟', dateOfBirth: '1970-05-01' }), DEFAULT_THRESHOLD, whitelist)
+        .entry,
+    ).toBe(0);
   });
 });
 
@@ -93,7 +96,11 @@ describe('list files', () => {
         },
       }),
       JSON.stringify({ id: 's1', schema: 'Sanction', properties: { entity: ['Q7747'] } }),
-      JSON.stringify({ id: 'c1', schema: 'Company', properties: { name: ['Golden Dragon Trading Ltd'], country: ['hk'] } }),
+      JSON.stringify({
+        id: 'c1',
+        schema: 'Company',
+        properties: { name: ['Golden Dragon Trading Ltd'], country: ['hk'] },
+      }),
       '',
     ].join('\n');
     const records = readFtmNames(lines, 'entities.ftm.json');
@@ -107,7 +114,9 @@ describe('list files', () => {
     });
     expect(records[0]?.aliases).toContain('Putin');
     const index = buildScreeningIndex(records);
-    expect(screenSubject(index, subjectOf({ fullName: 'Putin, Vladimir', dateOfBirth: '1952', nationality: 'RU' })).entry).toBe(0);
+    expect(
+      screenSubject(index, subjectOf({ fullName: 'Putin, Vladimir', dateOfBirth: '1952', nationality: 'RU' })).entry,
+    ).toBe(0);
     expect(() => readFtmNames('{"schema":"Person"\n', 'bad.json')).toThrow(/Line 1 of bad.json/);
     expect(() => readFtmNames('{"id":"x"}\n', 'bad.json')).toThrow(/no schema/);
   });

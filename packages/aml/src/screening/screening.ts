@@ -95,8 +95,6 @@ export function screenSubject(
   return index.screen(subject, {
     threshold,
     isWhitelisted:
-      fingerprint === undefined || whitelist === undefined
-        ? undefined
-        : (entry) => whitelist.has(subject, entry),
+      fingerprint === undefined || whitelist === undefined ? undefined : (entry) => whitelist.has(subject, entry),
   });
 }
