@@ -76,7 +76,11 @@ export class Whitelist {
   }
 
   has(subject: ScreeningSubject, entry: number): boolean {
-    return this.#pairs.has(`${Whitelist.fingerprint(subject)}#${entry}`);
+    return this.hasPair(Whitelist.fingerprint(subject), entry);
+  }
+
+  hasPair(fingerprint: string, entry: number): boolean {
+    return this.#pairs.has(`${fingerprint}#${entry}`);
   }
 
   get size(): number {
@@ -95,6 +99,8 @@ export function screenSubject(
   return index.screen(subject, {
     threshold,
     isWhitelisted:
-      fingerprint === undefined || whitelist === undefined ? undefined : (entry) => whitelist.has(subject, entry),
+      fingerprint === undefined || whitelist === undefined
+        ? undefined
+        : (entry) => whitelist.hasPair(fingerprint, entry),
   });
 }
