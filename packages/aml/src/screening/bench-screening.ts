@@ -41,6 +41,8 @@ export interface ScreeningBenchResult {
   /** Share of all unrelated-seed names matched, including those whose exact name is on the list. */
   readonly false_positive_rate_unrelated_raw: number;
   readonly unrelated_names_listed: number;
+  /** Recall and false-positive rate at other thresholds, from the same run. */
+  readonly sweep: readonly { threshold: number; recall_variants: number; false_positive_rate_unrelated: number }[];
   readonly index_build_seconds: number;
   /** CPU seconds of the build: the wall-clock figure on a machine shared with other work. */
   readonly index_build_cpu_seconds: number;
@@ -56,6 +58,8 @@ export interface ScreeningBenchResult {
   readonly cpu_model: string;
   readonly node: string;
 }
+
+const SWEEP_THRESHOLDS = [0.85, 0.88, 0.9, 0.905, 0.91, 0.92, 0.94, 0.96];
 
 function nameKey(text: string): string {
   return normalizeName(text)
@@ -91,6 +95,8 @@ export function runScreeningBench(options: ScreeningBenchOptions): ScreeningBenc
   const screenCpuStart = process.cpuUsage();
   const variantHits = variants.map((v) => index.screen(subjectOf(v.person), { threshold: options.threshold }));
   const unrelatedHits = unrelated.map((p) => index.screen(subjectOf(p), { threshold: options.threshold }));
+  // The best candidate does not depend on the threshold (only whether it counts as a match), so
+  // one pass gives the whole trade-off curve: see `sweep` below.
   const screenSeconds = (performance.now() - screenStart) / 1000;
   const screenCpu = process.cpuUsage(screenCpuStart);
 
@@ -126,6 +132,20 @@ export function runScreeningBench(options: ScreeningBenchOptions): ScreeningBenc
       if (!isListed) flaggedUnlisted++;
     }
   });
+  const unlistedScores: number[] = [];
+  unrelated.forEach((p, i) => {
+    if (!listed.has(nameKey(p.fullName))) unlistedScores.push(unrelatedHits[i]?.score ?? 0);
+  });
+  // The score of the best candidate of each variant when that candidate is its source entry.
+  const bestScores = variants.map((v, i) => {
+    const hit = variantHits[i];
+    return hit?.explanation != null && hit.bestEntry === v.source ? hit.score : -1;
+  });
+  const sweep = SWEEP_THRESHOLDS.map((t) => ({
+    threshold: t,
+    recall_variants: round(bestScores.filter((x) => x >= t).length / Math.max(1, variantCount), 4),
+    false_positive_rate_unrelated: round(unlistedScores.filter((x) => x >= t).length / Math.max(1, unlisted), 4),
+  }));
   const candidates = [...variantHits, ...unrelatedHits].reduce((sum, h) => sum + h.candidates, 0);
   return {
     list_entries: options.listSize,
@@ -143,6 +163,7 @@ export function runScreeningBench(options: ScreeningBenchOptions): ScreeningBenc
     false_positive_rate_unrelated: round(flaggedUnlisted / Math.max(1, unlisted), 4),
     false_positive_rate_unrelated_raw: round(flagged / Math.max(1, unrelatedCount), 4),
     unrelated_names_listed: unrelatedCount - unlisted,
+    sweep,
     index_build_seconds: round(buildSeconds, 2),
     index_build_cpu_seconds: round((buildCpu.user + buildCpu.system) / 1e6, 2),
     index_keys: index.keyCount,

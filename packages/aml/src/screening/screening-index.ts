@@ -163,6 +163,8 @@ export interface IndexEntry {
 export interface ScreeningHit {
   /** 0-based index of the list entry, or `null` when no entry reached the threshold. */
   readonly entry: number | null;
+  /** The best-scoring entry whether or not it reached the threshold (-1 when there was no candidate). */
+  readonly bestEntry: number;
   /** Score of the best candidate (reported even below the threshold; 0 when there was none). */
   readonly score: number;
   /** Which of the entry's names matched best (0 is the primary name). */
@@ -309,6 +311,7 @@ export class ScreeningIndex {
     const matched = best !== null && best.score >= options.threshold;
     return {
       entry: matched ? bestEntry : null,
+      bestEntry,
       score: best?.score ?? 0,
       nameIndex: matched ? bestName : 0,
       explanation: best,
@@ -336,6 +339,7 @@ export class ScreeningIndex {
     const matched = found !== null && found.score >= options.threshold;
     return {
       entry: matched ? bestEntry : null,
+      bestEntry,
       score: found?.score ?? 0,
       nameIndex: matched ? bestName : 0,
       explanation: found,
