@@ -1,4 +1,5 @@
 import { accessModule } from '@zhirong/access';
+import { amlModule } from '@zhirong/aml';
 import { chainModule } from '@zhirong/chain';
 import { evidenceModule, ledgerPaymentRail, scfModule } from '@zhirong/flows';
 import { identityModule } from '@zhirong/identity';
@@ -20,5 +21,6 @@ export function platformModules(): ModuleRegistry {
       .register(evidenceModule)
       .register(paymentsModule({ rail: ledgerPaymentRail }))
       .register(webhooksModule)
+      .register(amlModule)
   );
 }

@@ -1,14 +1,14 @@
 import type { ZhirongModule } from '@zhirong/platform';
 import { amlErrors } from './errors.ts';
 import { amlMigrations } from './migrations.ts';
+import { screeningRoutes } from './screening/screening.routes.ts';
 import { AmlScreeningService } from './screening/screening.service.ts';
 
 export const AML_MODULE_NAME = 'aml';
 
 /**
  * The `aml` module: its schema (lists, versions, entries, screening results, whitelist), its error
- * catalog and the screening service. HTTP routes (`/v1/aml/lists`, `/v1/aml/screening`) are not
- * written yet; the service is reached through `zhirong aml` and in-process callers.
+ * catalog, the screening service and its routes (`/v1/aml/lists`, `/v1/aml/screening`).
  */
 export const amlModule: ZhirongModule<AmlScreeningService> = {
   name: AML_MODULE_NAME,
@@ -21,5 +21,8 @@ export const amlModule: ZhirongModule<AmlScreeningService> = {
   },
   createService(context) {
     return new AmlScreeningService({ db: context.db.kysely, clock: context.clock, ids: context.ids });
+  },
+  async routes(app, service) {
+    await screeningRoutes(app, service);
   },
 };
