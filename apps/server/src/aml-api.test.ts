@@ -11,6 +11,7 @@ describe.each(testBackends())('AML screening HTTP API on %s', (backend) => {
   let app: ZhirongApp;
   let writer: Record<string, string>;
   let screener: Record<string, string>;
+  let admin: Record<string, string>;
 
   beforeAll(async () => {
     platform = await bootTestPlatform(backend, {
@@ -18,6 +19,7 @@ describe.each(testBackends())('AML screening HTTP API on %s', (backend) => {
     });
     app = await createApp(platform);
     writer = bearer(await testKey(platform, ['aml:read', 'aml:write', 'aml:screen']));
+    admin = bearer(await testKey(platform, ['admin']));
     screener = bearer(await testKey(platform, ['aml:screen']));
   });
   afterAll(async () => {
@@ -94,5 +96,17 @@ describe.each(testBackends())('AML screening HTTP API on %s', (backend) => {
       screener,
     );
     expect(forbidden.statusCode).toBe(403);
+  });
+
+  it('lists every route in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json', headers: admin })).json();
+    for (const path of [
+      '/v1/aml/lists',
+      '/v1/aml/lists/{name}/versions',
+      '/v1/aml/screening',
+      '/v1/aml/screening/whitelist',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
   });
 });
