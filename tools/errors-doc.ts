@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { accessErrors } from '@zhirong/access';
+import { amlErrors } from '@zhirong/aml';
 import { chainErrors } from '@zhirong/chain';
 import { creditErrors } from '@zhirong/credit';
 import { identityErrors } from '@zhirong/identity';
@@ -32,6 +33,7 @@ export const CATALOGS: readonly { readonly name: string; readonly catalog: Error
   { name: 'risk graph (entity graph)', catalog: graphErrors },
   { name: 'risk sources (simulator and PaySim input)', catalog: sourceErrors },
   { name: 'credit', catalog: creditErrors },
+  { name: 'aml (screening and `zhirong aml`)', catalog: amlErrors },
 ];
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/ERRORS.md', import.meta.url));

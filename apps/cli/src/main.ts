@@ -1,5 +1,6 @@
 import * as iso from '@zhirong/iso20022';
 import { Command } from 'commander';
+import { registerAmlCommands } from './commands/aml.ts';
 import { registerBenchCommands } from './commands/bench.ts';
 import { registerChainCommands } from './commands/chain.ts';
 import { registerCreditCommands } from './commands/credit.ts';
@@ -30,6 +31,7 @@ registerStaffCommands(program);
 registerMlCommands(program);
 registerPaymentsCommands(program, iso);
 registerRiskCommands(program);
+registerAmlCommands(program);
 registerBenchCommands(program);
 registerSimulateCommands(program);
 registerCreditCommands(program);

@@ -1,11 +1,19 @@
 import { accessModule } from '@zhirong/access';
+import { amlModule } from '@zhirong/aml';
 import { chainModule } from '@zhirong/chain';
-import { creditModule, evidenceModule, ledgerPaymentRail, riskPaymentGate, riskPaymentsModule, scfModule } from '@zhirong/flows';
+import {
+  creditModule,
+  evidenceModule,
+  ledgerPaymentRail,
+  riskPaymentGate,
+  riskPaymentsModule,
+  scfModule,
+} from '@zhirong/flows';
 import { identityModule } from '@zhirong/identity';
 import { ledgerModule } from '@zhirong/ledger';
 import { paymentsModule } from '@zhirong/payments';
-import { riskModule } from '@zhirong/risk';
 import { ModuleRegistry } from '@zhirong/platform';
+import { riskModule } from '@zhirong/risk';
 import { webhooksModule } from '@zhirong/webhooks';
 
 /** Every module of the platform, in dependency order. The one place the list is written. */
@@ -25,5 +33,6 @@ export function platformModules(): ModuleRegistry {
       .register(riskPaymentsModule)
       .register(webhooksModule)
       .register(creditModule)
+      .register(amlModule)
   );
 }

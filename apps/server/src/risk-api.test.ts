@@ -62,11 +62,16 @@ describe.each(testBackends())('risk HTTP API on %s', (backend) => {
     expect((await get(`/v1/risk/decisions/${body.id}`)).json().id).toBe(body.id);
     // The decider may decide but not read.
     expect((await get(`/v1/risk/decisions/${body.id}`, decider)).statusCode).toBe(403);
-    expect((await app.inject({ method: 'POST', url: '/v1/risk/decisions', payload: event('api-x') })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/v1/risk/decisions', payload: event('api-x') })).statusCode).toBe(
+      401,
+    );
   });
 
   it('answers bad input with a specific problem, in Chinese when asked', async () => {
-    const bad = await post('/v1/risk/decisions', event('api-2', { amount: '12.345' }), { ...decider, 'accept-language': 'zh-CN' });
+    const bad = await post('/v1/risk/decisions', event('api-2', { amount: '12.345' }), {
+      ...decider,
+      'accept-language': 'zh-CN',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('amount_too_precise');
     expect(bad.json().title).toMatch(/[\u4e00-\u9fff]/);
@@ -82,7 +87,9 @@ describe.each(testBackends())('risk HTTP API on %s', (backend) => {
     const response = await post('/v1/risk/rulesets', {
       name: 'bad_rules',
       eventTypes: ['payment'],
-      rules: [{ id: 'r1', condition: 'amount >= 10 and\n  is_new_payee ==', action: 'review', reason: { en: 'x', zh: 'x' } }],
+      rules: [
+        { id: 'r1', condition: 'amount >= 10 and\n  is_new_payee ==', action: 'review', reason: { en: 'x', zh: 'x' } },
+      ],
     });
     expect(response.statusCode).toBe(422);
     const problem = response.json();
@@ -105,10 +112,16 @@ describe.each(testBackends())('risk HTTP API on %s', (backend) => {
     expect((await post(`/v1/risk/rulesets/${id}/promote`, { target: 'live' })).json().status).toBe('live');
 
     expect((await post('/v1/risk/lists', { name: 'vip', kind: 'allow', entityKind: 'customer' })).statusCode).toBe(201);
-    expect((await post('/v1/risk/lists', { name: 'vip', kind: 'allow', entityKind: 'customer' })).json().code).toBe('list_exists');
+    expect((await post('/v1/risk/lists', { name: 'vip', kind: 'allow', entityKind: 'customer' })).json().code).toBe(
+      'list_exists',
+    );
     await post('/v1/risk/lists/vip/entries', { entries: [{ value: 'cus_vip', reason: 'private banking' }] });
 
-    const vip = await post('/v1/risk/decisions', event('api-5', { customerId: 'cus_vip', amount: '20000.00' }), decider);
+    const vip = await post(
+      '/v1/risk/decisions',
+      event('api-5', { customerId: 'cus_vip', amount: '20000.00' }),
+      decider,
+    );
     expect(vip.json().decision).toBe('approve');
     expect(vip.json().reasons[0]).toMatchObject({ source: 'list', code: 'vip' });
     const held = await post('/v1/risk/decisions', event('api-6', { amount: '20000.00' }), decider);

@@ -31,5 +31,5 @@ export {
   type SystemAccountRole,
   systemAccountId,
 } from './payments/ledger-rail.ts';
-export { ledgerMoneyPort, scfModule } from './scf/module.ts';
 export { paymentRiskEvent, RiskPaymentsFlow, riskPaymentGate, riskPaymentsModule, verdictOf } from './risk/module.ts';
+export { ledgerMoneyPort, scfModule } from './scf/module.ts';

@@ -46,7 +46,10 @@ export const DEFAULT_RULESET: {
       condition: 'coalesce(card_count_10m, 0) >= 8 or customer_failed_count_10m >= 5',
       action: 'score',
       points: 300,
-      reason: { en: 'A burst of small or failed card payments (card testing)', zh: '短时间内大量小额或失败的刷卡（盗卡测试）' },
+      reason: {
+        en: 'A burst of small or failed card payments (card testing)',
+        zh: '短时间内大量小额或失败的刷卡（盗卡测试）',
+      },
     },
     {
       id: 'mule_pass_through',
@@ -77,7 +80,10 @@ export const DEFAULT_RULESET: {
       condition: 'impossible_travel',
       action: 'score',
       points: 200,
-      reason: { en: 'Too far from the last location to have travelled there', zh: '与上次位置相距过远，无法在此时间内到达' },
+      reason: {
+        en: 'Too far from the last location to have travelled there',
+        zh: '与上次位置相距过远，无法在此时间内到达',
+      },
     },
     {
       id: 'night_cross_border_large',
@@ -105,7 +111,8 @@ export function benchRules(n: number): StoredRule[] {
     (i: number) => `customer_count_1h >= ${5 + i} and amount > ${100 * (i + 1)}`,
     (i: number) => `coalesce(amount_zscore, 0) > ${2 + i / 10} or customer_distinct_payees_24h > ${3 + i}`,
     (i: number) => `is_payment and (device_count_24h > ${10 + i} or ip_distinct_customers_24h > ${2 + (i % 5)})`,
-    (i: number) => `coalesce(seconds_since_last_login, 1e9) < ${60 * (i + 1)} and is_new_payee and amount >= ${500 + i}`,
+    (i: number) =>
+      `coalesce(seconds_since_last_login, 1e9) < ${60 * (i + 1)} and is_new_payee and amount >= ${500 + i}`,
     (i: number) => `merchant_count_10m > ${20 + i} and channel in ["app", "web", "pos"]`,
     (i: number) => `customer_sum_1h_over_30d_daily_avg > ${1 + i / 4} and not is_inflow`,
   ];

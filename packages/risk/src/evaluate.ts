@@ -107,7 +107,9 @@ export async function evaluateOnHistory(
   engine.setModels(trained.model, undefined);
 
   t = process.hrtime.bigint();
-  const compiled = parts.compile(DEFAULT_RULESET.rules, { features: new Map(parts.catalog.definitions.map((d) => [d.name, d.type])) });
+  const compiled = parts.compile(DEFAULT_RULESET.rules, {
+    features: new Map(parts.catalog.definitions.map((d) => [d.name, d.type])),
+  });
   if (!compiled.ok) throw new Error(`default rules do not compile: ${JSON.stringify(compiled.errors[0])}`);
   const never: Thresholds = { reviewAt: 1001, declineAt: 1001 };
   const ruleset = (thresholds: Thresholds): ActiveRuleset => ({
@@ -140,7 +142,12 @@ export async function evaluateOnHistory(
   );
 
   const modelCalibration = calibration.vectors.map((v) => Math.round(trained.model.score(v).probability * 1000));
-  const modelAt = calibrateThreshold(modelCalibration, modelCalibration.map(() => false), calibration.labels, fpTarget);
+  const modelAt = calibrateThreshold(
+    modelCalibration,
+    modelCalibration.map(() => false),
+    calibration.labels,
+    fpTarget,
+  );
   const modelScores = test.vectors.map((v) => Math.round(trained.model.score(v).probability * 1000));
   const modelOnly = detectionReport(
     test,

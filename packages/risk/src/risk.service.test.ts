@@ -82,7 +82,12 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
       ),
     );
     expect(syntax.code).toBe('rule_invalid');
-    const errors = syntax.options.extensions?.errors as { ruleId: string; line?: number; column?: number; code: string }[];
+    const errors = syntax.options.extensions?.errors as {
+      ruleId: string;
+      line?: number;
+      column?: number;
+      code: string;
+    }[];
     expect(errors.map((e) => e.ruleId)).toEqual(expect.arrayContaining(['r1', 'r2', 'r3']));
     expect(errors.find((e) => e.ruleId === 'r1')?.line).toBe(2);
     expect((await risk.listRulesets()).length).toBe(before);
@@ -106,7 +111,11 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     await risk.promote(v1.id, 'shadow', 'analyst');
     const shadowed = await risk.decide(paymentEvent('e-big-1', next(), { amountMinor: 600_000n }));
     expect(shadowed.decision).toBe('approve');
-    expect(shadowed.shadow?.rulesets[0]).toMatchObject({ ruleset: 'big_payments@1', decision: 'review', matched: ['big'] });
+    expect(shadowed.shadow?.rulesets[0]).toMatchObject({
+      ruleset: 'big_payments@1',
+      decision: 'review',
+      matched: ['big'],
+    });
 
     await risk.promote(v1.id, 'live', 'analyst');
     const enforced = await risk.decide(paymentEvent('e-big-2', next(), { amountMinor: 600_000n }));
@@ -127,13 +136,19 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     expect((await risk.decide(paymentEvent('e-big-4', next(), { amountMinor: 600_000n }))).decision).toBe('review');
     expect((await risk.getRuleset(v2.id)).status).toBe('retired');
     // Leave only the default live for the next tests.
-    await sql`update risk.rulesets set status = 'retired' where name = 'big_payments'`.execute(platform.context.db.kysely);
+    await sql`update risk.rulesets set status = 'retired' where name = 'big_payments'`.execute(
+      platform.context.db.kysely,
+    );
     await risk.reload();
   });
 
   it('declines on a deny-list hit until the entry expires', async () => {
     await risk.createList({ name: 'stolen_devices', kind: 'deny', entityKind: 'device' });
-    await risk.addEntries('stolen_devices', [{ value: 'dev_bad', reason: 'reported stolen', expiresAt: new Date(t + 3_600_000) }], 'analyst');
+    await risk.addEntries(
+      'stolen_devices',
+      [{ value: 'dev_bad', reason: 'reported stolen', expiresAt: new Date(t + 3_600_000) }],
+      'analyst',
+    );
     const hit = await risk.decide(paymentEvent('e-deny-1', next(), { deviceId: 'dev_bad' }));
     expect(hit.decision).toBe('decline');
     expect(hit.reasons[0]).toMatchObject({ source: 'list', code: 'stolen_devices' });
@@ -145,7 +160,11 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
   it('closes a review case as fraud: label, deny lists, and the next payment from that device is declined', async () => {
     const name = 'review_everything';
     const r = await risk.createRuleset(
-      { name, eventTypes: ['payment'], rules: [{ id: 'all', condition: 'amount > 0', action: 'review', reason: { en: 'all', zh: '全部' } }] },
+      {
+        name,
+        eventTypes: ['payment'],
+        rules: [{ id: 'all', condition: 'amount > 0', action: 'review', reason: { en: 'all', zh: '全部' } }],
+      },
       'analyst',
     );
     await risk.promote(r.id, 'live', 'analyst');
@@ -162,7 +181,9 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     expect((await problemOf(risk.closeCase(open.id, 'legitimate', 'stf_ana'))).code).toBe('case_closed');
     await sql`update risk.rulesets set status = 'retired' where name = ${name}`.execute(platform.context.db.kysely);
     await risk.reload();
-    const blocked = await risk.decide(paymentEvent('e-case-2', next(), { customerId: 'cus_other', deviceId: 'dev_fraud' }));
+    const blocked = await risk.decide(
+      paymentEvent('e-case-2', next(), { customerId: 'cus_other', deviceId: 'dev_fraud' }),
+    );
     expect(blocked.decision).toBe('decline');
     expect(blocked.reasons[0]?.code).toBe('confirmed_fraud_devices');
     expect(blocked.features.graph_neighbours_confirmed_fraud).toBeGreaterThanOrEqual(1);
@@ -170,7 +191,9 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
 
   it('rebuilds the same features after a restart', async () => {
     for (let i = 0; i < 20; i++) {
-      await risk.decide(paymentEvent(`e-hist-${i}`, next(), { amountMinor: BigInt(1000 + i * 137), payeeId: `acc_p${i % 3}` }));
+      await risk.decide(
+        paymentEvent(`e-hist-${i}`, next(), { amountMinor: BigInt(1000 + i * 137), payeeId: `acc_p${i % 3}` }),
+      );
     }
     const probe = paymentEvent('e-probe', next(), { amountMinor: 54_321n, payeeId: 'acc_p1' });
     const restarted = await restartedRiskService(platform);
@@ -182,7 +205,13 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     const engine = new DecisionEngine(parts.store, parts.graph, parts.describe);
     // Fraud injected far above the default base rate, so a small run has positives to learn from.
     const rate = 40;
-    const fraudRates = { account_takeover: rate, card_testing: rate, mule_network: rate, merchant_collusion: rate, refund_abuse: rate };
+    const fraudRates = {
+      account_takeover: rate,
+      card_testing: rate,
+      mule_network: rate,
+      merchant_collusion: rate,
+      refund_abuse: rate,
+    };
     const rows = await featureRows(simulatorEvents({ customers: 200, days: 10, seed: 3, fraudRates }), engine);
     const trained = trainRiskModel(rows, modelFeatureNames(parts.catalog.definitions), {
       version: 'm-test',
@@ -192,7 +221,9 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     expect(bad.code).toBe('model_invalid');
     await risk.registerModel({ version: 'm-test', artefact: trained.artefact, baselineScores: trained.baselineScores });
     await risk.promoteModel('m-test', 'champion');
-    const scored = await risk.decide(paymentEvent('e-model-1', next(), { amountMinor: 4_999_900n, payeeId: 'acc_new' }));
+    const scored = await risk.decide(
+      paymentEvent('e-model-1', next(), { amountMinor: 4_999_900n, payeeId: 'acc_new' }),
+    );
     expect(scored.versions.model).toBe('m-test');
     expect(scored.modelProbability).toBeGreaterThan(0);
     const replay = await risk.replay(scored.id);
@@ -205,6 +236,8 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     const report = await risk.backtest(defaultSet?.id as string, {}, new Map([['e-case-1', true]]));
     expect(report.events).toBeGreaterThan(20);
     expect(report.labelled).toBe(1);
-    expect(report.decisions.before.approve + report.decisions.before.review + report.decisions.before.decline).toBe(report.events);
+    expect(report.decisions.before.approve + report.decisions.before.review + report.decisions.before.decline).toBe(
+      report.events,
+    );
   });
 });

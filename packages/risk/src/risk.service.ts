@@ -1,5 +1,5 @@
 import { inTransaction } from '@zhirong/db';
-import { assert, canonicalJson, type Clock, type IdGenerator } from '@zhirong/kernel';
+import { assert, type Clock, canonicalJson, type IdGenerator } from '@zhirong/kernel';
 import { psi } from '@zhirong/ml';
 import { type Logger, type Outbox, problem } from '@zhirong/platform';
 import { type Combined, checkThresholds, type Decision, type Thresholds } from './engine/combine.ts';

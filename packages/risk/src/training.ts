@@ -4,7 +4,6 @@ import { featureFrame, RiskModel } from './engine/risk-model.ts';
 import type { FeatureDefinition, FeatureVector, RiskEvent } from './event.ts';
 import type { LabelledRiskEvent } from './sources/index.ts';
 
-
 /** The scored events of a history (payments by default), with their features as the engine saw them. */
 export interface FeatureRows {
   readonly events: RiskEvent[];

@@ -141,7 +141,9 @@ async function benchHttp(
 ) {
   const log = options.progress;
   const backend = config.databaseUrl ? 'postgres' : 'pglite';
-  const benchDatabase = config.databaseUrl ? decodeURIComponent(new URL(config.databaseUrl).pathname.slice(1)) : undefined;
+  const benchDatabase = config.databaseUrl
+    ? decodeURIComponent(new URL(config.databaseUrl).pathname.slice(1))
+    : undefined;
   const ids = new IdGenerator(systemClock, cryptoRng);
   const version = `${trained.model.version}-${ids.uuid().slice(-8)}`;
   log(`HTTP on ${backend}: registering the model and the ${rules.length}-rule ruleset`);
@@ -151,10 +153,20 @@ async function benchHttp(
     const created = await access.createKey({ name: `bench risk ${version}`, scopes: ['risk:decide'] });
     if (!created.ok) throw new Error(`cannot create a bench key: ${created.code}`);
     const risk = platform.service<RiskService>('risk');
-    await risk.registerModel({ version, artefact: trained.artefact, baselineScores: trained.baselineScores, description: 'bench' });
+    await risk.registerModel({
+      version,
+      artefact: trained.artefact,
+      baselineScores: trained.baselineScores,
+      description: 'bench',
+    });
     await risk.promoteModel(version, 'champion');
     const ruleset = await risk.createRuleset(
-      { name: BENCH_RULESET, eventTypes: ['payment', 'login', 'loan_application', 'account_change'], rules, description: 'bench' },
+      {
+        name: BENCH_RULESET,
+        eventTypes: ['payment', 'login', 'loan_application', 'account_change'],
+        rules,
+        description: 'bench',
+      },
       'bench',
     );
     await risk.promote(ruleset.id, 'live', 'bench');
@@ -180,7 +192,9 @@ async function benchHttp(
       ...(e.payeeId ? { payeeId: `acc_b${rng.int(population)}` } : {}),
       ...(e.merchantId ? { merchantId: e.merchantId } : {}),
       ...(e.channel ? { channel: e.channel } : {}),
-      ...(e.amountMinor > 0n && e.currency ? { amount: formatAmount(e.amountMinor, e.currency), currency: e.currency } : {}),
+      ...(e.amountMinor > 0n && e.currency
+        ? { amount: formatAmount(e.amountMinor, e.currency), currency: e.currency }
+        : {}),
     });
   };
   const port = await freePort();
@@ -208,7 +222,12 @@ async function benchHttp(
           if (begin >= stopAt) return;
           const n = sent++;
           const event = history[n % history.length] as RiskEvent;
-          const response = await pool.request({ method: 'POST', path: '/v1/risk/decisions', headers, body: body(event, n) });
+          const response = await pool.request({
+            method: 'POST',
+            path: '/v1/risk/decisions',
+            headers,
+            body: body(event, n),
+          });
           await response.body.dump();
           const end = performance.now();
           if (begin < measureFrom) continue;

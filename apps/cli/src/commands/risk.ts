@@ -3,11 +3,12 @@ import { availableParallelism } from 'node:os';
 import { messageFor, parseId } from '@zhirong/kernel';
 import { type Platform, ProblemError } from '@zhirong/platform';
 import {
+  createEngineParts,
   DecisionEngine,
+  decisionJson,
   type EventInput,
   evaluateOnHistory,
   eventFromInput,
-  decisionJson,
   featureRows,
   modelFeatureNames,
   paysimEvents,
@@ -16,7 +17,6 @@ import {
   rulesetJson,
   simulatorEvents,
   trainRiskModel,
-  createEngineParts,
 } from '@zhirong/risk';
 import { FRAUD_TYPES } from '@zhirong/simulator';
 import type { Command } from 'commander';
@@ -35,8 +35,16 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof ProblemError) {
       const message = messageFor(error.definition, zh() ? 'zh-CN' : 'en', error.options.params ?? {});
-      const errors = (error.options.extensions?.errors ?? []) as { ruleId?: string; line?: number; column?: number; en: string; zh: string }[];
-      const lines = errors.map((e) => `  ${e.ruleId ?? ''}${e.line ? `:${e.line}:${e.column}` : ''} ${zh() ? e.zh : e.en}`);
+      const errors = (error.options.extensions?.errors ?? []) as {
+        ruleId?: string;
+        line?: number;
+        column?: number;
+        en: string;
+        zh: string;
+      }[];
+      const lines = errors.map(
+        (e) => `  ${e.ruleId ?? ''}${e.line ? `:${e.line}:${e.column}` : ''} ${zh() ? e.zh : e.en}`,
+      );
       fail([`${error.code}: ${message}`, ...lines].join('\n'), 1);
     }
     throw error;
@@ -96,11 +104,15 @@ function simulationOptions(opts: { customers: string; days: string; seed: string
 }
 
 export function registerRiskCommands(program: Command): void {
-  const risk = program.command('risk').description('Real-time risk decisions: decide, rules, backtest, train, evaluate');
+  const risk = program
+    .command('risk')
+    .description('Real-time risk decisions: decide, rules, backtest, train, evaluate');
 
   risk
     .command('decide')
-    .description('Decide on one event, e.g. --event \'{"id":"e1","type":"payment","customerId":"c1","amount":"100.00","currency":"CNY"}\'')
+    .description(
+      'Decide on one event, e.g. --event \'{"id":"e1","type":"payment","customerId":"c1","amount":"100.00","currency":"CNY"}\'',
+    )
     .requiredOption('--event <json|@file>', 'the event as JSON (the body of POST /v1/risk/decisions), or @file')
     .option('--json', 'print the whole decision as JSON')
     .action(async (opts) => {
@@ -186,8 +198,12 @@ export function registerRiskCommands(program: Command): void {
         });
         if (opts.json) return printJson(report);
         console.log(`${report.ruleset}: ${report.events} events, ${report.labelled} labelled (${report.frauds} fraud)`);
-        console.log(`  precision ${report.precision ?? '–'} recall ${report.recall ?? '–'}; ${report.changed} decisions change`);
-        console.log(`  before ${JSON.stringify(report.decisions.before)} after ${JSON.stringify(report.decisions.after)}`);
+        console.log(
+          `  precision ${report.precision ?? '–'} recall ${report.recall ?? '–'}; ${report.changed} decisions change`,
+        );
+        console.log(
+          `  before ${JSON.stringify(report.decisions.before)} after ${JSON.stringify(report.decisions.after)}`,
+        );
         for (const r of report.rules) console.log(`  ${r.ruleId}: ${r.hits} hits, ${r.fraudHits} fraud`);
       });
     });
@@ -205,14 +221,19 @@ export function registerRiskCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const sim = simulationOptions(opts);
-      if (opts.promote && !['champion', 'challenger'].includes(opts.promote)) fail('--promote must be champion or challenger');
+      if (opts.promote && !['champion', 'challenger'].includes(opts.promote))
+        fail('--promote must be champion or challenger');
       if (opts.promote && !opts.register) fail('--promote needs --register');
       const parts = createEngineParts();
       const engine = new DecisionEngine(parts.store, parts.graph, parts.describe);
       const rows = await featureRows(simulatorEvents(sim), engine);
       const names = modelFeatureNames(parts.catalog.definitions);
       const version = opts.register ?? `sim-${sim.seed}`;
-      const trained = trainRiskModel(rows, names, { version, seed: sim.seed, threads: Math.min(2, availableParallelism()) });
+      const trained = trainRiskModel(rows, names, {
+        version,
+        seed: sim.seed,
+        threads: Math.min(2, availableParallelism()),
+      });
       if (opts.out) writeFileSync(opts.out, trained.artefact);
       const summary = {
         version,
@@ -237,12 +258,16 @@ export function registerRiskCommands(program: Command): void {
         });
       }
       if (opts.json) return printJson(summary);
-      console.log(`model ${version}: ${summary.trees} trees over ${summary.features} features, ${summary.rows} payments (${summary.frauds} fraud), training AUC ${summary.trainingAuc.toFixed(4)}`);
+      console.log(
+        `model ${version}: ${summary.trees} trees over ${summary.features} features, ${summary.rows} payments (${summary.frauds} fraud), training AUC ${summary.trainingAuc.toFixed(4)}`,
+      );
     });
 
   risk
     .command('evaluate')
-    .description('Train on a simulated period, score a later held-out one: precision, recall, AUC, FPR overall and per pattern')
+    .description(
+      'Train on a simulated period, score a later held-out one: precision, recall, AUC, FPR overall and per pattern',
+    )
     .option('--customers <n>', 'simulated customers', '4000')
     .option('--days <n>', 'simulated days', '90')
     .option('--seed <n>', 'seed', '7')
@@ -255,17 +280,30 @@ export function registerRiskCommands(program: Command): void {
       const fpr = Number(opts.fpr);
       if (!(fpr > 0 && fpr < 1)) fail('--fpr must be between 0 and 1');
       const threads = Math.min(2, availableParallelism());
-      const simulated = await evaluateOnHistory(simulatorEvents(sim), { seed: sim.seed, falsePositiveTarget: fpr, threads });
+      const simulated = await evaluateOnHistory(simulatorEvents(sim), {
+        seed: sim.seed,
+        falsePositiveTarget: fpr,
+        threads,
+      });
       const paysim = opts.paysim
-        ? await evaluateOnHistory(paysimEvents(opts.paysim).events, { seed: sim.seed, falsePositiveTarget: fpr, threads })
+        ? await evaluateOnHistory(paysimEvents(opts.paysim).events, {
+            seed: sim.seed,
+            falsePositiveTarget: fpr,
+            threads,
+          })
         : undefined;
       const report = { simulation: { ...sim, ...simulated }, ...(paysim ? { paysim } : {}) };
       if (opts.json) return printJson(report);
       for (const [name, r] of Object.entries({ simulation: simulated, ...(paysim ? { paysim } : {}) })) {
         const e = r.engine;
-        console.log(`${name}: ${r.rows.test} held-out payments (${r.rows.testFrauds} fraud), review at score ${r.thresholds.reviewAt}`);
-        console.log(`  fraud value caught ${pct(e.valueRecall)}, recall ${pct(e.recall)}, precision ${pct(e.precision)}, FPR ${pct(e.falsePositiveRate)}, AUC ${e.auc?.toFixed(4)}`);
-        for (const [p, s] of Object.entries(e.perPattern)) console.log(`    ${p}: ${s.caught}/${s.frauds} caught, value ${pct(s.valueRecall)}`);
+        console.log(
+          `${name}: ${r.rows.test} held-out payments (${r.rows.testFrauds} fraud), review at score ${r.thresholds.reviewAt}`,
+        );
+        console.log(
+          `  fraud value caught ${pct(e.valueRecall)}, recall ${pct(e.recall)}, precision ${pct(e.precision)}, FPR ${pct(e.falsePositiveRate)}, AUC ${e.auc?.toFixed(4)}`,
+        );
+        for (const [p, s] of Object.entries(e.perPattern))
+          console.log(`    ${p}: ${s.caught}/${s.frauds} caught, value ${pct(s.valueRecall)}`);
         console.log(`  target (≥ 90% of fraud value at ≤ ${pct(fpr)} FPR): ${r.target.met ? 'met' : 'NOT met'}`);
       }
     });

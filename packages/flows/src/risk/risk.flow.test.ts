@@ -34,7 +34,12 @@ describe.each(testBackends())('payments screened by the risk engine on %s', (bac
         name: 'payment_limits',
         eventTypes: ['payment'],
         rules: [
-          { id: 'too_big', condition: 'amount >= 50000', action: 'decline', reason: { en: 'Over the limit', zh: '超过限额' } },
+          {
+            id: 'too_big',
+            condition: 'amount >= 50000',
+            action: 'decline',
+            reason: { en: 'Over the limit', zh: '超过限额' },
+          },
           { id: 'big', condition: 'amount >= 1000', action: 'review', reason: { en: 'Large payment', zh: '大额支付' } },
         ],
       },
@@ -49,7 +54,13 @@ describe.each(testBackends())('payments screened by the risk engine on %s', (bac
   it('approves an ordinary payment and stores the decision under the payment id', async () => {
     const alice = await t.account('CNY', 10_000_00n);
     const bob = await t.account('CNY');
-    const p = await pay({ kind: 'p2p', amountMinor: 50_00n, currency: CNY, debtorAccountId: alice, creditorAccountId: bob });
+    const p = await pay({
+      kind: 'p2p',
+      amountMinor: 50_00n,
+      currency: CNY,
+      debtorAccountId: alice,
+      creditorAccountId: bob,
+    });
     expect(p.state).toBe('settled');
     expect(p.riskVerdict).toMatchObject({ decision: 'approve' });
     expect(p.riskVerdict?.policy).toContain('payment_limits@1');
@@ -60,7 +71,13 @@ describe.each(testBackends())('payments screened by the risk engine on %s', (bac
   it('declines with the rule as the reason', async () => {
     const alice = await t.account('CNY', 100_000_00n);
     const bob = await t.account('CNY');
-    const p = await pay({ kind: 'p2p', amountMinor: 60_000_00n, currency: CNY, debtorAccountId: alice, creditorAccountId: bob });
+    const p = await pay({
+      kind: 'p2p',
+      amountMinor: 60_000_00n,
+      currency: CNY,
+      debtorAccountId: alice,
+      creditorAccountId: bob,
+    });
     expect(p.state).toBe('declined');
     expect(p.riskVerdict).toMatchObject({ decision: 'decline', reason: 'too_big' });
     expect(await t.balance(alice)).toBe(100_000_00n);
@@ -69,8 +86,20 @@ describe.each(testBackends())('payments screened by the risk engine on %s', (bac
   it('holds a payment in review until its case is closed: legitimate releases, fraud rejects', async () => {
     const alice = await t.account('CNY', 10_000_00n);
     const bob = await t.account('CNY');
-    const first = await pay({ kind: 'p2p', amountMinor: 2_000_00n, currency: CNY, debtorAccountId: alice, creditorAccountId: bob });
-    const second = await pay({ kind: 'p2p', amountMinor: 3_000_00n, currency: CNY, debtorAccountId: alice, creditorAccountId: bob });
+    const first = await pay({
+      kind: 'p2p',
+      amountMinor: 2_000_00n,
+      currency: CNY,
+      debtorAccountId: alice,
+      creditorAccountId: bob,
+    });
+    const second = await pay({
+      kind: 'p2p',
+      amountMinor: 3_000_00n,
+      currency: CNY,
+      debtorAccountId: alice,
+      creditorAccountId: bob,
+    });
     expect([first.state, second.state]).toEqual(['review', 'review']);
     expect((await t.ledger.getAccount(alice))?.balances.debitsPending).toBe(5_000_00n);
 

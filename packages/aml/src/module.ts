@@ -1,0 +1,28 @@
+import type { ZhirongModule } from '@zhirong/platform';
+import { amlErrors } from './errors.ts';
+import { amlMigrations } from './migrations.ts';
+import { screeningRoutes } from './screening/screening.routes.ts';
+import { AmlScreeningService } from './screening/screening.service.ts';
+
+export const AML_MODULE_NAME = 'aml';
+
+/**
+ * The `aml` module: its schema (lists, versions, entries, screening results, whitelist), its error
+ * catalog, the screening service and its routes (`/v1/aml/lists`, `/v1/aml/screening`).
+ */
+export const amlModule: ZhirongModule<AmlScreeningService> = {
+  name: AML_MODULE_NAME,
+  migrations: amlMigrations,
+  errors: amlErrors,
+  scopes: {
+    'aml:read': 'Read screening lists, versions and results',
+    'aml:screen': 'Screen names against the lists',
+    'aml:write': 'Load list versions and whitelist reviewed false positives',
+  },
+  createService(context) {
+    return new AmlScreeningService({ db: context.db.kysely, clock: context.clock, ids: context.ids });
+  },
+  async routes(app, service) {
+    await screeningRoutes(app, service);
+  },
+};
