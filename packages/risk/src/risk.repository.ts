@@ -95,6 +95,11 @@ const DECISION_COLUMNS = sql`id, event_id, event_type, customer_id, event_at, ev
 
 const json = (value: unknown) => JSON.stringify(value);
 
+/** This transaction's commit returns before its WAL is flushed (a later synchronous commit flushes it). */
+export async function deferCommitFlush(db: Trx): Promise<void> {
+  await sql`set local synchronous_commit = off`.execute(db);
+}
+
 /** Inserts decisions; one already stored for the same event is left as it is. Returns the event ids inserted. */
 export async function insertDecisions(db: Db | Trx, records: readonly DecisionRecord[]): Promise<Set<string>> {
   if (records.length === 0) return new Set();

@@ -75,6 +75,7 @@ export interface BacktestReport {
 
 interface PendingWrite {
   readonly record: DecisionRecord;
+  readonly deferred: boolean;
   readonly resolve: (d: DecisionRecord) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -127,14 +128,22 @@ export class RiskService {
     this.#ready = ready.catch(() => undefined);
   }
 
-  async decideMany(events: readonly RiskEvent[]): Promise<DecisionRecord[]> {
+  /**
+   * `deferDurability`: the caller commits its own transaction after this returns (the payments
+   * gate does), so the decisions' commit need not wait for its WAL flush — PostgreSQL flushes the
+   * WAL in order, and the caller's synchronous commit makes the decisions durable with it.
+   */
+  async decideMany(
+    events: readonly RiskEvent[],
+    options: { deferDurability?: boolean } = {},
+  ): Promise<DecisionRecord[]> {
     await this.#ready;
     const out: Promise<DecisionRecord>[] = [];
     for (const event of events) {
       const started = process.hrtime.bigint();
       const evaluation = await this.#deps.engine.evaluate(event, true);
       const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
-      out.push(this.#write(this.#record(event, evaluation, latencyUs)));
+      out.push(this.#write(this.#record(event, evaluation, latencyUs), options.deferDurability === true));
     }
     return Promise.all(out);
   }
@@ -179,9 +188,9 @@ export class RiskService {
     };
   }
 
-  #write(record: DecisionRecord): Promise<DecisionRecord> {
+  #write(record: DecisionRecord, deferred: boolean): Promise<DecisionRecord> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ record, resolve, reject });
+      this.#pending.push({ record, deferred, resolve, reject });
       this.#writing ??= this.#flush();
     });
   }
@@ -192,7 +201,10 @@ export class RiskService {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, WRITE_BATCH_MAX);
         try {
-          const stored = await this.#persist(batch.map((p) => p.record));
+          const stored = await this.#persist(
+            batch.map((p) => p.record),
+            batch.every((p) => p.deferred),
+          );
           batch.forEach((p, i) => {
             const d = stored[i];
             if (d) p.resolve(d);
@@ -207,12 +219,13 @@ export class RiskService {
     }
   }
 
-  async #persist(records: readonly DecisionRecord[]): Promise<(DecisionRecord | undefined)[]> {
+  async #persist(records: readonly DecisionRecord[], deferred: boolean): Promise<(DecisionRecord | undefined)[]> {
     const { ids, outbox } = this.#deps;
     // One event id twice in one batch: the first is written, the second answered from it.
     const unique = new Map<string, DecisionRecord>();
     for (const r of records) if (!unique.has(r.eventId)) unique.set(r.eventId, r);
     const { inserted, existing } = await inTransaction(this.#deps.db, async (trx) => {
+      if (deferred) await repo.deferCommitFlush(trx);
       const inserted = await repo.insertDecisions(trx, [...unique.values()]);
       const written = [...unique.values()].filter((r) => inserted.has(r.eventId));
       const slaMs = this.#deps.caseSlaMinutes * 60_000;

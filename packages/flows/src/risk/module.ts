@@ -48,10 +48,12 @@ export function riskPaymentGate(context: ModuleContext): RiskGate {
   const risk = () => context.services.service<RiskService>('risk');
   return {
     async screenPayment(p) {
-      return verdictOf(await risk().decide(paymentRiskEvent(p)));
+      const [decision] = await risk().decideMany([paymentRiskEvent(p)], { deferDurability: true });
+      return verdictOf(decision as DecisionRecord);
     },
     async screenPayments(ps) {
-      return (await risk().decideMany(ps.map(paymentRiskEvent))).map(verdictOf);
+      // The payment's own write commits after the verdict, synchronously: it makes the decision durable.
+      return (await risk().decideMany(ps.map(paymentRiskEvent), { deferDurability: true })).map(verdictOf);
     },
   };
 }
