@@ -1,4 +1,4 @@
-import { defineErrors, type ErrorDefinition, messageFor } from '@zhirong/kernel';
+import { CatalogError, defineErrors } from '@zhirong/kernel';
 
 /** Every AML error code, with its HTTP status and zh/en message. */
 export const amlErrors = defineErrors({
@@ -54,18 +54,9 @@ export const amlErrors = defineErrors({
 export type AmlErrorCode = keyof typeof amlErrors;
 
 /** An expected failure of the AML toolkit (bad file, missing column), with its catalog code. */
-export class AmlError extends Error {
+export class AmlError extends CatalogError<AmlErrorCode> {
   override readonly name = 'AmlError';
-  readonly code: AmlErrorCode;
-  readonly params: Readonly<Record<string, unknown>>;
   constructor(code: AmlErrorCode, params: Record<string, unknown> = {}) {
-    const def: ErrorDefinition = amlErrors[code];
-    super(messageFor(def, 'en', params));
-    this.code = code;
-    this.params = params;
-  }
-  /** The message in Chinese. */
-  get messageZh(): string {
-    return messageFor(amlErrors[this.code], 'zh-CN', this.params);
+    super(amlErrors, code, params);
   }
 }

@@ -98,3 +98,30 @@ export function negotiateLanguage(header: string | undefined | null): Language {
   }
   return best?.language ?? 'en';
 }
+
+/**
+ * An expected failure outside HTTP (a library, a file import, a CLI), carrying its catalog code and
+ * parameters: the English message is the `Error` message, the Chinese one is `messageZh`, and the
+ * status is the catalog's. Each package subclasses it once (`MlError`, `AmlError`, …) for `instanceof`.
+ */
+export class CatalogError<C extends string> extends Error {
+  readonly code: C;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly #catalog: ErrorCatalog<C>;
+
+  constructor(catalog: ErrorCatalog<C>, code: C, params: Record<string, unknown> = {}) {
+    super(messageFor(catalog[code], 'en', params));
+    this.#catalog = catalog;
+    this.code = code;
+    this.params = params;
+  }
+
+  get status(): number {
+    return this.#catalog[this.code].status;
+  }
+
+  /** The message in Chinese. */
+  get messageZh(): string {
+    return messageFor(this.#catalog[this.code], 'zh-CN', this.params);
+  }
+}

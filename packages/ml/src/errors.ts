@@ -1,4 +1,4 @@
-import { defineErrors, type ErrorDefinition, messageFor } from '@zhirong/kernel';
+import { CatalogError, defineErrors } from '@zhirong/kernel';
 
 /**
  * Every ml error code: bad data files, bad labels, bad or tampered model artefacts. The toolkit
@@ -68,18 +68,9 @@ export const mlErrors = defineErrors({
 export type MlErrorCode = keyof typeof mlErrors;
 
 /** An expected failure of the toolkit (bad input or a bad artefact), with a stable code and zh/en text. */
-export class MlError extends Error {
+export class MlError extends CatalogError<MlErrorCode> {
   override readonly name = 'MlError';
-  readonly code: MlErrorCode;
-  readonly params: Readonly<Record<string, unknown>>;
   constructor(code: MlErrorCode, params: Record<string, unknown> = {}) {
-    const def: ErrorDefinition = mlErrors[code];
-    super(messageFor(def, 'en', params));
-    this.code = code;
-    this.params = params;
-  }
-  /** The message in Chinese. */
-  get messageZh(): string {
-    return messageFor(mlErrors[this.code], 'zh-CN', this.params);
+    super(mlErrors, code, params);
   }
 }

@@ -21,7 +21,8 @@ export function eventFingerprint(event: RiskEvent): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-const STRING_FIELDS = [
+/** The optional text fields of an event. */
+export const EVENT_STRING_FIELDS = [
   'subtype',
   'accountId',
   'deviceId',
@@ -42,7 +43,7 @@ export function eventFromJson(json: Readonly<Record<string, unknown>>): RiskEven
   if (typeof id !== 'string' || typeof customerId !== 'string' || typeof atMs !== 'number') return undefined;
   if (!RISK_EVENT_TYPES.includes(type as RiskEventType) || typeof amountMinor !== 'string') return undefined;
   const event: Record<string, unknown> = { id, type, atMs, customerId, amountMinor: BigInt(amountMinor) };
-  for (const key of STRING_FIELDS) if (typeof json[key] === 'string') event[key] = json[key];
+  for (const key of EVENT_STRING_FIELDS) if (typeof json[key] === 'string') event[key] = json[key];
   for (const key of ['latitude', 'longitude'] as const) if (typeof json[key] === 'number') event[key] = json[key];
   if (typeof json.balanceBeforeMinor === 'string') event.balanceBeforeMinor = BigInt(json.balanceBeforeMinor);
   if (typeof json.attributes === 'object' && json.attributes !== null) event.attributes = json.attributes;

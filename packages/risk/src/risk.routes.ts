@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { DECISIONS } from './engine/combine.ts';
 import { ENTITY_KINDS, RISK_EVENT_TYPES, type RiskEvent } from './event.ts';
+import { EVENT_STRING_FIELDS } from './event-json.ts';
 import type { CaseRecord, DecisionRecord, RulesetRecord } from './risk.repository.ts';
 import { type RiskService, riskFail } from './risk.service.ts';
 
@@ -92,23 +93,7 @@ export function eventFromInput(b: EventInput, now: () => Date): RiskEvent {
   const amountMinor = b.amount === undefined ? 0n : amountOf(b.amount, b.currency, '/amount');
   if (amountMinor < 0n) riskFail('amount_negative', {}, '/amount');
   const event: Record<string, unknown> = { id: b.id, type: b.type, atMs, customerId: b.customerId, amountMinor };
-  for (const key of [
-    'subtype',
-    'accountId',
-    'deviceId',
-    'ip',
-    'phone',
-    'payeeId',
-    'merchantId',
-    'merchantCategoryCode',
-    'cardId',
-    'currency',
-    'country',
-    'latitude',
-    'longitude',
-    'channel',
-    'attributes',
-  ] as const) {
+  for (const key of [...EVENT_STRING_FIELDS, 'latitude', 'longitude', 'attributes'] as const) {
     if (b[key] !== undefined) event[key] = b[key];
   }
   if (b.balanceBefore !== undefined) event.balanceBeforeMinor = amountOf(b.balanceBefore, b.currency, '/balanceBefore');

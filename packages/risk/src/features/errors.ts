@@ -1,4 +1,4 @@
-import { defineErrors, type ErrorDefinition, messageFor } from '@zhirong/kernel';
+import { CatalogError, defineErrors } from '@zhirong/kernel';
 
 /** Error codes of the feature store, with HTTP status and zh/en text. */
 export const featureErrors = defineErrors({
@@ -27,21 +27,9 @@ export const featureErrors = defineErrors({
 export type FeatureErrorCode = keyof typeof featureErrors;
 
 /** An expected failure of the feature store, with a stable code and zh/en text. */
-export class FeatureStoreError extends Error {
+export class FeatureStoreError extends CatalogError<FeatureErrorCode> {
   override readonly name = 'FeatureStoreError';
-  readonly code: FeatureErrorCode;
-  readonly params: Readonly<Record<string, unknown>>;
   constructor(code: FeatureErrorCode, params: Record<string, unknown> = {}) {
-    const def: ErrorDefinition = featureErrors[code];
-    super(messageFor(def, 'en', params));
-    this.code = code;
-    this.params = params;
-  }
-  get status(): number {
-    return featureErrors[this.code].status;
-  }
-  /** The message in Chinese. */
-  get messageZh(): string {
-    return messageFor(featureErrors[this.code], 'zh-CN', this.params);
+    super(featureErrors, code, params);
   }
 }

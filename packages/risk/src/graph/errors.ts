@@ -1,4 +1,4 @@
-import { defineErrors, type ErrorDefinition, messageFor } from '@zhirong/kernel';
+import { CatalogError, defineErrors } from '@zhirong/kernel';
 
 /**
  * Error codes of the entity graph. The graph is in-process state (no routes of its own); the
@@ -20,18 +20,9 @@ export const graphErrors = defineErrors({
 export type GraphErrorCode = keyof typeof graphErrors;
 
 /** An expected failure of the entity graph, with a stable code and zh/en text. */
-export class GraphError extends Error {
+export class GraphError extends CatalogError<GraphErrorCode> {
   override readonly name = 'GraphError';
-  readonly code: GraphErrorCode;
-  readonly params: Readonly<Record<string, unknown>>;
   constructor(code: GraphErrorCode, params: Record<string, unknown> = {}) {
-    const def: ErrorDefinition = graphErrors[code];
-    super(messageFor(def, 'en', params));
-    this.code = code;
-    this.params = params;
-  }
-  /** The message in Chinese. */
-  get messageZh(): string {
-    return messageFor(graphErrors[this.code], 'zh-CN', this.params);
+    super(graphErrors, code, params);
   }
 }

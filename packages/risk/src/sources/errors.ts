@@ -1,4 +1,4 @@
-import { defineErrors, type ErrorDefinition, messageFor } from '@zhirong/kernel';
+import { CatalogError, defineErrors } from '@zhirong/kernel';
 
 /** Error codes of the labelled event sources (simulator runs and data files). */
 export const sourceErrors = defineErrors({
@@ -33,20 +33,11 @@ export interface RowIssue {
 }
 
 /** An expected failure of a source, with a stable code, zh/en text and, for bad rows, every issue. */
-export class SourceError extends Error {
+export class SourceError extends CatalogError<SourceErrorCode> {
   override readonly name = 'SourceError';
-  readonly code: SourceErrorCode;
-  readonly params: Readonly<Record<string, unknown>>;
   readonly issues: readonly RowIssue[];
   constructor(code: SourceErrorCode, params: Record<string, unknown> = {}, issues: readonly RowIssue[] = []) {
-    const def: ErrorDefinition = sourceErrors[code];
-    super(messageFor(def, 'en', params));
-    this.code = code;
-    this.params = params;
+    super(sourceErrors, code, params);
     this.issues = issues;
-  }
-  /** The message in Chinese. */
-  get messageZh(): string {
-    return messageFor(sourceErrors[this.code], 'zh-CN', this.params);
   }
 }
