@@ -211,7 +211,7 @@ export function registerRiskCommands(program: Command): void {
   risk
     .command('train')
     .description('Train the fraud GBDT on simulated history (and register it with --register)')
-    .option('--customers <n>', 'simulated customers', '4000')
+    .option('--customers <n>', 'simulated customers', '1000')
     .option('--days <n>', 'simulated days', '60')
     .option('--seed <n>', 'seed of the simulation and the model', '7')
     .option('--fraud-rate <x>', 'fraud scenarios per 1,000 customers per 30 days, per pattern', '20')
@@ -268,8 +268,8 @@ export function registerRiskCommands(program: Command): void {
     .description(
       'Train on a simulated period, score a later held-out one: precision, recall, AUC, FPR overall and per pattern',
     )
-    .option('--customers <n>', 'simulated customers', '4000')
-    .option('--days <n>', 'simulated days', '90')
+    .option('--customers <n>', 'simulated customers (memory grows with customers × days)', '1000')
+    .option('--days <n>', 'simulated days', '60')
     .option('--seed <n>', 'seed', '7')
     .option('--fraud-rate <x>', 'fraud scenarios per 1,000 customers per 30 days, per pattern', '20')
     .option('--paysim <file>', 'also evaluate on a PaySim CSV (e.g. ../shared/data/paysim-sample/paysim_sample.csv)')
