@@ -449,35 +449,3 @@ export async function repaymentsOf(db: Db, loanId: string): Promise<Repayment[]>
 }
 
 // ------------------------------------------------------------------ idempotency keys
-
-export interface StoredResponse {
-  readonly fingerprint: string;
-  readonly statusCode: number | null;
-  readonly response: unknown;
-}
-
-export async function claimIdempotencyKey(db: Db, key: string, fingerprint: string, at: Date) {
-  const inserted = await sql`
-    insert into credit.idempotency (key, fingerprint, created_at) values (${key}, ${fingerprint}, ${at.toISOString()}::timestamptz)
-    on conflict (key) do nothing`.execute(db);
-  if (Number(inserted.numAffectedRows ?? 0n) === 1) return undefined;
-  const { rows } = await sql<{ fingerprint: string; status_code: number | null; response: unknown }>`
-    select fingerprint, status_code, response from credit.idempotency where key = ${key}`.execute(db);
-  const row = rows[0];
-  assert(row !== undefined, 'the claimed key exists');
-  return {
-    fingerprint: row.fingerprint,
-    statusCode: row.status_code,
-    response: jsonOf(row.response),
-  } as StoredResponse;
-}
-
-export async function storeIdempotentResponse(db: Db, key: string, statusCode: number, response: unknown) {
-  await sql`update credit.idempotency set status_code = ${statusCode}, response = ${JSON.stringify(response)}::json where key = ${key}`.execute(
-    db,
-  );
-}
-
-export async function releaseIdempotencyKey(db: Db, key: string) {
-  await sql`delete from credit.idempotency where key = ${key} and status_code is null`.execute(db);
-}

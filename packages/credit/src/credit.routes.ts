@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { canonicalJson, formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
-import { problem } from '@zhirong/platform';
+import { formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
+import { type IdempotencyTable, idempotentReply, problem } from '@zhirong/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import * as repo from './credit.repository.ts';
+import type * as repo from './credit.repository.ts';
 import {
   APPLICATION_PREFIX,
   type CreditService,
@@ -32,7 +31,6 @@ const Page = Type.Object(
   },
   strict,
 );
-const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 export function creditFail(code: CreditErrorCode, params?: Readonly<Record<string, unknown>>, pointer?: string): never {
   throw problem(creditErrors, code, {
@@ -132,40 +130,21 @@ export function repaymentJson(r: repo.Repayment, currency: string) {
   };
 }
 
-/** Same contract as the other domains: same key + same body → the stored response; another body → 409. */
-async function idempotent(
+const IDEMPOTENCY: IdempotencyTable = {
+  table: 'credit.idempotency',
+  keyPrefix: 'credit:',
+  refuse: (code) => creditFail(code),
+};
+
+/** Runs a value-moving POST under its Idempotency-Key (see `idempotentReply`). */
+function idempotent(
   db: repo.Db,
   request: FastifyRequest,
   reply: FastifyReply,
   now: () => Date,
   work: () => Promise<{ status: number; body: unknown }>,
 ) {
-  const raw = request.headers[IDEMPOTENCY_HEADER];
-  if (raw === undefined) {
-    const result = await work();
-    return reply.code(result.status).send(result.body);
-  }
-  const key = Array.isArray(raw) ? '' : raw;
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) creditFail('idempotency_key_invalid');
-  const fingerprint = createHash('sha256')
-    .update(
-      `${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params)} ${canonicalJson(request.body ?? null)}`,
-    )
-    .digest('hex');
-  const existing = await repo.claimIdempotencyKey(db, `credit:${key}`, fingerprint, now());
-  if (existing) {
-    if (existing.fingerprint !== fingerprint) creditFail('idempotency_key_reused');
-    if (existing.statusCode === null) creditFail('idempotency_request_in_progress');
-    return reply.code(existing.statusCode).header('idempotent-replayed', 'true').send(existing.response);
-  }
-  try {
-    const result = await work();
-    await repo.storeIdempotentResponse(db, `credit:${key}`, result.status, result.body);
-    return reply.code(result.status).send(result.body);
-  } catch (error) {
-    await repo.releaseIdempotencyKey(db, `credit:${key}`);
-    throw error;
-  }
+  return idempotentReply(db, IDEMPOTENCY, request, reply, now, work);
 }
 
 export async function creditRoutes(

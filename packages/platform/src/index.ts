@@ -9,6 +9,7 @@ export {
 } from './config.ts';
 export { type DomainEvent, type EventBus, type EventHandler, InProcessEventBus, topicMatches } from './event-bus.ts';
 export type { Principal, StaffPrincipal } from './http.ts';
+export { type IdempotencyTable, idempotentReply } from './idempotent-reply.ts';
 export { createLogger, type Logger, REDACTED_PATHS } from './logger.ts';
 export {
   type ModuleContext,

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { canonicalJson, formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
-import { problem } from '@zhirong/platform';
+import { formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
+import { type IdempotencyTable, idempotentReply, problem } from '@zhirong/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type ScfErrorCode, scfErrors } from './errors.ts';
 import type { Receivable } from './receivable.ts';
+import type * as repo from './scf.repository.ts';
 import type { Step } from './scf.repository.ts';
-import * as repo from './scf.repository.ts';
 import {
   type Outcome,
   RECEIVABLE_PREFIX,
@@ -28,7 +27,6 @@ const Amount = Type.String({
 });
 const Currency = Type.String({ minLength: 3, maxLength: 3, examples: ['CNY'] });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, strict);
-const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 export function scfFail(code: ScfErrorCode, params?: Record<string, unknown>, pointer?: string): never {
   throw problem(scfErrors, code, { ...(params ? { params } : {}), ...(pointer ? { extensions: { pointer } } : {}) });
@@ -97,44 +95,21 @@ function unwrap<T>(outcome: Outcome<T>): T {
   return outcome.value;
 }
 
-/**
- * Runs a value-moving POST under its Idempotency-Key: the first request with a key runs and its
- * response is stored; a retry with the same key and body gets the stored response; the same key
- * with another body is a 409. A refused request (4xx problem) frees the key for a corrected retry.
- */
-async function idempotent(
+const IDEMPOTENCY: IdempotencyTable = {
+  table: 'scf.idempotency',
+  keyPrefix: 'scf:',
+  refuse: (code) => scfFail(code),
+};
+
+/** Runs a value-moving POST under its Idempotency-Key (see `idempotentReply`). */
+function idempotent(
   db: repo.Db,
   request: FastifyRequest,
   reply: FastifyReply,
   now: () => Date,
   work: () => Promise<{ status: number; body: unknown }>,
 ) {
-  const raw = request.headers[IDEMPOTENCY_HEADER];
-  if (raw === undefined) {
-    const result = await work();
-    return reply.code(result.status).send(result.body);
-  }
-  const key = Array.isArray(raw) ? '' : raw;
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) scfFail('idempotency_key_invalid');
-  const fingerprint = createHash('sha256')
-    .update(
-      `${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params)} ${canonicalJson(request.body ?? null)}`,
-    )
-    .digest('hex');
-  const existing = await repo.claimIdempotencyKey(db, `scf:${key}`, fingerprint, now());
-  if (existing) {
-    if (existing.fingerprint !== fingerprint) scfFail('idempotency_key_reused');
-    if (existing.statusCode === null) scfFail('idempotency_request_in_progress');
-    return reply.code(existing.statusCode).header('idempotent-replayed', 'true').send(existing.response);
-  }
-  try {
-    const result = await work();
-    await repo.storeIdempotentResponse(db, `scf:${key}`, result.status, result.body);
-    return reply.code(result.status).send(result.body);
-  } catch (error) {
-    await repo.releaseIdempotencyKey(db, `scf:${key}`);
-    throw error;
-  }
+  return idempotentReply(db, IDEMPOTENCY, request, reply, now, work);
 }
 
 export async function scfRoutes(
