@@ -1,4 +1,5 @@
 import { defineErrors, pickInputErrors } from '@zhirong/kernel';
+import { featureErrors } from './features/errors.ts';
 
 /** Every risk-engine error code, with its HTTP status and zh/en message. */
 export const riskErrors = defineErrors({
@@ -11,6 +12,8 @@ export const riskErrors = defineErrors({
     'amount_negative',
     'amount_too_large',
   ),
+  // The feature store refuses an event it cannot take (a malformed one, or a store that closed).
+  ...featureErrors,
   risk_event_invalid: {
     status: 400,
     en: 'The event is not valid: {reason}.',

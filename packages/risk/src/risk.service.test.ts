@@ -65,6 +65,14 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     expect(events).toBeGreaterThan(0);
   });
 
+  it('takes an event older than one already decided at the newest decided time', async () => {
+    const newest = next();
+    await risk.decide(paymentEvent('e-order-1', newest));
+    const late = await risk.decide(paymentEvent('e-order-2', newest - 3_600_000, { customerId: 'cus_late' }));
+    expect(late.eventAt.getTime()).toBe(newest);
+    expect(late.decision).toBe('approve');
+  });
+
   it('rejects bad rules at save time with line and column, and keeps nothing', async () => {
     const before = (await risk.listRulesets()).length;
     const syntax = await problemOf(

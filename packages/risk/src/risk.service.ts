@@ -9,6 +9,7 @@ import { RiskModel } from './engine/risk-model.ts';
 import { type RiskErrorCode, riskErrors } from './errors.ts';
 import { ENTITY_KINDS, type FeatureVector, type RiskEvent, type RiskEventType } from './event.ts';
 import { eventFingerprint, eventFromJson, eventJson } from './event-json.ts';
+import { FeatureStoreError } from './features/index.ts';
 import type {
   CaseOutcome,
   CaseRecord,
@@ -95,6 +96,8 @@ export class RiskService {
   #writing: Promise<void> | undefined;
   readonly #schema: RuleSchemaLike;
   #ready: Promise<unknown> = Promise.resolve();
+  /** The newest event time fed to the feature store. */
+  #latestMs = Number.NEGATIVE_INFINITY;
 
   constructor(deps: RiskServiceDeps) {
     this.#deps = deps;
@@ -139,9 +142,20 @@ export class RiskService {
   ): Promise<DecisionRecord[]> {
     await this.#ready;
     const out: Promise<DecisionRecord>[] = [];
-    for (const event of events) {
+    for (const given of events) {
+      // The engine's time never runs backwards: an event older than one already decided (concurrent
+      // requests, a client's clock) is taken at the newest decided time, and stored so, which keeps
+      // a rebuild from history equal to what was decided live.
+      const event = given.atMs < this.#latestMs ? { ...given, atMs: this.#latestMs } : given;
+      this.#latestMs = event.atMs;
       const started = process.hrtime.bigint();
-      const evaluation = await this.#deps.engine.evaluate(event, true);
+      let evaluation: Evaluation;
+      try {
+        evaluation = await this.#deps.engine.evaluate(event, true);
+      } catch (error) {
+        if (error instanceof FeatureStoreError) throw problem(riskErrors, error.code, { params: { ...error.params } });
+        throw error;
+      }
       const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
       out.push(this.#write(this.#record(event, evaluation, latencyUs), options.deferDurability === true));
     }
@@ -829,6 +843,7 @@ export class RiskService {
     const engine = this.#deps.engine;
     const from = new Date(this.#deps.clock.now().getTime() - HISTORY_WINDOW_MS);
     let count = 0;
+    let latest = this.#latestMs;
     const pages = async function* () {
       let after: { eventAt: Date; id: string } | undefined;
       for (;;) {
@@ -837,6 +852,7 @@ export class RiskService {
           const event = eventFromJson(d.event);
           if (event) {
             count++;
+            latest = Math.max(latest, event.atMs);
             engine.graph.observe(event);
             yield event;
           }
@@ -847,6 +863,7 @@ export class RiskService {
       }
     };
     await engine.store.rebuild(pages());
+    this.#latestMs = latest;
     const fraud = await repo.labelledFraudCustomers(db);
     for (const customerId of fraud) engine.graph.markFraud(customerId, true);
     return count;
