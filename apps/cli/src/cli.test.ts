@@ -1,4 +1,4 @@
-// Proves the `zhirong` command end to end on an embedded database: help, accounts, transfers, refusals with exit codes, and `ledger verify` failing on a tampered balance.
+// Proves the `zhirong` command end to end on an embedded database: help, accounts, transfers, refusals with exit codes, `ledger verify` failing on a tampered balance, and dead letters listed and redelivered.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,5 +88,32 @@ describe('zhirong CLI', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toContain('MISMATCH balance_matches_transfers');
     expect(tampered.stdout).toContain('NOT verified');
+  });
+
+  it('lists a dead letter and redelivers it to its consumer, which takes it', { timeout: 240_000 }, async () => {
+    expect(JSON.parse(zhirong('outbox', 'dead-letters', '--json').stdout)).toEqual({ deadLetters: [] });
+    const eventId = '01938a6c-0000-7000-8000-0000000000aa';
+    const db = await openDatabase({ dataDir: join(dataDir, 'pgdata') });
+    await sql`
+      insert into platform.outbox (id, topic, key, payload, occurred_at, published_at)
+      values (${eventId}, 'ledger.accounts.created', 'acc_dead', '{"note":"dead letter"}', now(), now())`.execute(
+      db.kysely,
+    );
+    await sql`
+      insert into platform.outbox_retries (event_id, consumer, attempts, next_attempt_at, last_error, dead_at)
+      values (${eventId}, 'webhooks.record-event', 12, now(), 'Error: database hiccup', now())`.execute(db.kysely);
+    await db.close();
+    const listed = JSON.parse(zhirong('outbox', 'dead-letters', '--json').stdout);
+    expect(listed.deadLetters).toMatchObject([
+      { eventId, consumer: 'webhooks.record-event', topic: 'ledger.accounts.created', attempts: 12 },
+    ]);
+    expect(JSON.parse(zhirong('outbox', 'redeliver', '--consumer', 'webhooks.record-event', '--json').stdout)).toEqual({
+      redelivered: 1,
+    });
+    const after = await openDatabase({ dataDir: join(dataDir, 'pgdata') });
+    const { rows } = await sql`select * from platform.outbox_retries`.execute(after.kysely);
+    await after.close();
+    expect(rows).toEqual([]);
+    expect(zhirong('outbox', 'dead-letters', '--limit', 'many').code).toBe(2);
   });
 });

@@ -41,18 +41,22 @@ export const chainModule: ZhirongModule<ChainService> = {
     await chainRoutes(app, service);
   },
   start(service, context) {
-    const unsubscribe = context.bus.subscribe(EVIDENCE_TOPIC, async (event: DomainEvent) => {
-      const payload = event.payload as EvidenceEventPayload;
-      const result = await service.append(Array.isArray(payload?.records) ? payload.records : []);
-      if (!result.ok)
-        context.logger.error({ event: event.id, code: result.code, params: result.params }, 'evidence event refused');
-      else if (result.value.conflicts.length > 0) {
-        context.logger.error(
-          { event: event.id, conflicts: result.value.conflicts },
-          'evidence records changed after they were logged',
-        );
-      }
-    });
+    const unsubscribe = context.bus.subscribe(
+      EVIDENCE_TOPIC,
+      async (event: DomainEvent) => {
+        const payload = event.payload as EvidenceEventPayload;
+        const result = await service.append(Array.isArray(payload?.records) ? payload.records : []);
+        if (!result.ok)
+          context.logger.error({ event: event.id, code: result.code, params: result.params }, 'evidence event refused');
+        else if (result.value.conflicts.length > 0) {
+          context.logger.error(
+            { event: event.id, conflicts: result.value.conflicts },
+            'evidence records changed after they were logged',
+          );
+        }
+      },
+      { consumer: 'chain.evidence-records' },
+    );
     // Sign a head whenever the log has grown, at the configured interval.
     let running: Promise<void> | undefined;
     const sign = () => {

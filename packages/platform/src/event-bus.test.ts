@@ -81,7 +81,7 @@ describe('InProcessEventBus', () => {
     });
     bus.subscribe('>', (e) => void delivered.push(e.id));
 
-    await expect(bus.publish([event('a.b', '1'), event('a.b', '2')])).resolves.toBeUndefined();
+    await expect(bus.publish([event('a.b', '1'), event('a.b', '2')])).resolves.toEqual([]);
     expect(delivered).toEqual(['1', '2']);
     expect(failures).toEqual([
       { error: syncFailure, id: '1' },
@@ -95,7 +95,32 @@ describe('InProcessEventBus', () => {
     bus.subscribe('>', () => {
       throw new Error('ignored');
     });
-    await expect(bus.publish([event('a.b')])).resolves.toBeUndefined();
+    await expect(bus.publish([event('a.b')])).resolves.toEqual([]);
+  });
+
+  it("returns a named consumer's failures, and delivers an event to that consumer alone on request", async () => {
+    const bus = new InProcessEventBus();
+    const failure = new Error('down');
+    const byOther: string[] = [];
+    let failing = true;
+    const byNamed: string[] = [];
+    bus.subscribe('a.>', (e) => void byOther.push(e.id), { consumer: 'other' });
+    bus.subscribe(
+      'a.>',
+      (e) => {
+        if (failing) throw failure;
+        byNamed.push(e.id);
+      },
+      { consumer: 'named' },
+    );
+    const failures = await bus.publish([event('a.b', '1')]);
+    expect(failures).toEqual([{ consumer: 'named', event: event('a.b', '1'), error: failure }]);
+    await expect(bus.deliver('named', event('a.b', '1'))).rejects.toBe(failure);
+    failing = false;
+    await expect(bus.deliver('named', event('a.b', '1'))).resolves.toBe(true);
+    await expect(bus.deliver('nobody', event('a.b', '1'))).resolves.toBe(false);
+    expect(byNamed).toEqual(['1']);
+    expect(byOther).toEqual(['1']);
   });
 
   it('stops delivering to a handler once unsubscribed, leaving the others', async () => {

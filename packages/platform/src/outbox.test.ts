@@ -10,9 +10,11 @@ import {
   InProcessEventBus,
   type NewEvent,
   OUTBOX_BATCH_MAX,
+  OUTBOX_DELIVERY_ATTEMPTS_MAX,
   Outbox,
   OutboxRelay,
   outboxMigrations,
+  retryDelayMs,
 } from '@zhirong/platform';
 import { captureLogger } from '@zhirong/platform/testing';
 import { sql } from 'kysely';
@@ -64,6 +66,15 @@ describe('eventJson', () => {
   });
 });
 
+describe('retryDelayMs', () => {
+  it('doubles from the base after each failure and stops at the cap', () => {
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, 1000))).toEqual([1000, 2000, 4000, 8000]);
+    expect(retryDelayMs(11, 1000)).toBe(15 * 60_000);
+    expect(retryDelayMs(1000, 1000)).toBe(15 * 60_000);
+    expect(retryDelayMs(5, 0)).toBe(0);
+  });
+});
+
 describe.each(testBackends())('outbox on %s', (backend: Backend) => {
   let db: TestDatabase;
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -108,7 +119,9 @@ describe.each(testBackends())('outbox on %s', (backend: Backend) => {
     await db?.close();
   });
   beforeEach(async () => {
-    await sql`delete from platform.outbox; delete from app.things; delete from app.seen;`.execute(db.kysely);
+    await sql`delete from platform.outbox_retries; delete from platform.outbox; delete from app.things; delete from app.seen;`.execute(
+      db.kysely,
+    );
   });
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((r) => r.stop()));
@@ -207,6 +220,7 @@ describe.each(testBackends())('outbox on %s', (backend: Backend) => {
       async publish(events) {
         batches.push(events.length);
         published.push(...events);
+        return [];
       },
     };
     expect(await relay(bus).drain()).toBe(total);
@@ -244,6 +258,7 @@ describe.each(testBackends())('outbox on %s', (backend: Backend) => {
         calls += 1;
         if (calls === 1) throw new Error('broker unavailable');
         published.push(...events);
+        return [];
       },
     };
     const relayer = relay(flaky);
@@ -288,6 +303,7 @@ describe.each(testBackends())('outbox on %s', (backend: Backend) => {
         async publish(events) {
           await sleep(25);
           for (const e of events) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+          return [];
         },
       });
       const first = new OutboxRelay(db.kysely, slowBus(), silent, 60_000);
@@ -395,6 +411,7 @@ describe.each(testBackends())('outbox on %s', (backend: Backend) => {
         calls += 1;
         if (calls === 1) throw new Error('broker unavailable');
         delivered.resolve(events);
+        return [];
       },
     };
     relay(flaky, 20, logger).start();
@@ -404,6 +421,98 @@ describe.each(testBackends())('outbox on %s', (backend: Backend) => {
     expect(records.find((r) => r.msg === 'outbox relay pass failed')).toMatchObject({
       level: 50,
       err: { message: 'broker unavailable' },
+    });
+  });
+
+  describe('a failing named consumer', () => {
+    /** A relay whose retries are due at once, so a test can drive them with `drain`. */
+    function retryingRelay(bus: EventBus): OutboxRelay {
+      const created = new OutboxRelay(db.kysely, bus, silent, 60_000, { retryBaseMs: 0 });
+      relays.push(created);
+      return created;
+    }
+
+    async function retryRows() {
+      const result = await sql<{ consumer: string; attempts: number; dead_at: Date | null; last_error: string }>`
+        select consumer, attempts, dead_at, last_error from platform.outbox_retries order by consumer`.execute(
+        db.kysely,
+      );
+      return result.rows;
+    }
+
+    it('gets the event again, alone, until it succeeds; other consumers get it once', async () => {
+      const bus = new InProcessEventBus();
+      const seenByOther: string[] = [];
+      const attemptsByFlaky: string[] = [];
+      bus.subscribe('ledger.>', (event) => void seenByOther.push(event.key), { consumer: 'other' });
+      bus.subscribe(
+        'ledger.>',
+        (event) => {
+          attemptsByFlaky.push(event.key);
+          if (attemptsByFlaky.length <= 2) throw new Error('database hiccup');
+        },
+        { consumer: 'flaky' },
+      );
+      await commit([transfer(1)]);
+      const relayer = retryingRelay(bus);
+      expect(await relayer.drain()).toBe(1);
+      // The first delivery and one retry failed inside that pass; the event waits for the next.
+      expect(await retryRows()).toMatchObject([{ consumer: 'flaky', attempts: 2, dead_at: null }]);
+      expect((await rows())[0]?.published_at).toBeInstanceOf(Date);
+      await relayer.drain();
+      expect(attemptsByFlaky).toEqual(['acc_1', 'acc_1', 'acc_1']);
+      expect(seenByOther).toEqual(['acc_1']);
+      expect(await retryRows()).toEqual([]);
+    });
+
+    it('is dead-lettered after the last attempt, with its error, and can be redelivered', async () => {
+      const bus = new InProcessEventBus();
+      let broken = true;
+      const delivered: string[] = [];
+      bus.subscribe(
+        'ledger.>',
+        (event) => {
+          if (broken) throw new Error('schema missing');
+          delivered.push(event.id);
+        },
+        { consumer: 'evidence' },
+      );
+      await commit([transfer(7)]);
+      const relayer = retryingRelay(bus);
+      for (let pass = 0; pass < OUTBOX_DELIVERY_ATTEMPTS_MAX + 2; pass++) await relayer.drain();
+      expect(await retryRows()).toMatchObject([
+        { consumer: 'evidence', attempts: OUTBOX_DELIVERY_ATTEMPTS_MAX, last_error: 'Error: schema missing' },
+      ]);
+      const dead = await relayer.deadLetters();
+      expect(dead).toMatchObject([{ consumer: 'evidence', topic: 'ledger.transfers.committed' }]);
+      expect(dead[0]?.deadAt).toBeInstanceOf(Date);
+      broken = false;
+      expect(await relayer.redeliverDeadLetters('someone-else')).toBe(0);
+      expect(await relayer.redeliverDeadLetters('evidence')).toBe(1);
+      await relayer.drain();
+      expect(delivered).toEqual([dead[0]?.eventId]);
+      expect(await retryRows()).toEqual([]);
+    });
+
+    it('is only reported when it has no consumer name', async () => {
+      const reported: string[] = [];
+      const bus = new InProcessEventBus((_error, event) => void reported.push(event.key));
+      bus.subscribe('ledger.>', () => {
+        throw new Error('nope');
+      });
+      await commit([transfer(3)]);
+      await retryingRelay(bus).drain();
+      expect(reported).toEqual(['acc_3']);
+      expect(await retryRows()).toEqual([]);
+      expect((await rows())[0]?.published_at).toBeInstanceOf(Date);
+    });
+
+    it('refuses a second subscription under the same consumer name', () => {
+      const bus = new InProcessEventBus();
+      const unsubscribe = bus.subscribe('>', () => {}, { consumer: 'one' });
+      expect(() => bus.subscribe('>', () => {}, { consumer: 'one' })).toThrow('already subscribed');
+      unsubscribe();
+      expect(() => bus.subscribe('>', () => {}, { consumer: 'one' })).not.toThrow();
     });
   });
 });

@@ -27,8 +27,6 @@ export interface WebhooksModuleOptions {
 }
 
 /** Tries to store an event's deliveries before giving it up, and the wait between tries. */
-const RECORD_ATTEMPTS_MAX = 4;
-const RECORD_RETRY_MS = 100;
 
 /** Extra time a worker's claim outlives one attempt's timeout. */
 const LEASE_MARGIN_MS = 30_000;
@@ -79,25 +77,17 @@ export function createWebhooksModule(options: WebhooksModuleOptions = {}): Zhiro
         context.logger.warn('ZHIRONG_WEBHOOKS_SECRET_KEY is not set: webhook signing secrets are stored unencrypted');
       }
       // Every published event is offered to the webhooks; only those some endpoint wants are stored.
-      // The relay marks an event published whatever its handlers did, so a failure (a database
-      // hiccup) is retried here a few times before the event is given up, loudly.
-      const unsubscribe = context.bus.subscribe('>', async (event) => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await service.webhooks.recordEvent(event);
-            return;
-          } catch (error) {
-            if (attempt >= RECORD_ATTEMPTS_MAX) {
-              context.logger.error(
-                { err: error, eventId: event.id, topic: event.topic },
-                'webhooks could not record an event: no deliveries were made for it',
-              );
-              return;
-            }
-            await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS * attempt));
-          }
-        }
-      });
+      // A failure (a database hiccup) is left to the outbox relay, which delivers the event to this
+      // consumer again with backoff, so no endpoint misses it.
+      const unsubscribe = context.bus.subscribe(
+        '>',
+        async (event) => {
+          await service.webhooks.recordEvent(event);
+        },
+        {
+          consumer: 'webhooks.record-event',
+        },
+      );
       service.worker.start();
       return async () => {
         unsubscribe();

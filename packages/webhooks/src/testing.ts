@@ -99,7 +99,7 @@ export async function openWebhooksTestDatabase(backend: Backend): Promise<TestDa
 /** Empties the webhooks tables, so that tests can share one database. */
 export async function truncateWebhooks(db: TestDatabase): Promise<void> {
   await sql`truncate webhooks.attempts, webhooks.deliveries, webhooks.events, webhooks.endpoints,
-    webhooks.idempotency_keys, platform.outbox`.execute(db.kysely);
+    webhooks.idempotency_keys, platform.outbox_retries, platform.outbox`.execute(db.kysely);
 }
 
 /**

@@ -66,4 +66,40 @@ export function registerPlatformCommands(program: Command): void {
       if (opts.json) return printJson({ config, settings: CONFIG_KEYS });
       for (const [k, v] of Object.entries(config)) console.log(`${k.padEnd(20)} ${v === undefined ? '' : String(v)}`);
     });
+
+  const outbox = program.command('outbox').description('Events the outbox relay could not deliver to a consumer');
+  outbox
+    .command('dead-letters')
+    .description('List events a named consumer failed on at every attempt (oldest first)')
+    .option('--limit <n>', 'at most this many', '100')
+    .option('--json', 'print one JSON document')
+    .action(async (opts) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) fail('--limit must be an integer from 1 to 1000');
+      const dead = await withPlatform(configFromEnv(), (platform) => platform.relay.deadLetters(limit));
+      if (opts.json) return printJson({ deadLetters: dead });
+      if (dead.length === 0) return console.log('no dead letters');
+      for (const d of dead) {
+        console.log(
+          `${d.deadAt.toISOString()}  ${d.consumer}  ${d.topic}  ${d.eventId}  (${d.attempts}×) ${d.lastError}`,
+        );
+      }
+    });
+  outbox
+    .command('redeliver')
+    .description('Give dead letters (of one consumer, or all) a fresh set of delivery attempts')
+    .option('--consumer <name>', 'only this consumer')
+    .option('--json', 'print one JSON document')
+    .action(async (opts) => {
+      const count = await withPlatform(configFromEnv(), async (platform) => {
+        // The consumers subscribe when the modules start; this process then relays with drain() alone.
+        platform.start();
+        await platform.relay.stop();
+        const n = await platform.relay.redeliverDeadLetters(opts.consumer);
+        await platform.relay.drain();
+        return n;
+      });
+      if (opts.json) return printJson({ redelivered: count });
+      console.log(`redelivered: ${count}`);
+    });
 }

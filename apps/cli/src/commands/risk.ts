@@ -81,6 +81,9 @@ async function withRisk<T>(work: (risk: RiskService, platform: Platform) => Prom
     await risk.reload();
     await risk.rebuild();
     const result = await guarded(() => work(risk, platform));
+    // Publish to the started modules' consumers (a drain with none subscribed would drop the events).
+    platform.start();
+    await platform.relay.stop();
     await platform.relay.drain();
     return result;
   });

@@ -134,7 +134,9 @@ export const evidenceModule: ZhirongModule<EvidenceFlow> = {
     );
   },
   start(flow, context) {
-    const unsubscribe = context.bus.subscribe(LEDGER_TOPIC, (event) => flow.onTransfersCreated(event));
+    const unsubscribe = context.bus.subscribe(LEDGER_TOPIC, (event) => flow.onTransfersCreated(event), {
+      consumer: 'evidence.ledger-transfers',
+    });
     return async () => {
       unsubscribe();
     };

@@ -93,7 +93,9 @@ export const riskPaymentsModule: ZhirongModule<RiskPaymentsFlow> = {
     return new RiskPaymentsFlow(context.services.service<PaymentsService>('payments'), context.logger);
   },
   start(flow, context) {
-    const unsubscribe = context.bus.subscribe(CASE_CLOSED_TOPIC, (event) => flow.onCaseClosed(event));
+    const unsubscribe = context.bus.subscribe(CASE_CLOSED_TOPIC, (event) => flow.onCaseClosed(event), {
+      consumer: 'risk-payments.case-closed',
+    });
     return async () => unsubscribe();
   },
 };
