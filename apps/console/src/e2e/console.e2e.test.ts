@@ -1,9 +1,7 @@
 // Proves the console end to end in real Chromium against a real server (built console, PGlite, demo data): sign-in and a wrong password, live overview, ledger account and statement, freeze/unfreeze, language switch remembered after reload, accessible mode, phone width, a role denied by the server (403 shown), and no serious or critical axe violations on the main pages in both languages and in accessible mode. Screenshots go to artifacts/.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { accessModule } from '@zhirong/access';
 import { type IdentityService, identityModule } from '@zhirong/identity';
 import { createTestStaff, TEST_PASSWORD } from '@zhirong/identity/testing';
