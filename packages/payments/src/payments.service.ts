@@ -782,7 +782,8 @@ export class PaymentsService {
       const done = await repo.updatePayments(trx, [
         { id, expected: action.from, state: next.state, transitions: added, failureCode: next.failureCode, at },
       ]);
-      if (done.size > 0) await this.#deps.outbox.enqueue(trx, [...transitionEvents(next, added), ...transitionsRecorded([next])]);
+      if (done.size > 0)
+        await this.#deps.outbox.enqueue(trx, [...transitionEvents(next, added), ...transitionsRecorded([next])]);
       return done.size > 0;
     });
     this.#deps.eventsCommitted?.();
@@ -977,7 +978,8 @@ export class PaymentsService {
       const done = await repo.updatePayments(trx, [
         { id: paymentId, expected: 'settled', state: 'reversed', transitions: [t], at },
       ]);
-      if (done.size > 0) await this.#deps.outbox.enqueue(trx, [...transitionEvents(next, [t]), ...transitionsRecorded([next])]);
+      if (done.size > 0)
+        await this.#deps.outbox.enqueue(trx, [...transitionEvents(next, [t]), ...transitionsRecorded([next])]);
     });
     this.#deps.eventsCommitted?.();
     return { ok: true, value: next };

@@ -112,14 +112,12 @@ export function creditDecisionBody(a: Application): unknown {
   };
 }
 
-/** The applicant's data-use consent stored with an application, with who gave it (a digest of the ID number) and for what. */
+/**
+ * The applicant's data-use consent as stored with the application, and what it was given for. No
+ * applicant data: the body is shown to whoever asks for a proof, and the application names the person.
+ */
 export function creditConsentBody(a: Application): unknown {
-  return {
-    application: formatId(APPLICATION_PREFIX, a.id),
-    purpose: 'credit.application',
-    subject: sha256(a.idNumber),
-    consent: a.consent,
-  };
+  return { application: formatId(APPLICATION_PREFIX, a.id), purpose: 'credit.application', consent: a.consent };
 }
 
 /** Every record type the platform logs, for the modules registered (one entry per type). */
@@ -171,7 +169,9 @@ export function evidenceSources(service: ServiceLookup): EvidenceSource[] {
       subjectOf: (recordId) => recordId.split(':')[0] ?? recordId,
       async load(ids) {
         const bodies = new Map<string, unknown>();
-        for (const chunk of await inChunks(uuidsOf(PAYMENT_PREFIX, ids), async (c) => [await payments.getPayments(c)])) {
+        for (const chunk of await inChunks(uuidsOf(PAYMENT_PREFIX, ids), async (c) => [
+          await payments.getPayments(c),
+        ])) {
           for (const payment of chunk.values()) {
             payment.transitions.forEach((_, i) => {
               bodies.set(transitionRecordId(payment.id, i), transitionBody(payment, i));
@@ -207,7 +207,9 @@ export function evidenceSources(service: ServiceLookup): EvidenceSource[] {
       topics: [], // credit logs each decision itself, on `evidence.records`, in the deciding transaction.
       idsOf: () => [],
       async load(ids) {
-        return new Map((await applications(ids)).map((a) => [formatId(APPLICATION_PREFIX, a.id), creditDecisionBody(a)]));
+        return new Map(
+          (await applications(ids)).map((a) => [formatId(APPLICATION_PREFIX, a.id), creditDecisionBody(a)]),
+        );
       },
     });
     sources.push({
@@ -219,7 +221,9 @@ export function evidenceSources(service: ServiceLookup): EvidenceSource[] {
           r.recordType === CREDIT_DECISION_RECORD && typeof r.recordId === 'string' ? [r.recordId] : [],
         ),
       async load(ids) {
-        return new Map((await applications(ids)).map((a) => [formatId(APPLICATION_PREFIX, a.id), creditConsentBody(a)]));
+        return new Map(
+          (await applications(ids)).map((a) => [formatId(APPLICATION_PREFIX, a.id), creditConsentBody(a)]),
+        );
       },
     });
   }
