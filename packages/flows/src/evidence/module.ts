@@ -1,6 +1,8 @@
 // The evidence flow: appends every business record the table in sources.ts describes to the Merkle log when its outbox event is published, and reads records back for the audit and for proofs.
 import type { ChainService, EvidenceRecord, RecordResolver } from '@zhirong/chain';
+import { inTransaction } from '@zhirong/db';
 import type { DomainEvent, Logger, ModuleContext, ZhirongModule } from '@zhirong/platform';
+import type { Kysely } from 'kysely';
 import { type EvidenceSource, evidenceSources, LOAD_BATCH_MAX, type ServiceLookup } from './sources.ts';
 
 export {
@@ -29,6 +31,7 @@ export class EvidenceFlow {
 
   constructor(
     readonly chain: ChainService,
+    readonly db: Kysely<unknown>,
     readonly lookup: ServiceLookup,
     readonly logger: Logger,
   ) {}
@@ -60,11 +63,13 @@ export class EvidenceFlow {
         body,
       }));
       if (records.length === 0) continue;
-      const result = await this.chain.append(records);
-      if (!result.ok) throw new Error(`evidence append refused: ${result.code}`);
-      appended += result.value.appended;
-      if (result.value.conflicts.length > 0) {
-        this.logger.error({ conflicts: result.value.conflicts }, 'records changed after they were logged');
+      // Events often name records already logged (a payment's second write names its first
+      // transitions again): appending in a transaction of ours looks them up first, where
+      // `ChainService.append` would insert, hit the unique index, roll back and try again.
+      const result = await inTransaction(this.db, (trx) => this.chain.appendInTransaction(trx, records));
+      appended += result.appended;
+      if (result.conflicts.length > 0) {
+        this.logger.error({ conflicts: result.conflicts }, 'records changed after they were logged');
       }
     }
     return appended;
@@ -146,7 +151,12 @@ export const evidenceModule: ZhirongModule<EvidenceFlow> = {
   migrations: { schema: 'flows_evidence', migrations: {} },
   errors: {},
   createService(context) {
-    return new EvidenceFlow(context.services.service<ChainService>('chain'), lookupOf(context), context.logger);
+    return new EvidenceFlow(
+      context.services.service<ChainService>('chain'),
+      context.db.kysely,
+      lookupOf(context),
+      context.logger,
+    );
   },
   start(flow, context) {
     const unsubscribes = flow.topics().map((topic) => context.bus.subscribe(topic, (event) => flow.onEvent(event)));

@@ -127,7 +127,7 @@ describe.each(testBackends())('business records → evidence log on %s', (backen
       { kind: 'p2p', amountMinor: 50_00n, currency: CNY, debtorAccountId: alice, creditorAccountId: bob },
       context,
     );
-    if (!created.ok) throw new Error(created.code);
+    if (!created.ok || created.replayed) throw new Error(created.ok ? 'replayed' : created.code);
     const payment = created.payment;
     expect(payment.state).toBe('settled');
     clock.advance(60_000);
@@ -259,7 +259,7 @@ describe.each(testBackends())('business records → evidence log on %s', (backen
         { kind: 'p2p', amountMinor: 1_00n, currency: CNY, debtorAccountId: alice, creditorAccountId: bob },
         { principal: 'key_test', actor: 'key_test', idempotencyKey: `delay-${n}`, requestHash: 'h' },
       );
-      if (!created.ok) throw new Error(created.code);
+      if (!created.ok || created.replayed) throw new Error(created.ok ? 'replayed' : created.code);
       const committed = performance.now();
       const last = `${formatId('pay', created.payment.id)}:${created.payment.transitions.length - 1}`;
       while (!(await chain.leafOf('payments.transition', last))) {
