@@ -12,6 +12,7 @@ export {
   type EvidenceSource,
   evidenceModule,
   LEDGER_TRANSFER_RECORD,
+  PAYMENT_REFUND_RECORD,
   PAYMENT_TRANSITION_RECORD,
   RISK_DECISION_RECORD,
 } from './evidence/module.ts';

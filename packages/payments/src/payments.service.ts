@@ -689,6 +689,11 @@ export class PaymentsService {
     return repo.loadPayments(this.#deps.db, ids);
   }
 
+  /** Refunds by id (uuids), for readers of many at once (the evidence log); unknown ids are left out. */
+  getRefunds(ids: readonly string[]): Promise<Refund[]> {
+    return repo.loadRefundsByIds(this.#deps.db, ids);
+  }
+
   async listPayments(filter: repo.PaymentFilter): Promise<PaymentOrder[]> {
     return repo.listPayments(this.#deps.db, filter);
   }

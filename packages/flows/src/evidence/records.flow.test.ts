@@ -1,4 +1,4 @@
-// Proves payment state changes, risk decisions, credit decisions and consents reach the evidence log through the outbox, each with a proof that verifies against the signed head, that a replayed event adds nothing, and that the audit names each kind of row edited directly in the database — on PGlite and PostgreSQL.
+// Proves payment state changes (every transition, and refunds once final), risk decisions, credit decisions and consents reach the evidence log through the outbox, each with a proof that verifies against the signed head, that a replayed event adds nothing, and that the audit names each kind of row edited directly in the database — on PGlite and PostgreSQL.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +161,7 @@ describe.each(testBackends())('business records → evidence log on %s', (backen
 
     const expected = [
       ...Array.from({ length: transitions }, (_, i) => ['payments.transition', `${formatId('pay', payment.id)}:${i}`]),
+      ['payments.refund', formatId('rfd', refunded.value.refund.id)],
       ['risk.decision', formatId('rdc', login.id)],
       ['risk.decision', formatId('rdc', paymentDecision.id)],
       ['credit.decision', lap],
@@ -188,8 +189,9 @@ describe.each(testBackends())('business records → evidence log on %s', (backen
     const size = await chain.treeSize();
     const { rows } = await sql<{ id: string; topic: string; key: string; payload: unknown }>`
       select id, topic, key, payload from platform.outbox
-      where topic in (${TRANSITIONS_RECORDED_TOPIC}, ${DECISIONS_TOPIC}, 'evidence.records') order by id`.execute(db);
-    expect(rows.length).toBeGreaterThanOrEqual(4);
+      where topic in (${TRANSITIONS_RECORDED_TOPIC}, ${DECISIONS_TOPIC}, 'evidence.records', 'payments.refund.succeeded')
+      order by id`.execute(db);
+    expect(rows.length).toBeGreaterThanOrEqual(5);
     await platform.context.bus.publish(rows.map((r) => ({ ...r, occurredAt: new Date(0) })));
     expect(await chain.treeSize()).toBe(size);
 
@@ -200,6 +202,7 @@ describe.each(testBackends())('business records → evidence log on %s', (backen
 
     // Edits behind the domains' backs, as a DBA could make them.
     await sql`update payments.payments set amount = amount + 1 where id = ${payment.id}::uuid`.execute(db);
+    await sql`update payments.refunds set reason = 'forged' where id = ${refunded.value.refund.id}::uuid`.execute(db);
     await sql`alter table risk.decisions disable trigger decisions_append_only`.execute(db);
     await sql`update risk.decisions set score = score + 1 where id = ${login.id}::uuid`.execute(db);
     await sql`alter table risk.decisions enable trigger decisions_append_only`.execute(db);
@@ -214,6 +217,7 @@ describe.each(testBackends())('business records → evidence log on %s', (backen
           { length: transitions },
           (_, i) => `record_changed payments.transition/${formatId('pay', payment.id)}:${i}`,
         ),
+        `record_changed payments.refund/${formatId('rfd', refunded.value.refund.id)}`,
         `record_changed risk.decision/${formatId('rdc', login.id)}`,
         `record_changed credit.consent/${lap}`,
       ].sort(),

@@ -14,6 +14,9 @@ import {
   type PaymentOrder,
   type PaymentsService,
   paymentJson,
+  REFUND_PREFIX,
+  REFUND_TOPICS,
+  refundJson,
   TRANSITIONS_RECORDED_TOPIC,
 } from '@zhirong/payments';
 import type { DomainEvent } from '@zhirong/platform';
@@ -25,6 +28,7 @@ export const EVIDENCE_RECORDS_TOPIC = 'evidence.records';
 
 export const LEDGER_TRANSFER_RECORD = 'ledger.transfer';
 export const PAYMENT_TRANSITION_RECORD = 'payments.transition';
+export const PAYMENT_REFUND_RECORD = 'payments.refund';
 export const RISK_DECISION_RECORD = 'risk.decision';
 export const CREDIT_DECISION_RECORD = DECISION_RECORD_TYPE;
 export const CREDIT_CONSENT_RECORD = 'credit.consent';
@@ -179,6 +183,23 @@ export function evidenceSources(service: ServiceLookup): EvidenceSource[] {
           }
         }
         return bodies;
+      },
+    });
+  }
+  if (payments) {
+    sources.push({
+      recordType: PAYMENT_REFUND_RECORD,
+      // A refund is logged once it is final (succeeded or failed); a pending refund is not a record yet.
+      topics: [REFUND_TOPICS.succeeded, REFUND_TOPICS.failed],
+      idsOf: (event) => {
+        const id = (event.payload as { id?: unknown })?.id;
+        return typeof id === 'string' ? [id] : [];
+      },
+      async load(ids) {
+        const refunds = await inChunks(uuidsOf(REFUND_PREFIX, ids), (chunk) => payments.getRefunds(chunk));
+        return new Map(
+          refunds.filter((r) => r.state !== 'pending').map((r) => [formatId(REFUND_PREFIX, r.id), refundJson(r)]),
+        );
       },
     });
   }
