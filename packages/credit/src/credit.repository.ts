@@ -125,6 +125,14 @@ export async function getApplication(db: Db | Trx, id: string, lock = false): Pr
   return rows[0] ? application(rows[0]) : undefined;
 }
 
+/** Applications by their ids (uuids), in no particular order; ids not stored are left out. */
+export async function getApplications(db: Db | Trx, ids: readonly string[]): Promise<Application[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<Record<string, unknown>>`
+    select * from credit.applications where id = any(${[...ids]}::uuid[])`.execute(db);
+  return rows.map(application);
+}
+
 export async function listApplications(db: Db, limit: number, afterId?: string): Promise<Application[]> {
   const { rows } = await sql<Record<string, unknown>>`
     select * from credit.applications where ${afterId ?? null}::uuid is null or id > ${afterId ?? null}::uuid

@@ -339,6 +339,11 @@ export class CreditService {
     return repo.getApplication(this.#deps.db, id);
   }
 
+  /** Applications by id (uuids), for readers of many at once (the evidence log); unknown ids are left out. */
+  getApplications(ids: readonly string[]) {
+    return repo.getApplications(this.#deps.db, ids);
+  }
+
   listApplications(limit: number, afterId?: string) {
     return repo.listApplications(this.#deps.db, limit, afterId);
   }

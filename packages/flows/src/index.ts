@@ -5,7 +5,17 @@ export {
   creditSystemAccountIds,
   ledgerCreditPort,
 } from './credit/module.ts';
-export { EvidenceFlow, evidenceModule, LEDGER_TRANSFER_RECORD } from './evidence/module.ts';
+export {
+  CREDIT_CONSENT_RECORD,
+  CREDIT_DECISION_RECORD,
+  EvidenceFlow,
+  type EvidenceSource,
+  evidenceModule,
+  LEDGER_TRANSFER_RECORD,
+  PAYMENT_REFUND_RECORD,
+  PAYMENT_TRANSITION_RECORD,
+  RISK_DECISION_RECORD,
+} from './evidence/module.ts';
 export {
   accountStatement,
   type CreditTransferImport,

@@ -36,6 +36,7 @@ export {
   type RefundState,
   type RiskVerdictRecord,
   TRANSITIONS,
+  TRANSITIONS_RECORDED_TOPIC,
   type Transition,
 } from './payment.ts';
 export {

@@ -471,6 +471,13 @@ export async function loadRefunds(db: Db | Trx, paymentId: string): Promise<Refu
   return result.rows.map(toRefund);
 }
 
+/** Refunds by their ids (uuids), in no particular order; unknown ids are left out. */
+export async function loadRefundsByIds(db: Db | Trx, ids: readonly string[]): Promise<Refund[]> {
+  if (ids.length === 0) return [];
+  const result = await sql<RefundRow>`select * from payments.refunds where id = any(${[...ids]}::uuid[])`.execute(db);
+  return result.rows.map(toRefund);
+}
+
 export async function loadRefund(db: Db | Trx, id: string): Promise<Refund | undefined> {
   const result = await sql<RefundRow>`select * from payments.refunds where id = ${id}::uuid`.execute(db);
   const row = result.rows[0];

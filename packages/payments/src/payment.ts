@@ -150,6 +150,11 @@ export interface Refund {
 
 /** Event topics: one per state reached, plus refunds. */
 export const paymentTopic = (state: PaymentState) => `payments.payment.${state}`;
+/**
+ * One event per committed write that recorded transitions, naming its payments (`pay_…` ids), so a
+ * reader of every transition (the evidence log) handles a batch at once rather than one event per state.
+ */
+export const TRANSITIONS_RECORDED_TOPIC = 'payments.transitions.recorded';
 export const REFUND_TOPICS = {
   succeeded: 'payments.refund.succeeded',
   failed: 'payments.refund.failed',

@@ -26,6 +26,7 @@ import {
   REFUND_TOPICS,
   type Refund,
   type RiskVerdictRecord,
+  TRANSITIONS_RECORDED_TOPIC,
   type Transition,
 } from './payment.ts';
 import {
@@ -565,7 +566,10 @@ export class PaymentsService {
       payments,
       keys,
       quoteClaims,
-      outboxInsert: this.#deps.outbox.insertStatement(payments.flatMap((p) => transitionEvents(p, p.transitions))),
+      outboxInsert: this.#deps.outbox.insertStatement([
+        ...payments.flatMap((p) => transitionEvents(p, p.transitions)),
+        ...transitionsRecorded(payments),
+      ]),
       at: this.#deps.clock.now(),
     });
   }
@@ -616,7 +620,10 @@ export class PaymentsService {
       repo.recordFinalWrite(db, {
         updates: updates.filter((u) => applied.some((c) => c.payment.id === u.id)),
         responses: applied.map((c) => ({ resourceId: c.payment.id, transitions: c.payment.transitions.length })),
-        outboxInsert: this.#deps.outbox.insertStatement(applied.flatMap((c) => transitionEvents(c.payment, c.added))),
+        outboxInsert: this.#deps.outbox.insertStatement([
+          ...applied.flatMap((c) => transitionEvents(c.payment, c.added)),
+          ...transitionsRecorded(applied.map((c) => c.payment)),
+        ]),
       });
     let updated: Set<string>;
     try {
@@ -680,6 +687,11 @@ export class PaymentsService {
 
   async getPayments(ids: readonly string[]): Promise<Map<string, PaymentOrder>> {
     return repo.loadPayments(this.#deps.db, ids);
+  }
+
+  /** Refunds by id (uuids), for readers of many at once (the evidence log); unknown ids are left out. */
+  getRefunds(ids: readonly string[]): Promise<Refund[]> {
+    return repo.loadRefundsByIds(this.#deps.db, ids);
   }
 
   async listPayments(filter: repo.PaymentFilter): Promise<PaymentOrder[]> {
@@ -775,7 +787,8 @@ export class PaymentsService {
       const done = await repo.updatePayments(trx, [
         { id, expected: action.from, state: next.state, transitions: added, failureCode: next.failureCode, at },
       ]);
-      if (done.size > 0) await this.#deps.outbox.enqueue(trx, transitionEvents(next, added));
+      if (done.size > 0)
+        await this.#deps.outbox.enqueue(trx, [...transitionEvents(next, added), ...transitionsRecorded([next])]);
       return done.size > 0;
     });
     this.#deps.eventsCommitted?.();
@@ -906,7 +919,7 @@ export class PaymentsService {
           await repo.updatePayments(trx, [
             { id: payment.id, expected: 'settled', state: 'refunded', transitions: [t], at },
           ]);
-          events.push(...transitionEvents(next, [t]));
+          events.push(...transitionEvents(next, [t]), ...transitionsRecorded([next]));
         }
       }
       await this.#deps.outbox.enqueue(trx, events);
@@ -970,7 +983,8 @@ export class PaymentsService {
       const done = await repo.updatePayments(trx, [
         { id: paymentId, expected: 'settled', state: 'reversed', transitions: [t], at },
       ]);
-      if (done.size > 0) await this.#deps.outbox.enqueue(trx, transitionEvents(next, [t]));
+      if (done.size > 0)
+        await this.#deps.outbox.enqueue(trx, [...transitionEvents(next, [t]), ...transitionsRecorded([next])]);
     });
     this.#deps.eventsCommitted?.();
     return { ok: true, value: next };
@@ -1221,4 +1235,17 @@ function transitionEvents(payment: PaymentOrder, transitions: readonly Transitio
       ...(t.detail ? { detail: t.detail } : {}),
     },
   }));
+}
+
+/** The batch event naming the payments a write recorded transitions of (none for no payments). */
+function transitionsRecorded(payments: readonly PaymentOrder[]): NewEvent[] {
+  const first = payments[0];
+  if (!first) return [];
+  return [
+    {
+      topic: TRANSITIONS_RECORDED_TOPIC,
+      key: formatId(PAYMENT_PREFIX, first.id),
+      payload: { paymentIds: payments.map((p) => formatId(PAYMENT_PREFIX, p.id)) },
+    },
+  ];
 }

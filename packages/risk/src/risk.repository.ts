@@ -122,6 +122,14 @@ export async function decisionsByEventIds(db: Db | Trx, eventIds: readonly strin
   return result.rows.map(decisionOf);
 }
 
+/** Decisions by their ids (uuids), in no particular order; ids not stored are left out. */
+export async function decisionsByIds(db: Db | Trx, ids: readonly string[]): Promise<DecisionRecord[]> {
+  if (ids.length === 0) return [];
+  const result = await sql<DecisionRow>`
+    select ${DECISION_COLUMNS} from risk.decisions where id = any(${[...ids]}::uuid[])`.execute(db);
+  return result.rows.map(decisionOf);
+}
+
 export async function decisionById(db: Db, id: string): Promise<DecisionRecord | undefined> {
   const result = await sql<DecisionRow>`select ${DECISION_COLUMNS} from risk.decisions where id = ${id}`.execute(db);
   const row = result.rows[0];

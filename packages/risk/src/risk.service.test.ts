@@ -63,6 +63,10 @@ describe.each(testBackends())('risk engine on %s', (backend) => {
     );
     const events = await platform.relay.drain();
     expect(events).toBeGreaterThan(0);
+    // Read back many at once by id (the evidence log does); unknown ids are left out.
+    const read = await risk.getDecisions([first.id, platform.context.ids.uuid()]);
+    expect(read.map((d) => d.id)).toEqual([first.id]);
+    expect(read[0]).toEqual(await risk.getDecision(first.id));
   });
 
   it('takes an event older than one already decided at the newest decided time', async () => {

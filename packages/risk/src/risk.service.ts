@@ -295,6 +295,11 @@ export class RiskService {
     });
   }
 
+  /** Stored decisions by id (uuids), for readers of many at once (the evidence log); unknown ids are left out. */
+  getDecisions(ids: readonly string[]): Promise<DecisionRecord[]> {
+    return repo.decisionsByIds(this.#deps.db, ids);
+  }
+
   async getDecision(id: string): Promise<DecisionRecord> {
     return (await repo.decisionById(this.#deps.db, id)) ?? riskFail('decision_not_found', { id });
   }

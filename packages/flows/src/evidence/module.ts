@@ -1,83 +1,120 @@
+// The evidence flow: appends every business record the table in sources.ts describes to the Merkle log when its outbox event is published, and reads records back for the audit and for proofs.
 import type { ChainService, EvidenceRecord, RecordResolver } from '@zhirong/chain';
-import { formatId, LIMITS, parseId } from '@zhirong/kernel';
-import { type LedgerModuleService, TRANSFER_PREFIX, transferJson } from '@zhirong/ledger';
+import { inTransaction } from '@zhirong/db';
 import type { DomainEvent, Logger, ModuleContext, ZhirongModule } from '@zhirong/platform';
-import { type ScfService, STEP_PREFIX, STEP_RECORD_TYPE, stepRecordBody } from '@zhirong/scf';
+import type { Kysely } from 'kysely';
+import { type EvidenceSource, evidenceSources, LOAD_BATCH_MAX, type ServiceLookup } from './sources.ts';
 
-/** Ledger transfers are logged under this record type, by their `trf_` id, with their API JSON as the body. */
-export const LEDGER_TRANSFER_RECORD = 'ledger.transfer';
-const LEDGER_TOPIC = 'ledger.transfers.created';
-const APPEND_ATTEMPTS_MAX = 5;
-const APPEND_BACKOFF_MS = 200;
+export {
+  CREDIT_CONSENT_RECORD,
+  CREDIT_DECISION_RECORD,
+  type EvidenceSource,
+  LEDGER_TRANSFER_RECORD,
+  PAYMENT_REFUND_RECORD,
+  PAYMENT_TRANSITION_RECORD,
+  RISK_DECISION_RECORD,
+} from './sources.ts';
+
+/** Tries per event before the flow gives it up (logged at error level; the audit's record count shows the gap). */
+export const APPEND_ATTEMPTS_MAX = 5;
+/** Backoff before retry n is n × this: 200 + 400 + 600 + 800 ms = 2 s at most in total. */
+export const APPEND_BACKOFF_MS = 200;
 
 /**
- * Wires the ledger (and the receivables) to the evidence log. The ledger writes one outbox event
- * per committed batch naming its transfers; this flow reads them and appends their canonical JSON
- * to the log. Delivery is at least once and appends are idempotent by transfer id, so a replayed
- * event adds nothing. For the audit it re-reads every record the log names from its domain.
+ * Wires the domains to the evidence log. Each domain writes, in the transaction of its records, an
+ * outbox event naming them (one per committed batch); this flow reads the records named and
+ * appends their canonical JSON to the log in one batch. Delivery is at least once and appends are
+ * idempotent by (recordType, recordId), so a replayed event adds nothing. For the audit and for
+ * proofs it re-reads every record the log names from its domain with the same reader.
  */
 export class EvidenceFlow {
+  #sources: readonly EvidenceSource[] | undefined;
+
   constructor(
     readonly chain: ChainService,
-    readonly ledger: LedgerModuleService,
-    readonly scf: ScfService | undefined,
+    readonly db: Kysely<unknown>,
+    readonly lookup: ServiceLookup,
     readonly logger: Logger,
   ) {}
 
-  /** Appends the named ledger transfers (at most one ledger batch) to the log. */
-  async appendTransfers(transferIds: readonly string[]): Promise<number> {
+  /** The record types of the modules registered (resolved on first use: every module is built by then). */
+  get sources(): readonly EvidenceSource[] {
+    this.#sources ??= evidenceSources(this.lookup);
+    return this.#sources;
+  }
+
+  source(recordType: string): EvidenceSource | undefined {
+    return this.sources.find((s) => s.recordType === recordType);
+  }
+
+  /** The topics the flow listens to. */
+  topics(): string[] {
+    return [...new Set(this.sources.flatMap((s) => s.topics))];
+  }
+
+  /** Reads the records of the subjects named and appends them to the log; returns how many were new. */
+  async append(source: EvidenceSource, subjectIds: readonly string[]): Promise<number> {
+    const unique = [...new Set(subjectIds)];
     let appended = 0;
-    for (let i = 0; i < transferIds.length; i += LIMITS.transferBatchSizeMax) {
-      const transfers = await this.ledger.ledger.getTransfers(transferIds.slice(i, i + LIMITS.transferBatchSizeMax));
-      const records: EvidenceRecord[] = transfers.map((t) => ({
-        recordType: LEDGER_TRANSFER_RECORD,
-        recordId: formatId(TRANSFER_PREFIX, t.id),
-        body: transferJson(t),
+    for (let i = 0; i < unique.length; i += LOAD_BATCH_MAX) {
+      const bodies = await source.load(unique.slice(i, i + LOAD_BATCH_MAX));
+      const records: EvidenceRecord[] = [...bodies].map(([recordId, body]) => ({
+        recordType: source.recordType,
+        recordId,
+        body,
       }));
-      const result = await this.chain.append(records);
-      if (!result.ok) throw new Error(`evidence append refused: ${result.code}`);
-      appended += result.value.appended;
-      if (result.value.conflicts.length > 0) {
-        this.logger.error({ conflicts: result.value.conflicts }, 'ledger transfers changed after they were logged');
+      if (records.length === 0) continue;
+      // Events often name records already logged (a payment's second write names its first
+      // transitions again): appending in a transaction of ours looks them up first, where
+      // `ChainService.append` would insert, hit the unique index, roll back and try again.
+      const result = await inTransaction(this.db, (trx) => this.chain.appendInTransaction(trx, records));
+      appended += result.appended;
+      if (result.conflicts.length > 0) {
+        this.logger.error({ conflicts: result.conflicts }, 'records changed after they were logged');
       }
     }
     return appended;
   }
 
-  /** Readers of the current bodies of every record type this flow knows, for `ChainService.audit`. */
-  resolvers(): Map<string, RecordResolver> {
-    const out = new Map<string, RecordResolver>();
-    out.set(LEDGER_TRANSFER_RECORD, async (recordIds) => {
-      const bodies = new Map<string, unknown>();
-      const uuids = recordIds.flatMap((id) => {
-        const parsed = parseId(TRANSFER_PREFIX, id);
-        return parsed.ok ? [parsed.value] : [];
-      });
-      for (let i = 0; i < uuids.length; i += LIMITS.transferBatchSizeMax) {
-        for (const t of await this.ledger.ledger.getTransfers(uuids.slice(i, i + LIMITS.transferBatchSizeMax))) {
-          bodies.set(formatId(TRANSFER_PREFIX, t.id), transferJson(t));
+  /** Handles one published event: every record type it names, each in one batch, retried on failure. */
+  async onEvent(event: DomainEvent): Promise<void> {
+    for (const source of this.sources) {
+      if (!source.topics.includes(event.topic)) continue;
+      const ids = source.idsOf(event);
+      if (ids.length === 0) continue;
+      // The bus reports a handler's failure and moves on, so transient failures are retried here.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.append(source, ids);
+          break;
+        } catch (error) {
+          if (attempt >= APPEND_ATTEMPTS_MAX) {
+            this.logger.error(
+              { err: error, event: event.id, topic: event.topic, recordType: source.recordType, ids: ids.length },
+              'evidence append gave up: these records are not on the log',
+            );
+            throw error;
+          }
+          this.logger.warn({ err: error, event: event.id, attempt }, 'evidence append failed; retrying');
+          await new Promise((resolve) => setTimeout(resolve, APPEND_BACKOFF_MS * attempt));
         }
       }
-      return bodies;
-    });
-    const scf = this.scf;
-    if (scf) {
-      out.set(STEP_RECORD_TYPE, async (recordIds) => {
-        const uuids = recordIds.flatMap((id) => {
-          const parsed = parseId(STEP_PREFIX, id);
-          return parsed.ok ? [parsed.value] : [];
-        });
-        const steps = await scf.completedSteps(uuids);
+    }
+  }
+
+  /** Readers of the current bodies of every record type, for `ChainService.audit`. */
+  resolvers(): Map<string, RecordResolver> {
+    const out = new Map<string, RecordResolver>();
+    for (const source of this.sources) {
+      out.set(source.recordType, async (recordIds) => {
+        const subjectOf = source.subjectOf ?? ((id: string) => id);
+        const subjects = [...new Set(recordIds.map(subjectOf))];
+        const wanted = new Set(recordIds);
         const bodies = new Map<string, unknown>();
-        for (const [id, result] of steps) {
-          let body: unknown;
-          try {
-            body = stepRecordBody(result.step, result.outputs);
-          } catch (error) {
-            // An output row is gone: the step can no longer be rebuilt, which the audit reports as a change.
-            body = { unreadable: String((error as Error).message) };
+        for (let i = 0; i < subjects.length; i += LOAD_BATCH_MAX) {
+          for (const [id, body] of await source.load(subjects.slice(i, i + LOAD_BATCH_MAX))) {
+            if (wanted.has(id)) bodies.set(id, body);
           }
-          bodies.set(formatId(STEP_PREFIX, id), body);
         }
         return bodies;
       });
@@ -94,33 +131,22 @@ export class EvidenceFlow {
     const resolve = this.resolvers().get(recordType);
     return resolve ? (await resolve([recordId])).get(recordId) : undefined;
   }
+}
 
-  async onTransfersCreated(event: DomainEvent): Promise<void> {
-    const ids = (event.payload as { transferIds?: unknown })?.transferIds;
-    if (!Array.isArray(ids)) return;
-    // The bus reports a handler's failure and moves on, so transient failures are retried here.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.appendTransfers(ids.map(String));
-        return;
-      } catch (error) {
-        if (attempt >= APPEND_ATTEMPTS_MAX) throw error;
-        this.logger.warn({ err: error, event: event.id, attempt }, 'evidence append failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, APPEND_BACKOFF_MS * attempt));
-      }
+function lookupOf(context: ModuleContext): ServiceLookup {
+  return <S>(name: string) => {
+    try {
+      return context.services.service<S>(name);
+    } catch {
+      return undefined;
     }
-  }
+  };
 }
 
-function optionalService<S>(context: ModuleContext, name: string): S | undefined {
-  try {
-    return context.services.service<S>(name);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Registered after ledger, chain (and scf): its schema has no tables, only its name. */
+/**
+ * Its schema has no tables, only its name. It may be registered anywhere after `chain`: the
+ * record types of the other modules are looked up when first used.
+ */
 export const evidenceModule: ZhirongModule<EvidenceFlow> = {
   name: 'evidence',
   migrations: { schema: 'flows_evidence', migrations: {} },
@@ -128,17 +154,20 @@ export const evidenceModule: ZhirongModule<EvidenceFlow> = {
   createService(context) {
     return new EvidenceFlow(
       context.services.service<ChainService>('chain'),
-      context.services.service<LedgerModuleService>('ledger'),
-      optionalService<ScfService>(context, 'scf'),
+      context.db.kysely,
+      lookupOf(context),
       context.logger,
     );
   },
   start(flow, context) {
-    const unsubscribe = context.bus.subscribe(LEDGER_TOPIC, (event) => flow.onTransfersCreated(event), {
-      consumer: 'evidence.ledger-transfers',
-    });
+    // One durable consumer per topic: a failed append is delivered again by the outbox relay.
+    const unsubscribes = flow
+      .topics()
+      .map((topic) =>
+        context.bus.subscribe(topic, (event) => flow.onEvent(event), { consumer: `evidence.${topic}` }),
+      );
     return async () => {
-      unsubscribe();
+      for (const unsubscribe of unsubscribes) unsubscribe();
     };
   },
 };
