@@ -116,6 +116,19 @@ describe.each(testBackends())('tile storage on %s', (backend) => {
       await expectSameProofs(serviceOn(db), REF, SIZE, new SeededRng(4));
       // The upper tiles were served from memory the second time round.
       expect(chain.tileReads.cached).toBeGreaterThan(0);
+      // Preloaded, the upper tiles (levels 1 and 2: three tiles) are never read again by a proof.
+      const fresh = serviceOn(db);
+      expect(await fresh.preloadTiles()).toBe(3);
+      const rng = new SeededRng(5);
+      for (let k = 0; k < 20; k++) {
+        const before = fresh.tileReads.rows;
+        const leaf = rng.int(SIZE);
+        const proof = await fresh.inclusionProof(leaf, SIZE);
+        if (!proof.ok) throw new Error(proof.code);
+        expect(proof.value.map(hex)).toEqual(REF.inclusionProof(leaf, SIZE).map(hex));
+        // The leaf's tile and, the first time, the right edge's.
+        expect(fresh.tileReads.rows - before).toBeLessThanOrEqual(k === 0 ? 2 : 1);
+      }
 
       expect((await chain.audit()).problems).toEqual([]);
       // A node at level 6 (index 3) and a hash beyond the tree.

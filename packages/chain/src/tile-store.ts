@@ -5,6 +5,9 @@ import { subtreeFromTile, TILE_HEIGHT, type TileId, tileKey, tileSpan, tilesForN
 
 /** Bytes of upper tiles (tile level ≥ 1) a process keeps: 2 KiB each, 1/64 of the hashes of the log. */
 export const TILE_CACHE_BYTES_MAX = 64 * 1024 * 1024;
+/** Bytes of leaf tiles a process keeps: the right edge (in most proofs) and the recently read. */
+export const LEAF_TILE_CACHE_BYTES_MAX = 4 * 1024 * 1024;
+const TILE_BYTES = 2 ** TILE_HEIGHT * 32;
 
 export interface TileReadStats {
   /** Queries that read tiles. */
@@ -21,27 +24,76 @@ interface CachedTile {
   readonly roots: Map<number, Buffer>;
 }
 
-/**
- * Resolves node hashes from tiles. Tiles of level ≥ 1 (every 64th hash and up) are cached in
- * memory once read: a tile only grows at its end, so a cached tile answers every node inside the
- * hashes it held when read, and a node beyond them re-reads the tile. Level-0 tiles (the leaf
- * hashes, the bulk of the log) are always read from the database. The cache is bounded (oldest
- * first out) and belongs to one service, i.e. one log.
- */
-export class TileReader {
-  readonly #cache = new Map<string, CachedTile>();
+/** A least-recently-used map of tiles, bounded in bytes (a tile counts twice: itself and its rebuilt roots). */
+class TileLru {
+  readonly #map = new Map<string, CachedTile>();
   readonly #maxBytes: number;
   #bytes = 0;
+
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes;
+  }
+
+  get(key: string): CachedTile | undefined {
+    const entry = this.#map.get(key);
+    if (entry !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, entry);
+    }
+    return entry;
+  }
+
+  set(key: string, entry: CachedTile): void {
+    const old = this.#map.get(key);
+    if (old !== undefined) {
+      this.#map.delete(key);
+      this.#bytes -= old.hashes.length * 2;
+    }
+    this.#map.set(key, entry);
+    this.#bytes += entry.hashes.length * 2;
+    for (const [oldest, tile] of this.#map) {
+      if (this.#bytes <= this.#maxBytes) break;
+      this.#map.delete(oldest);
+      this.#bytes -= tile.hashes.length * 2;
+    }
+  }
+}
+
+/**
+ * Resolves node hashes from tiles, keeping tiles in memory once read: a tile only grows at its
+ * end, so a cached tile answers every node inside the hashes it held when read, and a node beyond
+ * them re-reads the tile. Tiles of level ≥ 1 (one hash in 64 and up: 2.5 MB at 10 million
+ * leaves) have a large budget, so after warming up a proof reads at most its leaf's tile; leaf
+ * tiles (the bulk of the log) a small one, which keeps the right edge of the tree — in most
+ * proofs — and the recently read. Both are least-recently-used and belong to one service (one log).
+ */
+export class TileReader {
+  readonly #upper: TileLru;
+  readonly #leaves: TileLru;
   #queries = 0;
   #rows = 0;
   #cached = 0;
 
-  constructor(maxBytes = TILE_CACHE_BYTES_MAX) {
-    this.#maxBytes = maxBytes;
+  readonly #upperBytes: number;
+
+  constructor(upperBytes = TILE_CACHE_BYTES_MAX, leafBytes = LEAF_TILE_CACHE_BYTES_MAX) {
+    this.#upperBytes = upperBytes;
+    this.#upper = new TileLru(upperBytes);
+    this.#leaves = new TileLru(leafBytes);
   }
 
   get stats(): TileReadStats {
     return { queries: this.#queries, rows: this.#rows, cached: this.#cached };
+  }
+
+  /**
+   * Reads the upper tiles (level ≥ 1) into memory, highest levels first, as many as the upper
+   * budget holds (one query; 2.5 MB at 10 million leaves). Returns how many were read.
+   */
+  async preload(db: repo.Db): Promise<number> {
+    const rows = await repo.upperTiles(db, Math.floor(this.#upperBytes / (TILE_BYTES * 2)));
+    for (const [key, hashes] of rows) this.#upper.set(key, { hashes, roots: new Map() });
+    return rows.size;
   }
 
   /** Hashes of the given nodes, keyed `level:index`, with one query for the tiles not in memory. */
@@ -52,7 +104,7 @@ export class TileReader {
     const tiles = new Map<string, CachedTile>();
     const missing: TileId[] = [];
     for (const { tile, bytes } of needed) {
-      const cached = this.#cache.get(tileKey(tile));
+      const cached = (tile.level === 0 ? this.#leaves : this.#upper).get(tileKey(tile));
       if (cached !== undefined && cached.hashes.length >= bytes) {
         tiles.set(tileKey(tile), cached);
         this.#cached++;
@@ -68,7 +120,7 @@ export class TileReader {
         if (hashes === undefined) continue;
         const entry: CachedTile = { hashes, roots: new Map() };
         tiles.set(key, entry);
-        if (tile.level >= 1) this.#remember(key, entry);
+        (tile.level === 0 ? this.#leaves : this.#upper).set(key, entry);
       }
     }
     for (const node of nodes) {
@@ -80,31 +132,13 @@ export class TileReader {
       if (hash === undefined) {
         if (tile.hashes.length < (span.start + span.count) * 32) continue;
         hash = subtreeFromTile(tile.hashes, span.start, span.count);
-        if (span.tile.level >= 1) tile.roots.set(memo, hash);
+        tile.roots.set(memo, hash);
       }
       out.set(nodeKey(node), hash);
     }
     return out;
   }
-
-  #remember(key: string, entry: CachedTile): void {
-    const old = this.#cache.get(key);
-    if (old !== undefined) {
-      this.#cache.delete(key);
-      this.#bytes -= old.hashes.length * 2;
-    }
-    // Counted twice: the tile, and at most as much again of rebuilt subtree roots.
-    this.#cache.set(key, entry);
-    this.#bytes += entry.hashes.length * 2;
-    for (const [oldest, tile] of this.#cache) {
-      if (this.#bytes <= this.#maxBytes) break;
-      this.#cache.delete(oldest);
-      this.#bytes -= tile.hashes.length * 2;
-    }
-  }
 }
-
-const TILE_BYTES = 2 ** TILE_HEIGHT * 32;
 
 /** Leaves per page of the tile rebuild. */
 const REBUILD_PAGE = 65_536;
