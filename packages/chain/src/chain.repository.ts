@@ -1,6 +1,6 @@
 import { assert } from '@zhirong/kernel';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { NodeId, StoredNode } from './merkle.ts';
+import type { TileId, TileWrite } from './tiles.ts';
 
 /** The chain schema's SQL. Hashes travel as hex text and are decoded by PostgreSQL. */
 // biome-ignore lint/suspicious/noExplicitAny: the chain views the platform database through raw SQL
@@ -29,22 +29,52 @@ export async function treeSize(db: Db): Promise<number> {
 }
 
 /**
- * Fetches node hashes (level 0 from `leaves`, the rest from `nodes`) in one query, keyed `level:index`.
+ * Fetches whole tiles in one query, keyed `level/index` (absent tiles are absent from the map):
+ * `(level, idx) in (…)`, index lookups that are cheaper to plan and to send than a join over
+ * `unnest` arrays (a proof reads one to three tiles).
  */
-export async function loadNodes(db: Db | Trx, nodes: readonly NodeId[]): Promise<Map<string, Buffer>> {
+export async function loadTiles(db: Db | Trx, tiles: readonly TileId[]): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
-  if (nodes.length === 0) return out;
-  const leafIdxs = nodes.filter((n) => n.level === 0).map((n) => String(n.index));
-  const inner = nodes.filter((n) => n.level > 0);
-  const { rows } = await sql<{ level: number; idx: bigint; hash: Uint8Array }>`
-    select 0 as level, idx, leaf_hash as hash from chain.leaves where idx = any(${leafIdxs}::bigint[])
-    union all
-    select n.level::int as level, n.idx, n.hash from chain.nodes n
-    join unnest(${inner.map((n) => n.level)}::smallint[], ${inner.map((n) => String(n.index))}::bigint[]) as k(level, idx)
-      on n.level = k.level and n.idx = k.idx
+  if (tiles.length === 0) return out;
+  const keys = sql.join(tiles.map((t) => sql`(${t.level}::smallint, ${String(t.index)}::bigint)`));
+  const { rows } = await sql<{ level: number; idx: bigint; hashes: Uint8Array }>`
+    select level, idx, hashes from chain.tiles where (level, idx) in (${keys})
   `.execute(db);
-  for (const row of rows) out.set(`${Number(row.level)}:${Number(row.idx)}`, toBuffer(row.hash));
+  for (const row of rows) out.set(`${Number(row.level)}/${Number(row.idx)}`, toBuffer(row.hashes));
   return out;
+}
+
+/** Up to `limit` tiles of level ≥ 1, highest levels first (the proof cache's preload). */
+export async function upperTiles(db: Db, limit: number): Promise<Map<string, Buffer>> {
+  const { rows } = await sql<{ level: number; idx: bigint; hashes: Uint8Array }>`
+    select level, idx, hashes from chain.tiles where level >= 1 order by level desc, idx desc limit ${limit}
+  `.execute(db);
+  return new Map(rows.map((r) => [`${Number(r.level)}/${Number(r.idx)}`, toBuffer(r.hashes)]));
+}
+
+/** Writes whole tiles (new ones, or a right-edge tile grown at its end). */
+export async function writeTiles(db: Db | Trx, tiles: readonly TileWrite[]): Promise<void> {
+  if (tiles.length === 0) return;
+  const { offsets, lengths } = layout(tiles);
+  await sql`
+    insert into chain.tiles (level, idx, hashes)
+    select t.level, t.idx, substring(${Buffer.concat(tiles.map((t) => t.hashes))}::bytea from t.off + 1 for t.len)
+    from unnest(${tiles.map((t) => t.level)}::smallint[], ${tiles.map((t) => String(t.index))}::bigint[],
+      ${offsets}::int[], ${lengths}::int[]) as t(level, idx, off, len)
+    on conflict (level, idx) do update set hashes = excluded.hashes
+  `.execute(db);
+}
+
+function layout(tiles: readonly TileWrite[]): { offsets: number[]; lengths: number[] } {
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 0;
+  for (const t of tiles) {
+    offsets.push(at);
+    lengths.push(t.hashes.length);
+    at += t.hashes.length;
+  }
+  return { offsets, lengths };
 }
 
 export interface LeafInsert {
@@ -57,14 +87,14 @@ export interface LeafInsert {
 }
 
 /**
- * Writes leaves and nodes in one statement (two data-modifying CTEs over unnest arrays) and moves
+ * Writes leaves and tiles in one statement (two data-modifying CTEs over unnest arrays) and moves
  * the tree size. Returns how many leaves were inserted: fewer than given means a record was
  * already in the log (`on conflict do nothing`), and the caller rolls back.
  */
 export async function writeAppend(
   trx: Trx,
   leaves: readonly LeafInsert[],
-  nodes: readonly StoredNode[],
+  tiles: readonly TileWrite[],
   newSize: number,
   at: Date,
 ): Promise<number> {
@@ -73,6 +103,7 @@ export async function writeAppend(
     leaves.every((l, i) => l.index === first + i),
     'leaves are contiguous',
   );
+  const { offsets, lengths } = layout(tiles);
   // Hashes travel as one bytea per column (32 bytes per row, sliced in SQL): no per-element
   // array encoding on either side, which is most of the cost of a 50,000-row statement.
   const { rows } = await sql<{ inserted: bigint }>`
@@ -86,16 +117,17 @@ export async function writeAppend(
         with ordinality as t(record_type, record_id, ord)
       on conflict do nothing
       returning 1
-    ), new_nodes as (
-      insert into chain.nodes (level, idx, hash)
-      select t.level, t.idx, substring(${Buffer.concat(nodes.map((n) => n.hash))}::bytea from ((t.ord - 1) * 32 + 1)::int for 32)
-      from unnest(${nodes.map((n) => n.level)}::smallint[], ${nodes.map((n) => n.index)}::bigint[])
-        with ordinality as t(level, idx, ord)
+    ), new_tiles as (
+      insert into chain.tiles (level, idx, hashes)
+      select t.level, t.idx, substring(${Buffer.concat(tiles.map((t) => t.hashes))}::bytea from t.off + 1 for t.len)
+      from unnest(${tiles.map((t) => t.level)}::smallint[], ${tiles.map((t) => String(t.index))}::bigint[],
+        ${offsets}::int[], ${lengths}::int[]) as t(level, idx, off, len)
+      on conflict (level, idx) do update set hashes = excluded.hashes
       returning 1
     ), moved as (
       update chain.state set tree_size = ${String(newSize)}::bigint where id = 1 returning 1
     )
-    select (select count(*) from new_leaves) as inserted, (select count(*) from new_nodes) as nodes, (select count(*) from moved) as moved
+    select (select count(*) from new_leaves) as inserted, (select count(*) from new_tiles) as tiles, (select count(*) from moved) as moved
   `.execute(trx);
   return Number(rows[0]?.inserted ?? 0n);
 }
@@ -166,33 +198,54 @@ export async function leafPage(db: Db, from: number, limit: number): Promise<Lea
 }
 
 /**
- * Stored nodes at level ≥ 1 whose subtrees end in `(from, to]`: at each level, the index range
- * `[floor(from / 2^level), floor(to / 2^level) − 1]`, read as primary-key range scans.
+ * The tiles holding the stored hashes of leaves `[from, to)` and of the nodes at tile levels ≥ 1
+ * whose subtrees end in `(from, to]` (the audit's pages), as index-range scans per tile level.
  */
-export async function nodesEndingIn(db: Db, from: number, to: number): Promise<Map<string, Buffer>> {
+export async function tilesForLeafRange(
+  db: Db,
+  from: number,
+  to: number,
+  height: number,
+): Promise<Map<string, Buffer>> {
   const levels: number[] = [];
   const lows: string[] = [];
   const highs: string[] = [];
-  for (let level = 1, span = 2; span <= to; level++, span *= 2) {
+  const width = 2 ** height;
+  for (let level = 0, span = 1; span <= to; level++, span *= width) {
     const low = Math.floor(from / span);
     const high = Math.floor(to / span) - 1;
     if (high < low) continue;
     levels.push(level);
-    lows.push(String(low));
-    highs.push(String(high));
+    lows.push(String(Math.floor(low / width)));
+    highs.push(String(Math.floor(high / width)));
   }
   if (levels.length === 0) return new Map();
-  const { rows } = await sql<{ level: number; idx: bigint; hash: Uint8Array }>`
-    select n.level::int as level, n.idx, n.hash from chain.nodes n
+  const { rows } = await sql<{ level: number; idx: bigint; hashes: Uint8Array }>`
+    select t.level, t.idx, t.hashes from chain.tiles t
     join unnest(${levels}::smallint[], ${lows}::bigint[], ${highs}::bigint[]) as k(level, low, high)
-      on n.level = k.level and n.idx between k.low and k.high
+      on t.level = k.level and t.idx between k.low and k.high
   `.execute(db);
-  return new Map(rows.map((r) => [`${Number(r.level)}:${Number(r.idx)}`, toBuffer(r.hash)]));
+  return new Map(rows.map((r) => [`${Number(r.level)}/${Number(r.idx)}`, toBuffer(r.hashes)]));
 }
 
-export async function countNodes(db: Db): Promise<number> {
-  const { rows } = await sql<{ n: bigint }>`select count(*) as n from chain.nodes`.execute(db);
-  return Number(rows[0]?.n ?? 0n);
+/** Hashes stored per tile level (the audit checks there are no more than the tree has). */
+export async function storedHashesByLevel(db: Db): Promise<Map<number, number>> {
+  const { rows } = await sql<{ level: number; hashes: bigint }>`
+    select level, sum(octet_length(hashes) / 32)::bigint as hashes from chain.tiles group by level
+  `.execute(db);
+  return new Map(rows.map((r) => [Number(r.level), Number(r.hashes)]));
+}
+
+/** Leaf hashes `[from, from + limit)` in index order (the tile rebuild's pages); a gap is an assertion. */
+export async function leafHashPage(db: Db | Trx, from: number, limit: number): Promise<Buffer[]> {
+  const { rows } = await sql<{ idx: bigint; leaf_hash: Uint8Array }>`
+    select idx, leaf_hash from chain.leaves
+    where idx >= ${String(from)}::bigint and idx < ${String(from + limit)}::bigint order by idx
+  `.execute(db);
+  rows.forEach((r, i) => {
+    assert(Number(r.idx) === from + i, `leaf ${from + i} is stored`);
+  });
+  return rows.map((r) => toBuffer(r.leaf_hash));
 }
 
 // ------------------------------------------------------------------ heads

@@ -225,16 +225,16 @@ describe.each(testBackends())('evidence log on %s', (backend) => {
     bodies.set('r9', { n: 9, amount: '1', tag: 'x' });
     bodies.delete('r10');
     await sql`update chain.leaves set leaf_hash = decode(repeat('00', 32), 'hex') where idx = 20`.execute(db.kysely);
-    await sql`update chain.nodes set hash = decode(repeat('11', 32), 'hex') where level = 2 and idx = 3`.execute(
-      db.kysely,
-    );
+    // The copy of leaf 30's hash in its tile: the one proofs are built from.
+    await sql`update chain.tiles set hashes = overlay(hashes placing decode(repeat('11', 32), 'hex') from 30 * 32 + 1 for 32)
+      where level = 0 and idx = 0`.execute(db.kysely);
     const tampered = await chain.audit(resolvers);
     expect(tampered.ok).toBe(false);
     const found = tampered.problems.map((p) => `${p.check} ${p.subject}`);
     expect(found).toContain('record_changed test.record/r9');
     expect(found).toContain('record_missing test.record/r10');
     expect(found).toContain('leaf_hash test.record/r20');
-    expect(found).toContain('node_hash node 2:3');
+    expect(found).toContain('node_hash node 0:30');
     expect(found.some((f) => f.startsWith('head_root'))).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import {
   consistencyRanges,
   EMPTY_ROOT,
   frontierNodes,
+  HASH_BYTES,
   hashesForRanges,
   hashLeaf,
   hashLeafText,
@@ -21,6 +22,16 @@ import {
   type StoredNode,
   sha256,
 } from './merkle.ts';
+import { TileReader, type TileReadStats } from './tile-store.ts';
+import {
+  nodeFromTiles,
+  storedAtTileLevel,
+  TILE_HEIGHT,
+  tileKey,
+  tileSpan,
+  tilesForNodes,
+  tileWrites,
+} from './tiles.ts';
 import {
   type Cosignature,
   checkpointText,
@@ -74,6 +85,7 @@ export interface AuditProblem {
 export interface AuditReport {
   readonly ok: boolean;
   readonly leaves: number;
+  /** Stored hashes compared with the rebuilt tree (the leaf tiles' and every 6th level's). */
   readonly nodes: number;
   readonly heads: number;
   /** Records re-read from their domain and re-hashed. */
@@ -180,9 +192,25 @@ async function prepareSliced(records: readonly EvidenceRecord[]): Promise<Prepar
  */
 export class ChainService {
   readonly #deps: ChainDependencies;
+  readonly #tiles = new TileReader();
+  /** The largest committed tree size seen (a log never shrinks). */
+  #knownSize = 0;
 
   constructor(deps: ChainDependencies) {
     this.#deps = deps;
+  }
+
+  /**
+   * Reads the upper tiles (level ≥ 1, one hash in 64 and up) into the proof cache, so that every
+   * proof after it reads at most its leaf's tile. Optional: the cache also fills as proofs run.
+   */
+  async preloadTiles(): Promise<number> {
+    return this.#tiles.preload(this.#deps.db);
+  }
+
+  /** Tile reads of proofs and roots so far (the benchmark's rows-read figure). */
+  get tileReads(): TileReadStats {
+    return this.#tiles.stats;
   }
 
   get publicKey(): Uint8Array {
@@ -275,12 +303,16 @@ export class ChainService {
       });
     }
     if (todo.length === 0) return { appended: 0, existing, conflicts, treeSize: size };
-    const frontier = await this.#frontier(trx, size);
-    const grown = appendLeaves(
-      size,
-      frontier,
-      todo.map((r) => r.leafHash),
+    // The right-edge tiles, read under the lock: the frontier is rebuilt from them, and the
+    // append extends them.
+    const ids = frontierNodes(size);
+    const edge = await repo.loadTiles(
+      trx,
+      tilesForNodes(ids).map((t) => t.tile),
     );
+    const frontier = ids.map((id) => ({ ...id, hash: nodeFromTiles(id, edge) }));
+    const leafHashes = todo.map((r) => r.leafHash);
+    const grown = appendLeaves(size, frontier, leafHashes);
     const inserted = await repo.writeAppend(
       trx,
       todo.map((r, i) => ({
@@ -290,7 +322,7 @@ export class ChainService {
         bodySha256: r.bodySha256,
         leafHash: r.leafHash,
       })),
-      grown.nodes,
+      tileWrites(size, leafHashes, grown.nodes, edge),
       grown.size,
       this.#deps.clock.now(),
     );
@@ -298,9 +330,9 @@ export class ChainService {
     return { appended: todo.length, existing, conflicts, treeSize: grown.size };
   }
 
-  async #frontier(db: repo.Db | repo.Trx, size: number): Promise<StoredNode[]> {
+  async #frontier(size: number): Promise<StoredNode[]> {
     const ids = frontierNodes(size);
-    const hashes = await repo.loadNodes(db, ids);
+    const hashes = await this.#tiles.nodes(this.#deps.db, ids);
     return ids.map((id) => {
       const h = hashes.get(nodeKey(id));
       assert(h !== undefined, `frontier node ${nodeKey(id)} is stored`);
@@ -309,12 +341,14 @@ export class ChainService {
   }
 
   async treeSize(): Promise<number> {
-    return repo.treeSize(this.#deps.db);
+    const size = await repo.treeSize(this.#deps.db);
+    this.#knownSize = Math.max(this.#knownSize, size);
+    return size;
   }
 
   /** The Merkle root of the first `size` leaves (one read of at most log2(size) rows). */
   async rootAt(size: number): Promise<Buffer> {
-    return size === 0 ? EMPTY_ROOT : rootFromFrontier(await this.#frontier(this.#deps.db, size));
+    return size === 0 ? EMPTY_ROOT : rootFromFrontier(await this.#frontier(size));
   }
 
   // ------------------------------------------------------------ heads
@@ -387,8 +421,14 @@ export class ChainService {
 
   // ------------------------------------------------------------ proofs
 
+  /**
+   * Sizes up to the largest committed tree size this service has seen need no query: a log only
+   * grows. A larger size is checked against the database.
+   */
   async #checkSizes(sizes: readonly number[], detail: string): Promise<Failure | undefined> {
+    if (sizes.every((s) => Number.isSafeInteger(s) && s >= 0 && s <= this.#knownSize)) return undefined;
     const size = await repo.treeSize(this.#deps.db);
+    this.#knownSize = Math.max(this.#knownSize, size);
     if (sizes.some((s) => !Number.isSafeInteger(s) || s < 0 || s > size)) {
       return fail('chain_size_invalid', { detail: `${detail}; the tree has ${size} leaves` });
     }
@@ -401,7 +441,7 @@ export class ChainService {
     if (bad) return bad;
     if (leafIndex >= treeSize) return fail('chain_size_invalid', { detail: `leaf ${leafIndex} of ${treeSize}` });
     const ranges = inclusionRanges(leafIndex, treeSize);
-    return { ok: true, value: hashesForRanges(ranges, await repo.loadNodes(this.#deps.db, nodesForRanges(ranges))) };
+    return { ok: true, value: hashesForRanges(ranges, await this.#tiles.nodes(this.#deps.db, nodesForRanges(ranges))) };
   }
 
   /** The proof that the tree of `size2` leaves extends the tree of `size1` leaves. */
@@ -410,7 +450,7 @@ export class ChainService {
     if (bad) return bad;
     if (size1 > size2) return fail('chain_size_invalid', { detail: `${size1} is larger than ${size2}` });
     const ranges = consistencyRanges(size1, size2);
-    return { ok: true, value: hashesForRanges(ranges, await repo.loadNodes(this.#deps.db, nodesForRanges(ranges))) };
+    return { ok: true, value: hashesForRanges(ranges, await this.#tiles.nodes(this.#deps.db, nodesForRanges(ranges))) };
   }
 
   async leaf(index: number): Promise<repo.LeafRow | undefined> {
@@ -614,8 +654,20 @@ export class ChainService {
           }
         }
       }
-      // Leaf hashes from their envelopes, then the tree, one leaf at a time so every head size is seen.
-      const storedNodes = await repo.nodesEndingIn(db, built, built + page.length);
+      // Leaf hashes from their envelopes, then the tree, one leaf at a time so every head size is
+      // seen; every stored hash (the leaf tiles, and the nodes at every 6th level) is compared.
+      const storedTiles = await repo.tilesForLeafRange(db, built, built + page.length, TILE_HEIGHT);
+      const checkStored = (node: StoredNode) => {
+        nodesChecked++;
+        const span = tileSpan(node);
+        const tile = storedTiles.get(tileKey(span.tile));
+        const stored = tile?.subarray(span.start * HASH_BYTES, (span.start + 1) * HASH_BYTES);
+        if (stored?.length !== HASH_BYTES) {
+          report('node_hash', `node ${nodeKey(node)}`, `missing from tile ${tileKey(span.tile)}`);
+        } else if (!node.hash.equals(stored)) {
+          report('node_hash', `node ${nodeKey(node)}`, `tile ${tileKey(span.tile)} differs from the rebuilt hash`);
+        }
+      };
       for (const leaf of page) {
         if (leaf.index !== built) {
           report('leaf_gap', `leaf ${built}`, `expected leaf ${built}, found ${leaf.index}`);
@@ -635,21 +687,19 @@ export class ChainService {
             `leaf ${leaf.index}: stored hash does not match its envelope`,
           );
         }
+        checkStored({ level: 0, index: leaf.index, hash: leaf.leafHash });
         const grown = appendLeaves(built, frontier, [leaf.leafHash]);
-        for (const node of grown.nodes) {
-          nodesChecked++;
-          const stored = storedNodes.get(nodeKey(node));
-          if (!stored?.equals(node.hash)) {
-            report(
-              'node_hash',
-              `node ${nodeKey(node)}`,
-              stored ? 'stored hash differs from the rebuilt one' : 'node missing',
-            );
-          }
-        }
+        for (const node of grown.nodes) if (node.level % TILE_HEIGHT === 0) checkStored(node);
         frontier = grown.frontier;
         built = grown.size;
         checkHeadsUpTo(built, frontier);
+      }
+    }
+    // No hashes beyond the tree: each tile level holds exactly what the tree's size implies.
+    for (const [level, count] of await repo.storedHashesByLevel(db)) {
+      const expected = storedAtTileLevel(size, level);
+      if (count !== expected) {
+        report('tile_extra', `tile level ${level}`, `${count} hashes stored, the tree of ${size} has ${expected}`);
       }
     }
     return finish();

@@ -18,5 +18,7 @@ export { ed25519Verify, loadOrCreateKey, readKey, type SigningKey, signingKeyFro
 export * as merkle from './merkle.ts';
 export { chainMigrations } from './migrations.ts';
 export { chainModule, EVIDENCE_TOPIC, type EvidenceEventPayload } from './module.ts';
+export { buildTilesFromLeaves, TILE_CACHE_BYTES_MAX, type TileReadStats } from './tile-store.ts';
+export * as tiles from './tiles.ts';
 export * as verifier from './verifier/verifier.ts';
 export { WitnessNode, type WitnessOptions, type WitnessState } from './witness.ts';

@@ -1,8 +1,10 @@
 import type { SchemaMigrations } from '@zhirong/db';
 import { sql } from 'kysely';
+import { treeSize } from './chain.repository.ts';
+import { buildTilesFromLeaves } from './tile-store.ts';
 
 /**
- * The evidence log's tables. `leaves` holds one row per appended record (its envelope fields and
+ * The evidence log's tables (0001; 0002 replaced `nodes` by `tiles`). `leaves` holds one row per appended record (its envelope fields and
  * leaf hash); `nodes` holds every complete subtree at level ≥ 1, keyed (level, idx), so any proof
  * reads at most ~2·log2(n) rows by primary key. `state` is the one-row tree size that serialises
  * appends. Heads, witnesses, their cosignatures and fork alarms complete the picture.
@@ -65,6 +67,28 @@ export const chainMigrations: SchemaMigrations = {
             evidence json not null,
             raised_at timestamptz not null
           )`.execute(db);
+      },
+    },
+    /**
+     * Hashes move from one row per node to tiles (`tiles.ts`): tile `(level, idx)` holds the 64
+     * hashes of tree level 6·level from index 64·idx, concatenated, so a proof reads one or two
+     * rows of 2 KiB instead of ~2·log2(n) rows scattered over two big tables. Stored PLAIN (no
+     * TOAST, no compression: hashes do not compress). The tiles are rebuilt from the leaf hashes —
+     * the leaves are the log; the nodes were derived from them — and `nodes` is dropped.
+     */
+    '0002_tiles': {
+      async up(db) {
+        await sql`
+          create table chain.tiles (
+            level smallint not null check (level between 0 and 10),
+            idx bigint not null check (idx >= 0),
+            hashes bytea not null check (octet_length(hashes) between 32 and 2048 and octet_length(hashes) % 32 = 0),
+            primary key (level, idx)
+          )`.execute(db);
+        await sql`alter table chain.tiles alter column hashes set storage plain`.execute(db);
+        await buildTilesFromLeaves(db, await treeSize(db));
+        await sql`drop table chain.nodes`.execute(db);
+        await sql`analyze chain.tiles`.execute(db);
       },
     },
   },

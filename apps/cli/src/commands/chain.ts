@@ -136,7 +136,7 @@ export function registerChainCommands(program: Command): void {
       if (opts.json) printJson(report);
       else {
         console.log(
-          `leaves ${report.leaves}, nodes ${report.nodes}, heads ${report.heads}, records re-hashed ${report.recordsChecked}, unchecked ${report.recordsUnchecked}`,
+          `leaves ${report.leaves}, stored hashes checked ${report.nodes}, heads ${report.heads}, records re-hashed ${report.recordsChecked}, unchecked ${report.recordsUnchecked}`,
         );
         for (const p of report.problems) console.log(`MISMATCH ${p.check} ${p.subject}: ${p.detail}`);
         console.log(
