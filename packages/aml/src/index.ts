@@ -24,7 +24,7 @@ export {
   type MonitoredTransaction,
   type MonitorLimits,
 } from './monitoring/monitor.ts';
-export { type StoredAlert, type StoredScenarioVersion } from './monitoring/monitoring.repository.ts';
+export type { StoredAlert, StoredScenarioVersion } from './monitoring/monitoring.repository.ts';
 export { AmlMonitoringService, INGEST_BATCH_MAX } from './monitoring/monitoring.service.ts';
 export {
   DEFAULT_SCENARIO_PARAMS,
@@ -38,7 +38,7 @@ export {
   type ScenarioVersion,
   scenarioParamsJson,
 } from './monitoring/scenarios.ts';
-export { readTransactionsCsv, type ColumnMap, parseColumnMap } from './monitoring/transactions-csv.ts';
+export { type ColumnMap, parseColumnMap, readTransactionsCsv } from './monitoring/transactions-csv.ts';
 export {
   runScreeningBench,
   type ScreeningBenchOptions,

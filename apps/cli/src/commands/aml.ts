@@ -4,17 +4,17 @@ import {
   alertJson,
   buildScreeningIndex,
   DEFAULT_SCENARIO_PARAMS,
+  DEFAULT_THRESHOLD,
   defaultScenarios,
   detectBatch,
   evaluateMonitoring,
+  type ListRecord,
   parseColumnMap,
+  readCsvNames,
+  readFtmNames,
   readTransactionsCsv,
   SCENARIO_KEYS,
   scenarioParamsJson,
-  DEFAULT_THRESHOLD,
-  type ListRecord,
-  readCsvNames,
-  readFtmNames,
   screenSubject,
   subjectOf,
 } from '@zhirong/aml';
@@ -40,7 +40,10 @@ function guarded(work: () => void): void {
   }
 }
 
-function readText(file: string, code: 'list_file_unreadable' | 'transactions_file_unreadable' = 'list_file_unreadable'): string {
+function readText(
+  file: string,
+  code: 'list_file_unreadable' | 'transactions_file_unreadable' = 'list_file_unreadable',
+): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -67,7 +70,9 @@ export function registerAmlCommands(program: Command): void {
     .description('Anti-money-laundering: sanctions and PEP name screening, transaction monitoring');
   aml
     .command('detect')
-    .description('Run every monitoring scenario over a transactions CSV; print the alerts with the transaction ids they cover')
+    .description(
+      'Run every monitoring scenario over a transactions CSV; print the alerts with the transaction ids they cover',
+    )
     .requiredOption('--transactions <file>', 'CSV with one transaction per row')
     .requiredOption('--map <map>', 'columns: id=COL,from=COL,to=COL,amount=COL,time=COL[,currency=COL][,cash=COL]')
     .option('--currency <code>', 'currency of the amounts when no currency column is mapped', 'CNY')
@@ -98,7 +103,8 @@ export function registerAmlCommands(program: Command): void {
         if (opts.json) printJson({ transactions: transactions.length, alerts: out });
         else {
           console.log(`${transactions.length} transactions, ${out.length} alerts`);
-          for (const a of out) console.log(`${a.id}\t${a.scenario}\t${a.score}\t${a.focus}\t${a.transactionIds.join(' ')}`);
+          for (const a of out)
+            console.log(`${a.id}\t${a.scenario}\t${a.score}\t${a.focus}\t${a.transactionIds.join(' ')}`);
         }
       });
     });
@@ -113,7 +119,8 @@ export function registerAmlCommands(program: Command): void {
       const customers = Number(opts.customers);
       const days = Number(opts.days);
       const seeds = String(opts.seeds).split(',').map(Number);
-      if (!Number.isInteger(customers) || customers < 100 || customers > 200_000) fail('--customers must be 100 to 200000');
+      if (!Number.isInteger(customers) || customers < 100 || customers > 200_000)
+        fail('--customers must be 100 to 200000');
       if (!Number.isInteger(days) || days < 7 || days > 366) fail('--days must be 7 to 366');
       if (seeds.length > SEEDS_MAX || seeds.some((s) => !Number.isInteger(s) || s < 0)) {
         fail(`--seeds must be at most ${SEEDS_MAX} non-negative integers`);

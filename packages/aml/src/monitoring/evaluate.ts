@@ -33,7 +33,11 @@ export function transactionOf(e: SimEvent, run: SimulationRun): MonitoredTransac
   };
 }
 
-export async function simulatedTransactions(config: { customers: number; days: number; seed: number }): Promise<LabelledTransactions> {
+export async function simulatedTransactions(config: {
+  customers: number;
+  days: number;
+  seed: number;
+}): Promise<LabelledTransactions> {
   const transactions: MonitoredTransaction[] = [];
   const labels = new Map<string, { typology: string; scenario: string }>();
   const profiles = new Map<string, AccountProfile>();
@@ -43,7 +47,8 @@ export async function simulatedTransactions(config: { customers: number; days: n
         day(events, _day, run) {
           if (profiles.size === 0) {
             for (const account of run.world.accounts) {
-              if (account.lastActiveBeforeStartMs !== null) profiles.set(account.id, { lastActiveMs: account.lastActiveBeforeStartMs });
+              if (account.lastActiveBeforeStartMs !== null)
+                profiles.set(account.id, { lastActiveMs: account.lastActiveBeforeStartMs });
             }
           }
           for (const e of events) {
@@ -101,7 +106,10 @@ function metrics(tp: number, predicted: number, actualTp: number, actual: number
  *   scenario (of T, for T's figures); a labelled scenario is found when an alert (of T, for T's
  *   figures) covers at least one of its transactions.
  */
-export function scoreAlerts(alerts: readonly Alert[], labels: LabelledTransactions['labels']): Omit<EvaluationReport, 'config' | 'transactions' | 'detectMs'> {
+export function scoreAlerts(
+  alerts: readonly Alert[],
+  labels: LabelledTransactions['labels'],
+): Omit<EvaluationReport, 'config' | 'transactions' | 'detectMs'> {
   const typologyOf = (scenario: ScenarioKey): string => scenario;
   const byTypology = new Map<string, { transactions: Set<string>; scenarios: Set<string> }>();
   for (const [id, label] of labels) {
@@ -133,7 +141,10 @@ export function scoreAlerts(alerts: readonly Alert[], labels: LabelledTransactio
       if (label && (typology === null || label.typology === typology)) coveredTp++;
     }
     const actual = typology === null ? new Set(labels.keys()) : (byTypology.get(typology)?.transactions ?? new Set());
-    const scenarios = typology === null ? new Set([...labels.values()].map((l) => l.scenario)) : (byTypology.get(typology)?.scenarios ?? new Set());
+    const scenarios =
+      typology === null
+        ? new Set([...labels.values()].map((l) => l.scenario))
+        : (byTypology.get(typology)?.scenarios ?? new Set());
     return {
       scenarios: scenarios.size,
       transactions: actual.size,

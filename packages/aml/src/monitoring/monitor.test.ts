@@ -37,12 +37,7 @@ describe('scenarios', () => {
   });
 
   it('a cycle of four accounts, each keeping a little, is found by the bounded search', () => {
-    const txs = [
-      tx('A', 'B', 80_000, 0),
-      tx('B', 'C', 76_000, 5),
-      tx('C', 'D', 72_000, 10),
-      tx('D', 'A', 69_000, 20),
-    ];
+    const txs = [tx('A', 'B', 80_000, 0), tx('B', 'C', 76_000, 5), tx('C', 'D', 72_000, 10), tx('D', 'A', 69_000, 20)];
     const alerts = detect(txs);
     expect(alerts.map((a) => a.scenario)).toEqual(['cycle']);
     expect(alerts[0]?.transactionIds).toEqual(txs.map((t) => t.id));
@@ -156,7 +151,9 @@ describe('transactions CSV', () => {
       }
       return 'no error';
     };
-    expect(code(() => readTransactionsCsv('tx,payer,payee,amt\n', 'f.csv', map))).toContain('transactions_column_missing');
+    expect(code(() => readTransactionsCsv('tx,payer,payee,amt\n', 'f.csv', map))).toContain(
+      'transactions_column_missing',
+    );
     expect(code(() => readTransactionsCsv('tx,payer,payee,amt,at\nt1,a,b,1.001,2026-01-01\n', 'f.csv', map))).toContain(
       '"line":2',
     );

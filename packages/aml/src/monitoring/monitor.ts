@@ -147,7 +147,10 @@ export class Monitor {
     firstAlertId?: number;
   }) {
     this.#scenarios = new Map(
-      options.scenarios.map((s) => [s.key, { version: s.version, params: { ...DEFAULT_SCENARIO_PARAMS[s.key], ...s.params } }]),
+      options.scenarios.map((s) => [
+        s.key,
+        { version: s.version, params: { ...DEFAULT_SCENARIO_PARAMS[s.key], ...s.params } },
+      ]),
     );
     this.#limits = { ...DEFAULT_MONITOR_LIMITS, ...options.limits };
     this.#profiles = options.profiles ?? (() => undefined);
@@ -274,7 +277,8 @@ export class Monitor {
       this.#expire(state.in);
       this.#expire(state.out);
       if (state.in.edges.length === 0 && state.out.edges.length === 0 && state.turnover === undefined) {
-        if (state.hubUntilMs < this.#nowMs && state.lastSeenMs === Number.NEGATIVE_INFINITY) this.#accounts.delete(account);
+        if (state.hubUntilMs < this.#nowMs && state.lastSeenMs === Number.NEGATIVE_INFINITY)
+          this.#accounts.delete(account);
       }
     }
     for (const [party, alert] of this.#open) {
@@ -461,7 +465,8 @@ export class Monitor {
     let idleMs = tx.atMs - state.lastSeenMs;
     // The first movement after the sleep wakes the account; large movements within the window after it alert.
     if (idleMs >= n(s.params, 'dormantMs')) state.wokenMs = tx.atMs;
-    else if (state.wokenMs !== undefined && tx.atMs - state.wokenMs <= n(s.params, 'awakeWindowMs')) idleMs = state.idleMs ?? idleMs;
+    else if (state.wokenMs !== undefined && tx.atMs - state.wokenMs <= n(s.params, 'awakeWindowMs'))
+      idleMs = state.idleMs ?? idleMs;
     else return;
     state.idleMs = idleMs;
     if (tx.amountMinor < m(s.params, 'amountMinMinor')) return;
@@ -631,7 +636,11 @@ export class Monitor {
       if (!middle || this.#isHub(middle)) return [];
       const out: AlertEdge[] = [];
       for (const g of this.#live(middle.in, windowMs)) {
-        if (g.atMs <= edge.atMs && g.amountMinor >= edge.amountMinor && edge.amountMinor >= pct(g.amountMinor, forwardMin)) {
+        if (
+          g.atMs <= edge.atMs &&
+          g.amountMinor >= edge.amountMinor &&
+          edge.amountMinor >= pct(g.amountMinor, forwardMin)
+        ) {
           const origin = this.#accounts.get(g.from);
           if (g.from !== tx.to && !(origin && this.#isHub(origin))) out.push(g);
         }
@@ -654,7 +663,9 @@ export class Monitor {
       const middles = new Set(edges.filter((e) => e.from === origin).map((e) => e.to));
       if (middles.size < n(s.params, 'middlesMin')) continue;
       const originState = this.#accounts.get(origin);
-      const funding = originState ? [...this.#live(originState.in, windowMs)].filter((e) => e.amountMinor >= tx.amountMinor) : [];
+      const funding = originState
+        ? [...this.#live(originState.in, windowMs)].filter((e) => e.amountMinor >= tx.amountMinor)
+        : [];
       out.push({
         scenario: 'scatter_gather',
         focus: tx.to,
@@ -720,7 +731,11 @@ export class Monitor {
 /** The batch path: sorts by time (then id) and runs the same monitor over the transactions. */
 export function detectBatch(
   transactions: readonly MonitoredTransaction[],
-  options: { scenarios: readonly ScenarioVersion[]; profiles?: (account: string) => AccountProfile | undefined; limits?: Partial<MonitorLimits> },
+  options: {
+    scenarios: readonly ScenarioVersion[];
+    profiles?: (account: string) => AccountProfile | undefined;
+    limits?: Partial<MonitorLimits>;
+  },
 ): Alert[] {
   const order = transactions.map((_, i) => i);
   order.sort((a, b) => {

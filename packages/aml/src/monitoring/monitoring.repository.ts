@@ -2,7 +2,13 @@
 import { sql } from 'kysely';
 import type { AmlDb } from '../screening/screening.repository.ts';
 import type { AlertJson } from './monitor.ts';
-import { type ScenarioKey, type ScenarioStatus, type ScenarioVersion, parseScenarioParams, scenarioParamsJson } from './scenarios.ts';
+import {
+  parseScenarioParams,
+  type ScenarioKey,
+  type ScenarioStatus,
+  type ScenarioVersion,
+  scenarioParamsJson,
+} from './scenarios.ts';
 
 export interface StoredScenarioVersion extends ScenarioVersion {
   readonly createdAt: Date;

@@ -52,7 +52,10 @@ export async function monitoringRoutes(fastify: FastifyInstance, service: AmlMon
 
   app.get(
     '/scenarios',
-    { config: { scope: 'aml:read' }, schema: { tags, summary: 'Every monitoring scenario version with its status and parameters' } },
+    {
+      config: { scope: 'aml:read' },
+      schema: { tags, summary: 'Every monitoring scenario version with its status and parameters' },
+    },
     async () => guarded(async () => ({ data: (await service.scenarios()).map(scenarioJson) })),
   );
 
@@ -62,13 +65,16 @@ export async function monitoringRoutes(fastify: FastifyInstance, service: AmlMon
       config: { scope: 'aml:write' },
       schema: {
         tags,
-        summary: 'A new draft version of a scenario (parameters not given keep their defaults; amounts in minor units as strings)',
+        summary:
+          'A new draft version of a scenario (parameters not given keep their defaults; amounts in minor units as strings)',
         params: Type.Object({ scenario: ScenarioKeyType }, strict),
         body: Type.Object({ params: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()) }, strict),
       },
     },
     async (request, reply) =>
-      guarded(async () => reply.status(201).send(scenarioJson(await service.createVersion(request.params.scenario, request.body.params)))),
+      guarded(async () =>
+        reply.status(201).send(scenarioJson(await service.createVersion(request.params.scenario, request.body.params))),
+      ),
   );
 
   app.post(
@@ -78,7 +84,10 @@ export async function monitoringRoutes(fastify: FastifyInstance, service: AmlMon
       schema: {
         tags,
         summary: 'Move a version draft → shadow → live (or retire it); the version it replaces is retired',
-        params: Type.Object({ scenario: ScenarioKeyType, version: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, strict),
+        params: Type.Object(
+          { scenario: ScenarioKeyType, version: Type.Integer({ minimum: 1, maximum: 1_000_000 }) },
+          strict,
+        ),
         body: Type.Object({ status: Type.Union(SCENARIO_STATUSES.map((s) => Type.Literal(s))) }, strict),
       },
     },
@@ -142,7 +151,11 @@ export async function monitoringRoutes(fastify: FastifyInstance, service: AmlMon
     '/alerts/:id',
     {
       config: { scope: 'aml:read' },
-      schema: { tags, summary: 'One alert with its evidence', params: Type.Object({ id: Type.String({ maxLength: 64 }) }, strict) },
+      schema: {
+        tags,
+        summary: 'One alert with its evidence',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }, strict),
+      },
     },
     async (request) => guarded(async () => storedAlertJson(await service.alert(request.params.id))),
   );

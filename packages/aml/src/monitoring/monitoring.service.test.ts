@@ -50,7 +50,9 @@ describe.each(testBackends())('AmlMonitoringService on %s', (backend) => {
     expect((await service.setStatus('fan_out', 2, 'live')).status).toBe('live');
     const after = (await service.scenarios()).filter((v) => v.key === 'fan_out');
     expect(after.map((v) => `${v.version}:${v.status}`)).toEqual(['1:retired', '2:live']);
-    await expect(service.setStatus('fan_out', 1, 'live')).rejects.toMatchObject({ code: 'scenario_transition_invalid' });
+    await expect(service.setStatus('fan_out', 1, 'live')).rejects.toMatchObject({
+      code: 'scenario_transition_invalid',
+    });
     const back = await service.rollback('fan_out');
     expect(back).toMatchObject({ version: 1, status: 'live' });
     await expect(service.rollback('fan_out')).rejects.toMatchObject({ code: 'scenario_rollback_unavailable' });
@@ -75,7 +77,9 @@ describe.each(testBackends())('AmlMonitoringService on %s', (backend) => {
     expect((await service.alerts({ mode: 'shadow' })).data).toEqual([]);
     const detail = await service.alert(alert?.id ?? '');
     expect(detail.alert.edges[1]).toMatchObject({ from: 'HUB', to: 'R1', amountMinor: '3000000' });
-    await expect(service.alert('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ code: 'alert_not_found' });
+    await expect(service.alert('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({
+      code: 'alert_not_found',
+    });
 
     // Another fan-out elsewhere: two alerts, one page of one each, filters by party and scenario.
     const more = [tx('u0', 'X2', 'HUB2', 300_000, 30)];

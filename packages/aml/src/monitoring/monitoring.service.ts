@@ -49,9 +49,16 @@ export class AmlMonitoringService {
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #profiles: (account: string) => AccountProfile | undefined;
-  #monitors: { mode: 'live' | 'shadow'; monitor: Monitor; ids: Map<number, string>; pending: AlertChange[] }[] | undefined;
+  #monitors:
+    | { mode: 'live' | 'shadow'; monitor: Monitor; ids: Map<number, string>; pending: AlertChange[] }[]
+    | undefined;
 
-  constructor(deps: { db: AmlDb; clock: Clock; ids: IdGenerator; profiles?: (account: string) => AccountProfile | undefined }) {
+  constructor(deps: {
+    db: AmlDb;
+    clock: Clock;
+    ids: IdGenerator;
+    profiles?: (account: string) => AccountProfile | undefined;
+  }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#ids = deps.ids;
@@ -140,7 +147,9 @@ export class AmlMonitoringService {
   }
 
   async #version(key: string, version: number): Promise<StoredScenarioVersion> {
-    const found = isScenarioKey(key) ? (await this.scenarios()).find((v) => v.key === key && v.version === version) : undefined;
+    const found = isScenarioKey(key)
+      ? (await this.scenarios()).find((v) => v.key === key && v.version === version)
+      : undefined;
     if (found === undefined) throw new AmlError('scenario_not_found', { scenario: key, version });
     return found;
   }
@@ -151,8 +160,17 @@ export class AmlMonitoringService {
     const live: ScenarioVersion[] = versions.filter((v) => v.status === 'live');
     const shadow = versions.filter((v) => v.status === 'shadow');
     const make = (mode: 'live' | 'shadow', scenarios: readonly ScenarioVersion[]) => {
-      const entry = { mode, ids: new Map<number, string>(), pending: [] as AlertChange[], monitor: undefined as unknown as Monitor };
-      entry.monitor = new Monitor({ scenarios, profiles: this.#profiles, onChange: (change) => entry.pending.push(change) });
+      const entry = {
+        mode,
+        ids: new Map<number, string>(),
+        pending: [] as AlertChange[],
+        monitor: undefined as unknown as Monitor,
+      };
+      entry.monitor = new Monitor({
+        scenarios,
+        profiles: this.#profiles,
+        onChange: (change) => entry.pending.push(change),
+      });
       return entry;
     };
     const monitors = [make('live', live)];
@@ -212,7 +230,9 @@ export class AmlMonitoringService {
     return found;
   }
 
-  async alerts(filter: Omit<AlertFilter, 'limit'> & { limit?: number }): Promise<{ data: StoredAlert[]; next: string | null }> {
+  async alerts(
+    filter: Omit<AlertFilter, 'limit'> & { limit?: number },
+  ): Promise<{ data: StoredAlert[]; next: string | null }> {
     const limit = Math.min(ALERT_PAGE_MAX, Math.max(1, filter.limit ?? 50));
     const rows = await listAlerts(this.#db, { ...filter, limit: limit + 1 });
     const data = rows.slice(0, limit);

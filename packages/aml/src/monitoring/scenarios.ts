@@ -90,7 +90,8 @@ export function parseScenarioParams(key: ScenarioKey, json: unknown): ScenarioPa
   const out: Record<string, ParamValue> = { ...defaults };
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
     const current = defaults[name];
-    const bad = (reason: string) => new AmlError('scenario_params_invalid', { scenario: key, reason: `${name}: ${reason}` });
+    const bad = (reason: string) =>
+      new AmlError('scenario_params_invalid', { scenario: key, reason: `${name}: ${reason}` });
     if (current === undefined) throw bad('unknown parameter');
     if (typeof current === 'bigint') {
       if (typeof value !== 'string' || !/^\d{1,18}$/.test(value)) throw bad('an integer string of minor units');

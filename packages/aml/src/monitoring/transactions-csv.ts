@@ -34,7 +34,8 @@ export function parseColumnMap(text: string): ColumnMap {
     if (out[k] !== undefined) throw new AmlError('transactions_map_invalid', { reason: `${k} given twice` });
     out[k] = column.trim();
   }
-  for (const k of REQUIRED) if (out[k] === undefined) throw new AmlError('transactions_map_invalid', { reason: `${k} is missing` });
+  for (const k of REQUIRED)
+    if (out[k] === undefined) throw new AmlError('transactions_map_invalid', { reason: `${k} is missing` });
   return out as unknown as ColumnMap;
 }
 
@@ -62,7 +63,8 @@ export function readTransactionsCsv(
   try {
     table = parseCsv(text, { file });
   } catch (error) {
-    if (error instanceof MlError) throw new AmlError('transactions_row_invalid', { file, line: '?', reason: error.message });
+    if (error instanceof MlError)
+      throw new AmlError('transactions_row_invalid', { file, line: '?', reason: error.message });
     throw error;
   }
   const index = (column: string) => {
@@ -92,10 +94,19 @@ export function readTransactionsCsv(
     const parsed = parseAmount(amountText, currency, { allowZero: true });
     if (!parsed.ok) throw bad(`${map.amount} "${amountText}": ${parsed.code}`);
     const atMs = parseTime(row[time as number] ?? '');
-    if (atMs === undefined) throw bad(`${map.time} "${row[time as number] ?? ''}" is not an ISO 8601 time or Unix time`);
+    if (atMs === undefined)
+      throw bad(`${map.time} "${row[time as number] ?? ''}" is not an ISO 8601 time or Unix time`);
     const cashText = cashAt >= 0 ? (row[cashAt] ?? '').toLowerCase() : '';
     const cash = cashText === 'cash' || cashText.startsWith('cash_') || cashText === 'true' || cashText === '1';
-    out.push({ id: txId, from: fromParty, to: toParty, amountMinor: parsed.value, currency, atMs, ...(cash ? { cash } : {}) });
+    out.push({
+      id: txId,
+      from: fromParty,
+      to: toParty,
+      amountMinor: parsed.value,
+      currency,
+      atMs,
+      ...(cash ? { cash } : {}),
+    });
   });
   return out;
 }

@@ -44,7 +44,9 @@ export class AmlMonitoringFlow {
     this.#seenOrder.push(event.id);
     if (this.#seenOrder.length > AmlMonitoringFlow.SEEN_MAX) this.#seen.delete(this.#seenOrder.shift() as string);
     for (let i = 0; i < ids.length; i += LIMITS.transferBatchSizeMax) {
-      const transfers = await this.ledger.ledger.getTransfers(ids.slice(i, i + LIMITS.transferBatchSizeMax).map(String));
+      const transfers = await this.ledger.ledger.getTransfers(
+        ids.slice(i, i + LIMITS.transferBatchSizeMax).map(String),
+      );
       const moving = transfers
         .filter((t) => MOVING_KINDS.has(t.kind))
         .map(monitoredTransactionOf)
