@@ -2,6 +2,11 @@ export { AmlError, type AmlErrorCode, amlErrors } from './errors.ts';
 export { amlMigrations } from './migrations.ts';
 export { AML_MODULE_NAME, type AmlModuleService, amlModule } from './module.ts';
 export {
+  type MonitoringBenchOptions,
+  type MonitoringBenchResult,
+  runMonitoringBench,
+} from './monitoring/bench-monitoring.ts';
+export {
   type EvaluationReport,
   evaluateMonitoring,
   type LabelledTransactions,
