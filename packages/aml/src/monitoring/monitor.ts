@@ -50,6 +50,8 @@ export interface Alert {
   score: number;
   firstAtMs: number;
   lastAtMs: number;
+  /** Time of the latest finding: merging and exit legs count from it (exit legs do not keep an alert open). */
+  lastFindingMs: number;
   readonly parties: Set<string>;
   readonly edges: Map<string, AlertEdge>;
   readonly findings: AlertFinding[];
@@ -250,7 +252,11 @@ export class Monitor {
 
   #push(state: AccountState, window: Window, edge: AlertEdge): void {
     this.#expire(window);
-    if (this.#isHub(state)) return;
+    if (this.#isHub(state)) {
+      // A hub stays one while it is busy.
+      state.hubUntilMs = edge.atMs + this.#windowMs;
+      return;
+    }
     if (window.edges.length - window.head >= this.#limits.edgesPerAccountMax) {
       // Too busy to be a person: a clearing, cash or merchant account. Its windows are dropped.
       state.hubUntilMs = edge.atMs + this.#windowMs;
@@ -282,7 +288,7 @@ export class Monitor {
       }
     }
     for (const [party, alert] of this.#open) {
-      if (this.#nowMs - alert.lastAtMs > this.#limits.mergeWindowMs) this.#open.delete(party);
+      if (this.#nowMs - alert.lastFindingMs > this.#limits.mergeWindowMs) this.#open.delete(party);
     }
   }
 
@@ -295,7 +301,7 @@ export class Monitor {
   #openAlert(party: string): Alert | undefined {
     const alert = this.#open.get(party);
     if (alert === undefined) return undefined;
-    if (this.#nowMs - alert.lastAtMs > this.#limits.mergeWindowMs || !this.#alerts.has(alert.id)) {
+    if (this.#nowMs - alert.lastFindingMs > this.#limits.mergeWindowMs || !this.#alerts.has(alert.id)) {
       this.#open.delete(party);
       return undefined;
     }
@@ -333,6 +339,7 @@ export class Monitor {
         score: 0,
         firstAtMs: atMs,
         lastAtMs: atMs,
+        lastFindingMs: atMs,
         parties: new Set(),
         edges: new Map(),
         findings: [],
@@ -361,6 +368,7 @@ export class Monitor {
         atMs,
       });
     }
+    alert.lastFindingMs = Math.max(alert.lastFindingMs, atMs);
     this.#rescore(alert);
     for (const party of merge) this.#open.set(party, alert);
     for (const other of existing.slice(1)) {
@@ -384,7 +392,7 @@ export class Monitor {
     if (edge.amountMinor < this.#limits.exitMinMinor) return;
     const alert = this.#openAlert(edge.from);
     if (alert === undefined || alert.focus !== edge.from) return;
-    if (edge.atMs - alert.lastAtMs > this.#limits.exitWindowMs) return;
+    if (edge.atMs - alert.lastFindingMs > this.#limits.exitWindowMs) return;
     this.#addEdge(alert, edge);
     alert.parties.add(edge.to);
     this.#onChange?.({ alert, absorbed: [] });
@@ -504,7 +512,11 @@ export class Monitor {
   #rapidMovement(tx: MonitoredTransaction, from: AccountState, out: Finding[]): void {
     const s = this.#params('rapid_movement');
     if (!s || tx.amountMinor < m(s.params, 'outMinMinor')) return;
-    const inbound = [...this.#live(from.in, n(s.params, 'windowMs'))].filter((e) => e.atMs <= tx.atMs);
+    // Money that came in as a few sizeable credits (≥ 10 % of the outflow each), not a merchant's takings.
+    const inbound = [...this.#live(from.in, n(s.params, 'windowMs'))].filter(
+      (e) => e.atMs <= tx.atMs && e.amountMinor * 10n >= tx.amountMinor,
+    );
+    if (inbound.length > n(s.params, 'inboundMax')) return;
     let sum = 0n;
     for (const e of inbound) sum += e.amountMinor;
     if (sum === 0n || tx.amountMinor < pct(sum, n(s.params, 'coverPercent')) || tx.amountMinor > sum) return;

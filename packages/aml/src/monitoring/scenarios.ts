@@ -40,7 +40,7 @@ export const DEFAULT_SCENARIO_PARAMS: Readonly<Record<ScenarioKey, ScenarioParam
     windowMs: 7 * DAY_MS,
     countMin: 3,
   },
-  rapid_movement: { windowMs: 24 * HOUR_MS, outMinMinor: 2_000_000n, coverPercent: 80 },
+  rapid_movement: { windowMs: 24 * HOUR_MS, outMinMinor: 2_000_000n, coverPercent: 80, inboundMax: 5 },
   fan_in: { windowMs: 5 * DAY_MS, counterpartiesMin: 5, eachMinMinor: 300_000n, fundedMin: 3 },
   fan_out: { windowMs: 5 * DAY_MS, counterpartiesMin: 5, eachMinMinor: 300_000n, fundedPercent: 50 },
   gather_scatter: { windowMs: 5 * DAY_MS, sourcesMin: 3, receiversMin: 3, eachMinMinor: 100_000n, passPercent: 50 },
