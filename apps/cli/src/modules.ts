@@ -2,6 +2,7 @@ import { accessModule } from '@zhirong/access';
 import { amlModule } from '@zhirong/aml';
 import { chainModule } from '@zhirong/chain';
 import {
+  amlMonitoringModule,
   creditModule,
   evidenceModule,
   ledgerPaymentRail,
@@ -34,5 +35,7 @@ export function platformModules(): ModuleRegistry {
       .register(webhooksModule)
       .register(creditModule)
       .register(amlModule)
+      // Committed transfers feed the AML monitor (alerts only, after the money moved).
+      .register(amlMonitoringModule)
   );
 }

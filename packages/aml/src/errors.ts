@@ -49,6 +49,47 @@ export const amlErrors = defineErrors({
     en: 'The threshold must be a number from 0 to 1.',
     zh: '阈值必须是 0 到 1 之间的数字。',
   },
+  scenario_not_found: {
+    status: 404,
+    en: 'There is no scenario {scenario} (version {version}).',
+    zh: '不存在监测场景 {scenario}（版本 {version}）。',
+  },
+  scenario_params_invalid: {
+    status: 400,
+    en: 'The parameters of scenario {scenario} are invalid: {reason}.',
+    zh: '监测场景 {scenario} 的参数无效：{reason}。',
+  },
+  scenario_transition_invalid: {
+    status: 409,
+    en: 'Scenario {scenario} version {version} cannot go from {from} to {to}.',
+    zh: '监测场景 {scenario} 版本 {version} 不能从 {from} 变为 {to}。',
+  },
+  scenario_rollback_unavailable: {
+    status: 409,
+    en: 'Scenario {scenario} has no earlier live version to roll back to.',
+    zh: '监测场景 {scenario} 没有可回滚的先前生效版本。',
+  },
+  alert_not_found: { status: 404, en: 'There is no alert {alert}.', zh: '不存在预警 {alert}。' },
+  transactions_file_unreadable: {
+    status: 400,
+    en: 'The transactions file {file} cannot be read: {reason}.',
+    zh: '无法读取交易文件 {file}：{reason}。',
+  },
+  transactions_map_invalid: {
+    status: 400,
+    en: 'The column map is invalid: {reason}. Expected id=COL,from=COL,to=COL,amount=COL,time=COL.',
+    zh: '列映射无效：{reason}。应为 id=列,from=列,to=列,amount=列,time=列。',
+  },
+  transactions_column_missing: {
+    status: 422,
+    en: 'The transactions file {file} has no column {column}.',
+    zh: '交易文件 {file} 缺少列 {column}。',
+  },
+  transactions_row_invalid: {
+    status: 422,
+    en: 'Line {line} of {file} is invalid: {reason}.',
+    zh: '{file} 第 {line} 行无效：{reason}。',
+  },
 });
 
 export type AmlErrorCode = keyof typeof amlErrors;

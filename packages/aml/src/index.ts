@@ -1,6 +1,49 @@
 export { AmlError, type AmlErrorCode, amlErrors } from './errors.ts';
 export { amlMigrations } from './migrations.ts';
-export { AML_MODULE_NAME, amlModule } from './module.ts';
+export { AML_MODULE_NAME, type AmlModuleService, amlModule } from './module.ts';
+export {
+  type MonitoringBenchOptions,
+  type MonitoringBenchResult,
+  runMonitoringBench,
+} from './monitoring/bench-monitoring.ts';
+export {
+  type EvaluationReport,
+  evaluateMonitoring,
+  type LabelledTransactions,
+  type Metrics,
+  scoreAlerts,
+  simulatedTransactions,
+  type TypologyMetrics,
+  transactionOf,
+} from './monitoring/evaluate.ts';
+export {
+  type AccountProfile,
+  type Alert,
+  type AlertChange,
+  type AlertEdge,
+  type AlertJson,
+  alertJson,
+  DEFAULT_MONITOR_LIMITS,
+  detectBatch,
+  Monitor,
+  type MonitoredTransaction,
+  type MonitorLimits,
+} from './monitoring/monitor.ts';
+export type { StoredAlert, StoredScenarioVersion } from './monitoring/monitoring.repository.ts';
+export { AmlMonitoringService, INGEST_BATCH_MAX } from './monitoring/monitoring.service.ts';
+export {
+  DEFAULT_SCENARIO_PARAMS,
+  defaultScenarios,
+  parseScenarioParams,
+  SCENARIO_KEYS,
+  SCENARIO_STATUSES,
+  type ScenarioKey,
+  type ScenarioParams,
+  type ScenarioStatus,
+  type ScenarioVersion,
+  scenarioParamsJson,
+} from './monitoring/scenarios.ts';
+export { type ColumnMap, parseColumnMap, readTransactionsCsv } from './monitoring/transactions-csv.ts';
 export {
   runScreeningBench,
   type ScreeningBenchOptions,

@@ -71,5 +71,44 @@ export const amlMigrations: SchemaMigrations = {
           )`.execute(db);
       },
     },
+    '0002_monitoring': {
+      async up(db) {
+        await sql`
+          create table aml.scenario_versions (
+            key text not null check (length(key) between 1 and 64),
+            version integer not null check (version >= 1),
+            status text not null check (status in ('draft', 'shadow', 'live', 'retired')),
+            params jsonb not null,
+            created_at timestamptz not null,
+            live_at timestamptz,
+            primary key (key, version)
+          )`.execute(db);
+        await sql`create unique index scenario_versions_one_live on aml.scenario_versions (key) where status = 'live'`.execute(
+          db,
+        );
+        await sql`create unique index scenario_versions_one_shadow on aml.scenario_versions (key) where status = 'shadow'`.execute(
+          db,
+        );
+        await sql`
+          create table aml.alerts (
+            id uuid primary key,
+            mode text not null check (mode in ('live', 'shadow')),
+            status text not null check (status in ('open', 'merged')),
+            scenario text not null,
+            score numeric(5, 4) not null check (score >= 0 and score <= 1),
+            focus text not null,
+            parties text[] not null,
+            transaction_ids text[] not null,
+            evidence jsonb not null,
+            merged_into uuid references aml.alerts (id),
+            first_at timestamptz not null,
+            last_at timestamptz not null,
+            created_at timestamptz not null,
+            updated_at timestamptz not null
+          )`.execute(db);
+        await sql`create index alerts_listing on aml.alerts (mode, status, id)`.execute(db);
+        await sql`create index alerts_parties on aml.alerts using gin (parties)`.execute(db);
+      },
+    },
   },
 };

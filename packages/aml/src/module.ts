@@ -1,6 +1,8 @@
 import type { ZhirongModule } from '@zhirong/platform';
 import { amlErrors } from './errors.ts';
 import { amlMigrations } from './migrations.ts';
+import { monitoringRoutes } from './monitoring/monitoring.routes.ts';
+import { AmlMonitoringService } from './monitoring/monitoring.service.ts';
 import { screeningRoutes } from './screening/screening.routes.ts';
 import { AmlScreeningService } from './screening/screening.service.ts';
 
@@ -8,9 +10,13 @@ export const AML_MODULE_NAME = 'aml';
 
 /**
  * The `aml` module: its schema (lists, versions, entries, screening results, whitelist), its error
- * catalog, the screening service and its routes (`/v1/aml/lists`, `/v1/aml/screening`).
+ * catalog, the screening service and its routes (`/v1/aml/lists`, `/v1/aml/screening`), and monitoring
+ * (`/v1/aml/scenarios`, `/v1/aml/alerts`).
  */
-export const amlModule: ZhirongModule<AmlScreeningService> = {
+/** The module's service: screening, with the monitoring service beside it. */
+export type AmlModuleService = AmlScreeningService & { readonly monitoring: AmlMonitoringService };
+
+export const amlModule: ZhirongModule<AmlModuleService> = {
   name: AML_MODULE_NAME,
   migrations: amlMigrations,
   errors: amlErrors,
@@ -20,9 +26,11 @@ export const amlModule: ZhirongModule<AmlScreeningService> = {
     'aml:write': 'Load list versions and whitelist reviewed false positives',
   },
   createService(context) {
-    return new AmlScreeningService({ db: context.db.kysely, clock: context.clock, ids: context.ids });
+    const deps = { db: context.db.kysely, clock: context.clock, ids: context.ids };
+    return Object.assign(new AmlScreeningService(deps), { monitoring: new AmlMonitoringService(deps) });
   },
   async routes(app, service) {
     await screeningRoutes(app, service);
+    await monitoringRoutes(app, service.monitoring);
   },
 };

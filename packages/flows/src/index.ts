@@ -1,3 +1,4 @@
+export { AmlMonitoringFlow, amlMonitoringModule, monitoredTransactionOf } from './aml/module.ts';
 export {
   CREDIT_ACCOUNT_SHARDS,
   creditModule,

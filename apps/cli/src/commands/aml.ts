@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
 import {
   AmlError,
+  alertJson,
   buildScreeningIndex,
+  DEFAULT_SCENARIO_PARAMS,
   DEFAULT_THRESHOLD,
+  defaultScenarios,
+  detectBatch,
+  evaluateMonitoring,
   type ListRecord,
+  parseColumnMap,
   readCsvNames,
   readFtmNames,
+  readTransactionsCsv,
+  SCENARIO_KEYS,
+  scenarioParamsJson,
   screenSubject,
   subjectOf,
 } from '@zhirong/aml';
@@ -31,15 +40,20 @@ function guarded(work: () => void): void {
   }
 }
 
-function readText(file: string): string {
+function readText(
+  file: string,
+  code: 'list_file_unreadable' | 'transactions_file_unreadable' = 'list_file_unreadable',
+): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
-    throw new AmlError('list_file_unreadable', { file, reason });
+    throw new AmlError(code, { file, reason });
   }
 }
+
+const SEEDS_MAX = 20;
 
 /** A list file: FollowTheMoney JSON lines when it ends in .json/.jsonl/.ndjson or `--format ftm`, else CSV. */
 export function readListFile(file: string, format: string | undefined): ListRecord[] {
@@ -51,7 +65,84 @@ export function readListFile(file: string, format: string | undefined): ListReco
 }
 
 export function registerAmlCommands(program: Command): void {
-  const aml = program.command('aml').description('Anti-money-laundering: sanctions and PEP name screening');
+  const aml = program
+    .command('aml')
+    .description('Anti-money-laundering: sanctions and PEP name screening, transaction monitoring');
+  aml
+    .command('detect')
+    .description(
+      'Run every monitoring scenario over a transactions CSV; print the alerts with the transaction ids they cover',
+    )
+    .requiredOption('--transactions <file>', 'CSV with one transaction per row')
+    .requiredOption('--map <map>', 'columns: id=COL,from=COL,to=COL,amount=COL,time=COL[,currency=COL][,cash=COL]')
+    .option('--currency <code>', 'currency of the amounts when no currency column is mapped', 'CNY')
+    .option('--evidence', 'add the edges (from, to, amount, time) and findings of each alert')
+    .option('--json', 'print one JSON document')
+    .action((opts) => {
+      guarded(() => {
+        const map = parseColumnMap(String(opts.map));
+        const transactions = readTransactionsCsv(
+          readText(opts.transactions, 'transactions_file_unreadable'),
+          opts.transactions,
+          map,
+          { currency: opts.currency },
+        );
+        const alerts = detectBatch(transactions, { scenarios: defaultScenarios() }).map(alertJson);
+        const out = alerts.map((a) => ({
+          id: a.id,
+          scenario: a.scenario,
+          score: a.score,
+          focus: a.focus,
+          parties: a.parties,
+          transactionIds: a.transactionIds,
+          firstAt: a.firstAt,
+          lastAt: a.lastAt,
+          scenarios: [...new Set(a.findings.map((f) => `${f.scenario}@${f.version}`))],
+          ...(opts.evidence ? { edges: a.edges, findings: a.findings } : {}),
+        }));
+        if (opts.json) printJson({ transactions: transactions.length, alerts: out });
+        else {
+          console.log(`${transactions.length} transactions, ${out.length} alerts`);
+          for (const a of out)
+            console.log(`${a.id}\t${a.scenario}\t${a.score}\t${a.focus}\t${a.transactionIds.join(' ')}`);
+        }
+      });
+    });
+  aml
+    .command('evaluate')
+    .description('Simulate a bank (seeded), detect, and print precision, recall and F1 per typology and overall')
+    .option('--customers <n>', 'simulated customers', '10000')
+    .option('--days <n>', 'simulated days', '60')
+    .option('--seeds <list>', 'comma-separated seeds; each is evaluated on its own', '11,12,13')
+    .option('--json', 'print one JSON document')
+    .action(async (opts) => {
+      const customers = Number(opts.customers);
+      const days = Number(opts.days);
+      const seeds = String(opts.seeds).split(',').map(Number);
+      if (!Number.isInteger(customers) || customers < 100 || customers > 200_000)
+        fail('--customers must be 100 to 200000');
+      if (!Number.isInteger(days) || days < 7 || days > 366) fail('--days must be 7 to 366');
+      if (seeds.length > SEEDS_MAX || seeds.some((s) => !Number.isInteger(s) || s < 0)) {
+        fail(`--seeds must be at most ${SEEDS_MAX} non-negative integers`);
+      }
+      const runs = [];
+      for (const seed of seeds) runs.push(await evaluateMonitoring({ customers, days, seed }));
+      const params = Object.fromEntries(SCENARIO_KEYS.map((k) => [k, scenarioParamsJson(DEFAULT_SCENARIO_PARAMS[k])]));
+      const result = { params, runs };
+      if (opts.json) printJson(result);
+      else {
+        for (const run of runs) {
+          console.log(`seed ${run.config.seed}: ${run.transactions} transactions, ${run.alerts} alerts`);
+          const row = (name: string, m: (typeof run)['overall']) =>
+            console.log(
+              `  ${name.padEnd(22)} transactions P ${m.transactionLevel.precision} R ${m.transactionLevel.recall} F1 ${m.transactionLevel.f1}` +
+                `   scenarios P ${m.scenarioLevel.precision} R ${m.scenarioLevel.recall} F1 ${m.scenarioLevel.f1} (${m.scenarios})`,
+            );
+          row('overall', run.overall);
+          for (const [name, m] of Object.entries(run.typologies)) row(name, m);
+        }
+      }
+    });
   aml
     .command('screen')
     .description('Screen the names of an input CSV against a sanctions/PEP list; one result per input row')

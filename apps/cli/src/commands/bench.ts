@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { configFromEnv, fail, printJson } from '../context.ts';
-import { benchAml } from './bench-aml.ts';
+import { benchAmlAll } from './bench-aml.ts';
 import { benchChain } from './bench-chain.ts';
 import { benchCredit } from './bench-credit.ts';
 import { benchIso20022 } from './bench-iso20022.ts';
@@ -184,22 +184,33 @@ export function registerBenchCommands(program: Command): void {
   bench
     .command('aml')
     .description(
-      'Sanctions screening: recall on noisy variants, unrelated names flagged, names/s, index build s, peak RSS',
+      'Sanctions screening (recall, unrelated flagged, names/s) and transaction monitoring (streaming and batch transactions/s)',
     )
     .option('--json', 'print one JSON document')
     .option('--list-size <n>', 'entries in the generated list', '1000000')
     .option('--inputs <n>', 'names screened (half noisy variants of listed names, half unrelated)', '10000')
     .option('--seed <n>', 'seed of the list and the inputs', '42')
     .option('--two-noises <share>', 'share of variants with two kinds of noise instead of one', '0')
-    .action((opts) => {
+    .option('--only <part>', 'run only screening or monitoring')
+    .option('--stream-transactions <n>', 'transactions streamed through the monitoring service', '100000')
+    .option('--batch-transactions <n>', 'transactions in the batch detection run', '5000000')
+    .option('--database-url <url>', 'PostgreSQL for the streaming run (default: embedded PGlite in memory)')
+    .action(async (opts) => {
       const json = Boolean(opts.json);
       const twoNoisesShare = Number(opts.twoNoises);
       if (!(twoNoisesShare >= 0 && twoNoisesShare <= 1)) fail('--two-noises must be from 0 to 1');
-      const result = benchAml({
+      if (opts.only !== undefined && opts.only !== 'screening' && opts.only !== 'monitoring') {
+        fail('--only must be screening or monitoring');
+      }
+      const result = await benchAmlAll({
         listSize: positiveInt('list-size', opts.listSize, 10_000_000),
         inputs: positiveInt('inputs', opts.inputs, 1_000_000),
         seed: positiveInt('seed', opts.seed, 2 ** 31),
         twoNoisesShare,
+        ...(opts.only ? { only: opts.only } : {}),
+        streamTransactions: positiveInt('stream-transactions', opts.streamTransactions, 10_000_000),
+        batchTransactions: positiveInt('batch-transactions', opts.batchTransactions, 50_000_000),
+        ...(opts.databaseUrl ? { databaseUrl: String(opts.databaseUrl) } : {}),
         progress: (message) => {
           if (process.stderr.isTTY || !json) process.stderr.write(`• ${message}\n`);
         },
@@ -207,12 +218,26 @@ export function registerBenchCommands(program: Command): void {
       if (json) printJson(result);
       else {
         const r = result.screening;
-        console.log(`aml screening benchmark: ${r.inputs} names against ${r.list_entries} entries`);
-        console.log(`  recall on variants ${r.recall_variants}, unrelated flagged ${r.false_positive_rate_unrelated}`);
-        console.log(
-          `  index build ${r.index_build_seconds}s, screening ${r.screening_seconds}s (${r.names_per_second} names/s)`,
-        );
-        console.log(`  peak RSS ${r.peak_rss_mb} MB`);
+        if (r) {
+          console.log(`aml screening benchmark: ${r.inputs} names against ${r.list_entries} entries`);
+          console.log(
+            `  recall on variants ${r.recall_variants}, unrelated flagged ${r.false_positive_rate_unrelated}`,
+          );
+          console.log(
+            `  index build ${r.index_build_seconds}s, screening ${r.screening_seconds}s (${r.names_per_second} names/s)`,
+          );
+          console.log(`  peak RSS ${r.peak_rss_mb} MB`);
+        }
+        const m = result.monitoring;
+        if (m) {
+          console.log(`aml monitoring benchmark: ${m.scenarios_live} scenarios live, ${m.cpus} CPUs`);
+          console.log(
+            `  streaming ${m.streaming.transactions} on ${m.streaming.backend}: ${m.streaming.transactions_per_second}/s (${m.streaming.seconds}s, CPU ${m.streaming.cpu_seconds}s; target 5,000/s)`,
+          );
+          console.log(
+            `  batch ${m.batch.transactions}: detect ${m.batch.detect_seconds}s (CPU ${m.batch.detect_cpu_seconds}s), simulate ${m.batch.simulate_seconds}s (target 300s)`,
+          );
+        }
       }
     });
   bench
