@@ -40,9 +40,6 @@ export class AmlMonitoringFlow {
   async onTransfersCreated(event: DomainEvent): Promise<void> {
     const ids = (event.payload as { transferIds?: unknown })?.transferIds;
     if (!Array.isArray(ids) || this.#seen.has(event.id)) return;
-    this.#seen.add(event.id);
-    this.#seenOrder.push(event.id);
-    if (this.#seenOrder.length > AmlMonitoringFlow.SEEN_MAX) this.#seen.delete(this.#seenOrder.shift() as string);
     for (let i = 0; i < ids.length; i += LIMITS.transferBatchSizeMax) {
       const transfers = await this.ledger.ledger.getTransfers(
         ids.slice(i, i + LIMITS.transferBatchSizeMax).map(String),
@@ -53,6 +50,10 @@ export class AmlMonitoringFlow {
         .sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : 1));
       await this.aml.monitoring.ingest(moving);
     }
+    // Remembered only once ingested: a failed event is delivered again by the outbox relay.
+    this.#seen.add(event.id);
+    this.#seenOrder.push(event.id);
+    if (this.#seenOrder.length > AmlMonitoringFlow.SEEN_MAX) this.#seen.delete(this.#seenOrder.shift() as string);
   }
 }
 
@@ -69,7 +70,9 @@ export const amlMonitoringModule: ZhirongModule<AmlMonitoringFlow> = {
     );
   },
   start(flow, context) {
-    const unsubscribe = context.bus.subscribe(LEDGER_TOPIC, (event) => flow.onTransfersCreated(event));
+    const unsubscribe = context.bus.subscribe(LEDGER_TOPIC, (event) => flow.onTransfersCreated(event), {
+      consumer: 'aml.ledger-transfers',
+    });
     return async () => {
       unsubscribe();
     };

@@ -163,9 +163,7 @@ export const evidenceModule: ZhirongModule<EvidenceFlow> = {
     // One durable consumer per topic: a failed append is delivered again by the outbox relay.
     const unsubscribes = flow
       .topics()
-      .map((topic) =>
-        context.bus.subscribe(topic, (event) => flow.onEvent(event), { consumer: `evidence.${topic}` }),
-      );
+      .map((topic) => context.bus.subscribe(topic, (event) => flow.onEvent(event), { consumer: `evidence.${topic}` }));
     return async () => {
       for (const unsubscribe of unsubscribes) unsubscribe();
     };
