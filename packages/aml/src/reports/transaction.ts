@@ -110,7 +110,7 @@ export interface DailyAggregate {
 }
 
 /**
- * Aggregates per customer, business day, category, currency and direction (收付单边累计: receipts
+ * Aggregates per customer (and the customer type it was given with), business day, category, currency and direction (收付单边累计: receipts
  * and payments are totalled separately), each transaction once even if it is given twice, and
  * marks the groups at or above their threshold. Groups are sorted (customer, day, category,
  * currency, direction) so that a report is the same whatever the input order.
@@ -126,7 +126,7 @@ export function aggregateDaily(
     if (seen.has(t.id)) continue;
     seen.add(t.id);
     const day = businessDayOf(t.occurredAt, offsetMinutes);
-    const key = [t.customerId, day, categoryOf(t), t.currency, t.direction].join('\u0000');
+    const key = [t.customerId, t.customerType, day, categoryOf(t), t.currency, t.direction].join('\u0000');
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { first: t, day, total: t.amountMinor, ids: [t.id] });
     else {
@@ -151,7 +151,7 @@ export function aggregateDaily(
       reportable: threshold !== null && g.total >= threshold,
     });
   }
-  const key = (a: DailyAggregate) => [a.customerId, a.businessDay, a.category, a.currency, a.direction];
+  const key = (a: DailyAggregate) => [a.customerId, a.customerType, a.businessDay, a.category, a.currency, a.direction];
   return out.sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
