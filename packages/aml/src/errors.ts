@@ -117,6 +117,11 @@ export const amlErrors = defineErrors({
     en: 'There is no KYC profile for customer {customer}.',
     zh: '客户 {customer} 没有尽职调查档案。',
   },
+  kyc_profile_invalid: {
+    status: 422,
+    en: 'The KYC profile of customer {customer} is invalid: {reason}.',
+    zh: '客户 {customer} 的尽职调查档案无效：{reason}。',
+  },
   idempotency_key_reused: {
     status: 409,
     en: 'This Idempotency-Key was already used with a different request.',

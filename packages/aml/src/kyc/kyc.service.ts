@@ -62,7 +62,10 @@ export class AmlKycService {
   /** Creates or changes a profile; a change (not a repeat of the same profile) bumps its version and re-rates. */
   async upsertProfile(profile: KycProfile): Promise<{ profile: KycProfile; version: number; rating: StoredRating }> {
     if (!/^[A-Z]{2}$/.test(profile.country)) {
-      throw new AmlError('transaction_invalid', { id: profile.customerId, reason: 'the country must be ISO 3166 alpha-2' });
+      throw new AmlError('kyc_profile_invalid', {
+        customer: profile.customerId,
+        reason: 'the country must be ISO 3166 alpha-2',
+      });
     }
     return this.#deps.db.transaction().execute(async (trx) => {
       const current = await this.#profile(trx, profile.customerId, true);
