@@ -1,6 +1,7 @@
 // Screening that opens cases: customers at onboarding, a payment's new counterparty, and every customer again when a list version is loaded; each hit opens (at most) one case.
 import { sql } from 'kysely';
 import type { AmlKycService } from '../kyc/kyc.service.ts';
+import type { KycProfile } from '../kyc/rating.ts';
 import type { NameRecord } from '../screening/screening.ts';
 import type { AmlScreeningService, ScreeningResult } from '../screening/screening.service.ts';
 import type { AmlDeps, AmlCase } from './case.ts';
@@ -103,6 +104,22 @@ export class AmlScreeningCases {
     return Number(result.numAffectedRows ?? 0n) === 1;
   }
 
+  /**
+   * Onboards (or updates) a customer's KYC profile; a new customer, or a changed name, date of birth
+   * or nationality, is screened against every list, and each hit opens a case (which re-rates them).
+   */
+  async onboard(profile: KycProfile, by: string) {
+    const before = await this.kyc.profile(profile.customerId).catch(() => undefined);
+    const stored = await this.kyc.upsertProfile(profile);
+    const identity = (p: KycProfile | undefined) =>
+      p === undefined ? undefined : JSON.stringify([p.fullName, p.dateOfBirth ?? '', p.nationality ?? '']);
+    const screening =
+      identity(before?.profile) === identity(profile)
+        ? { screened: 0, hits: 0, cases: [] }
+        : await this.screen([{ customerId: profile.customerId, person: personOf(profile), source: 'onboarding' }], by);
+    return { ...stored, rating: await this.kyc.rating(profile.customerId), screening };
+  }
+
   /** Screens every customer with a KYC profile against one list (run when a version of it is loaded). */
   async rescreenCustomers(list: string, by: string): Promise<ScreeningOutcome> {
     let after: string | undefined;
@@ -115,11 +132,7 @@ export class AmlScreeningCases {
       const outcome = await this.screen(
         page.map((p) => ({
           customerId: p.customerId,
-          person: {
-            fullName: p.fullName,
-            ...(p.dateOfBirth ? { dateOfBirth: p.dateOfBirth } : {}),
-            ...(p.nationality ? { nationality: p.nationality } : {}),
-          },
+          person: personOf(p),
           source: 'rescreen' as const,
         })),
         by,
@@ -133,4 +146,12 @@ export class AmlScreeningCases {
     }
     return { screened, hits, cases };
   }
+}
+
+function personOf(p: KycProfile): NameRecord {
+  return {
+    fullName: p.fullName,
+    ...(p.dateOfBirth ? { dateOfBirth: p.dateOfBirth } : {}),
+    ...(p.nationality ? { nationality: p.nationality } : {}),
+  };
 }
