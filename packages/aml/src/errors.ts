@@ -2,7 +2,15 @@ import { CatalogError, defineErrors, pickInputErrors } from '@zhirong/kernel';
 
 /** Every AML error code, with its HTTP status and zh/en message. */
 export const amlErrors = defineErrors({
-  ...pickInputErrors('id_malformed', 'currency_unknown'),
+  ...pickInputErrors(
+    'id_malformed',
+    'currency_unknown',
+    'amount_malformed',
+    'amount_too_precise',
+    'amount_too_large',
+    'amount_zero',
+    'amount_negative',
+  ),
   list_file_unreadable: {
     status: 400,
     en: 'The file {file} cannot be read: {reason}.',

@@ -1,8 +1,12 @@
 import type { ZhirongModule } from '@zhirong/platform';
 import { amlErrors } from './errors.ts';
 import { amlMigrations } from './migrations.ts';
+import { caseRoutes } from './cases/cases.routes.ts';
+import { kycRoutes } from './kyc/kyc.routes.ts';
+import { reportRoutes } from './reports/reports.routes.ts';
 import { screeningRoutes } from './screening/screening.routes.ts';
 import { AmlScreeningService } from './screening/screening.service.ts';
+import { amlWorkbenchOf } from './workbench.ts';
 
 export const AML_MODULE_NAME = 'aml';
 
@@ -18,11 +22,22 @@ export const amlModule: ZhirongModule<AmlScreeningService> = {
     'aml:read': 'Read screening lists, versions and results',
     'aml:screen': 'Screen names against the lists',
     'aml:write': 'Load list versions and whitelist reviewed false positives',
+    'aml:cases': 'Work AML cases: inbox, view, assign, note, attach, escalate and decide',
+    'aml:reports': 'Record reportable transactions; generate, validate and submit PBoC reports',
+    'aml:kyc': 'Onboard customers (screened and rated) and read their KYC risk ratings',
   },
   createService(context) {
-    return new AmlScreeningService({ db: context.db.kysely, clock: context.clock, ids: context.ids });
+    return new AmlScreeningService({
+      db: context.db.kysely,
+      clock: context.clock,
+      ids: context.ids,
+      outbox: context.outbox,
+    });
   },
-  async routes(app, service) {
-    await screeningRoutes(app, service);
+  async routes(app, service, context) {
+    await screeningRoutes(app, service, { db: context.db.kysely, now: () => context.clock.now() });
+    await caseRoutes(app, amlWorkbenchOf(service, context));
+    await reportRoutes(app, amlWorkbenchOf(service, context));
+    await kycRoutes(app, amlWorkbenchOf(service, context));
   },
 };

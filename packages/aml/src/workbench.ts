@@ -25,6 +25,27 @@ export interface AmlWorkbenchOptions {
   readonly screening?: AmlScreeningService;
 }
 
+const workbenches = new WeakMap<AmlScreeningService, AmlWorkbench>();
+
+/**
+ * The workbench of a running AML module (built once per screening service with the defaults), so
+ * that its routes and packages/flows share one set of services.
+ */
+export function amlWorkbenchOf(
+  screening: AmlScreeningService,
+  context: { db: { kysely: AmlDeps['db'] }; clock: AmlDeps['clock']; ids: AmlDeps['ids']; outbox: AmlDeps['outbox'] },
+): AmlWorkbench {
+  let found = workbenches.get(screening);
+  if (found === undefined) {
+    found = createAmlWorkbench(
+      { db: context.db.kysely, clock: context.clock, ids: context.ids, outbox: context.outbox },
+      { screening },
+    );
+    workbenches.set(screening, found);
+  }
+  return found;
+}
+
 export function createAmlWorkbench(deps: AmlDeps, options: AmlWorkbenchOptions = {}): AmlWorkbench {
   const screening = options.screening ?? new AmlScreeningService(deps);
   const cases = new AmlCaseService(deps, options.sla ?? DEFAULT_CASE_SLA);

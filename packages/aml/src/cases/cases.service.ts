@@ -116,7 +116,9 @@ export class AmlCaseService {
     });
   }
 
-  async list(filter: Omit<CaseFilter, 'limit' | 'after'> & { limit?: number; afterId?: string }): Promise<AmlCase[]> {
+  async list(
+    filter: Omit<CaseFilter, 'limit' | 'after'> & { limit?: number; afterId?: string; overdue?: boolean },
+  ): Promise<AmlCase[]> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), CASE_PAGE_MAX);
     let after: CaseFilter['after'];
     if (filter.afterId !== undefined) {
@@ -124,8 +126,13 @@ export class AmlCaseService {
       if (cursor === undefined) throw new AmlError('aml_case_not_found', { id: filter.afterId });
       after = { dueAt: cursor.dueAt, id: cursor.id };
     }
-    const { afterId: _afterId, ...rest } = filter;
-    return repo.listCases(this.#deps.db, { ...rest, limit, ...(after ? { after } : {}) });
+    const { afterId: _afterId, overdue, ...rest } = filter;
+    return repo.listCases(this.#deps.db, {
+      ...rest,
+      ...(overdue ? { overdueAt: this.#deps.clock.now() } : {}),
+      limit,
+      ...(after ? { after } : {}),
+    });
   }
 
   /** A case with its trail and attachments; the view itself is recorded in the trail first. */
