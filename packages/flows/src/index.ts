@@ -33,3 +33,4 @@ export {
 } from './payments/ledger-rail.ts';
 export { paymentRiskEvent, RiskPaymentsFlow, riskPaymentGate, riskPaymentsModule, verdictOf } from './risk/module.ts';
 export { ledgerMoneyPort, scfModule } from './scf/module.ts';
+export { AmlReportingFlow, amlReportingModule, paymentTransactions } from './aml-reporting/module.ts';
