@@ -2,6 +2,7 @@ import { accessModule } from '@zhirong/access';
 import { amlModule } from '@zhirong/aml';
 import { chainModule } from '@zhirong/chain';
 import {
+  amlReportingModule,
   creditModule,
   evidenceModule,
   ledgerPaymentRail,
@@ -34,5 +35,7 @@ export function platformModules(): ModuleRegistry {
       .register(webhooksModule)
       .register(creditModule)
       .register(amlModule)
+      // Settled payments feed AML reporting and counterparty screening; list loads re-screen customers.
+      .register(amlReportingModule)
   );
 }

@@ -60,6 +60,12 @@ describe('report validation', () => {
     expect(validateReportCsv(reportCsv(b))).toEqual({ body: b, errors: [] });
   });
 
+  it('writes and reads back a report without entries', () => {
+    const empty = { ...body(), entries: [] };
+    expect(validateReportCsv(reportCsv(empty))).toEqual({ body: empty, errors: [] });
+    expect(validateReportXml(reportXml(empty))).toEqual({ body: empty, errors: [] });
+  });
+
   it('lists every error of a tampered XML file', () => {
     const xml = reportXml(body())
       .replace('<TotalMinor>5000000</TotalMinor>', '<TotalMinor>5000001</TotalMinor>')

@@ -217,6 +217,10 @@ export function reportCsv(body: ReportBody): string {
     body.suspicion?.subjectId,
   ];
   const lines = [REPORT_CSV_COLUMNS.join(',')];
+  // A report without entries (a day with nothing to report) is one row of report fields.
+  if (body.entries.length === 0) {
+    lines.push([...head, ...REPORT_CSV_COLUMNS.slice(head.length).map(() => undefined)].map(csvField).join(','));
+  }
   for (const e of body.entries) {
     const entry = [
       e.seq,
@@ -483,6 +487,7 @@ export function validateReportCsv(csv: string): { body?: ReportBody; errors: Rep
       }
     }
     const seq = col(row, 'entry_seq');
+    if (seq === '' && table.rows.length === 1) return;
     let group = entries.get(seq);
     if (group === undefined) {
       group = {
