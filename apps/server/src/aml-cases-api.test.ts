@@ -29,7 +29,12 @@ describe.each(testBackends())('AML cases and reports HTTP API on %s', (backend) 
     app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 
   it('runs onboarding → hit → case → suspicious report → submission', async () => {
-    const list = { name: 'un-sc', kind: 'sanctions', format: 'csv', content: 'full_name,date_of_birth\n张伟,1970-05-01\n' };
+    const list = {
+      name: 'un-sc',
+      kind: 'sanctions',
+      format: 'csv',
+      content: 'full_name,date_of_birth\n张伟,1970-05-01\n',
+    };
     const keyed = { ...officer, 'idempotency-key': 'list-upload-1' };
     const first = await send('POST', '/v1/aml/lists', list, keyed);
     expect(first.statusCode, first.body).toBe(201);
@@ -92,8 +97,28 @@ describe.each(testBackends())('AML cases and reports HTTP API on %s', (backend) 
   it('records transactions and generates the large-value report of a day', async () => {
     const recorded = await send('POST', '/v1/aml/reports/transactions', {
       transactions: [
-        { id: 'x1', customerId: 'cus-2', customerType: 'personal', channel: 'cash', region: 'domestic', direction: 'in', amount: '30000', currency: 'CNY', occurredAt: '2026-06-01T01:00:00Z' },
-        { id: 'x2', customerId: 'cus-2', customerType: 'personal', channel: 'cash', region: 'domestic', direction: 'in', amount: '20000.00', currency: 'CNY', occurredAt: '2026-06-01T02:00:00Z' },
+        {
+          id: 'x1',
+          customerId: 'cus-2',
+          customerType: 'personal',
+          channel: 'cash',
+          region: 'domestic',
+          direction: 'in',
+          amount: '30000',
+          currency: 'CNY',
+          occurredAt: '2026-06-01T01:00:00Z',
+        },
+        {
+          id: 'x2',
+          customerId: 'cus-2',
+          customerType: 'personal',
+          channel: 'cash',
+          region: 'domestic',
+          direction: 'in',
+          amount: '20000.00',
+          currency: 'CNY',
+          occurredAt: '2026-06-01T02:00:00Z',
+        },
       ],
     });
     expect(recorded.json()).toEqual({ recorded: 2, duplicates: 0 });

@@ -1,56 +1,3 @@
-export { AmlError, type AmlErrorCode, amlErrors } from './errors.ts';
-export { amlMigrations } from './migrations.ts';
-export { AML_MODULE_NAME, amlModule } from './module.ts';
-export {
-  runScreeningBench,
-  type ScreeningBenchOptions,
-  type ScreeningBenchResult,
-} from './screening/bench-screening.ts';
-export { formatBirthDate, parseBirthDate } from './screening/birth-date.ts';
-export { editDistance, jaroWinkler } from './screening/distance.ts';
-export {
-  type GeneratedPerson,
-  generateList,
-  generatePerson,
-  ListRandom,
-  NOISE_KINDS,
-  type NoiseKind,
-  type NoisyVariant,
-  noisyVariants,
-} from './screening/generator.ts';
-export { LIST_ENTRIES_MAX, type ListRecord, readCsvNames, readFtmNames } from './screening/lists.ts';
-export {
-  BIRTH_DATE_ADJUSTMENT,
-  type BirthDate,
-  type BirthDateOutcome,
-  compareBirthDates,
-  type MatchExplanation,
-  NATIONALITY_ADJUSTMENT,
-  type NationalityOutcome,
-  type ScreeningSubject,
-  scoreMatch,
-  type TokenMatch,
-  type TokenMatchKind,
-} from './screening/match.ts';
-export { foldLatin, type NameToken, type NormalizedName, normalizeName } from './screening/normalize.ts';
-export { entryKey, type ListKind, type ListVersion } from './screening/screening.repository.ts';
-export { AmlScreeningService, SCREEN_BATCH_MAX, type ScreeningResult } from './screening/screening.service.ts';
-export {
-  ALIASES_MAX,
-  buildScreeningIndex,
-  DEFAULT_THRESHOLD,
-  type NameRecord,
-  screenSubject,
-  subjectOf,
-  Whitelist,
-} from './screening/screening.ts';
-export {
-  blockingKeys,
-  type IndexEntry,
-  type ScreeningHit,
-  ScreeningIndex,
-  type ScreenOptions,
-} from './screening/screening-index.ts';
 export {
   type AmlCase,
   type AmlDeps,
@@ -69,8 +16,11 @@ export {
 export { CASE_PREFIX, caseJson } from './cases/cases.routes.ts';
 export { AmlCaseService, type OpenCaseInput } from './cases/cases.service.ts';
 export { AmlScreeningCases, type ScreeningCandidate, type ScreeningOutcome } from './cases/screening-cases.ts';
+export { AmlError, type AmlErrorCode, amlErrors } from './errors.ts';
 export { AmlKycService, KYC_RATED_TOPIC, type StoredRating } from './kyc/kyc.service.ts';
-export { DEFAULT_RATING, type KycProfile, type RatingConfig, rateCustomer, type RiskRating } from './kyc/rating.ts';
+export { DEFAULT_RATING, type KycProfile, type RatingConfig, type RiskRating, rateCustomer } from './kyc/rating.ts';
+export { amlMigrations } from './migrations.ts';
+export { AML_MODULE_NAME, amlModule } from './module.ts';
 export {
   REPORT_CSV_COLUMNS,
   REPORT_KINDS,
@@ -109,5 +59,59 @@ export {
   type ReportableTransaction,
   type Thresholds,
 } from './reports/transaction.ts';
-export { LIST_LOADED_TOPIC } from './screening/screening.service.ts';
+export {
+  runScreeningBench,
+  type ScreeningBenchOptions,
+  type ScreeningBenchResult,
+} from './screening/bench-screening.ts';
+export { formatBirthDate, parseBirthDate } from './screening/birth-date.ts';
+export { editDistance, jaroWinkler } from './screening/distance.ts';
+export {
+  type GeneratedPerson,
+  generateList,
+  generatePerson,
+  ListRandom,
+  NOISE_KINDS,
+  type NoiseKind,
+  type NoisyVariant,
+  noisyVariants,
+} from './screening/generator.ts';
+export { LIST_ENTRIES_MAX, type ListRecord, readCsvNames, readFtmNames } from './screening/lists.ts';
+export {
+  BIRTH_DATE_ADJUSTMENT,
+  type BirthDate,
+  type BirthDateOutcome,
+  compareBirthDates,
+  type MatchExplanation,
+  NATIONALITY_ADJUSTMENT,
+  type NationalityOutcome,
+  type ScreeningSubject,
+  scoreMatch,
+  type TokenMatch,
+  type TokenMatchKind,
+} from './screening/match.ts';
+export { foldLatin, type NameToken, type NormalizedName, normalizeName } from './screening/normalize.ts';
+export { entryKey, type ListKind, type ListVersion } from './screening/screening.repository.ts';
+export {
+  AmlScreeningService,
+  LIST_LOADED_TOPIC,
+  SCREEN_BATCH_MAX,
+  type ScreeningResult,
+} from './screening/screening.service.ts';
+export {
+  ALIASES_MAX,
+  buildScreeningIndex,
+  DEFAULT_THRESHOLD,
+  type NameRecord,
+  screenSubject,
+  subjectOf,
+  Whitelist,
+} from './screening/screening.ts';
+export {
+  blockingKeys,
+  type IndexEntry,
+  type ScreeningHit,
+  ScreeningIndex,
+  type ScreenOptions,
+} from './screening/screening-index.ts';
 export { type AmlWorkbench, type AmlWorkbenchOptions, amlWorkbenchOf, createAmlWorkbench } from './workbench.ts';

@@ -213,7 +213,9 @@ export const amlMigrations: SchemaMigrations = {
             reasons jsonb not null,
             rated_at timestamptz not null
           )`.execute(db);
-        await sql`create index kyc_ratings_customer on aml.kyc_ratings (customer_id, rated_at desc, id desc)`.execute(db);
+        await sql`create index kyc_ratings_customer on aml.kyc_ratings (customer_id, rated_at desc, id desc)`.execute(
+          db,
+        );
         await sql`
           create table aml.screened_counterparties (
             customer_id text not null,

@@ -1,8 +1,8 @@
 import type { ZhirongModule } from '@zhirong/platform';
-import { amlErrors } from './errors.ts';
-import { amlMigrations } from './migrations.ts';
 import { caseRoutes } from './cases/cases.routes.ts';
+import { amlErrors } from './errors.ts';
 import { kycRoutes } from './kyc/kyc.routes.ts';
+import { amlMigrations } from './migrations.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { screeningRoutes } from './screening/screening.routes.ts';
 import { AmlScreeningService } from './screening/screening.service.ts';

@@ -19,8 +19,7 @@ export function fail(code: AmlErrorCode, params: Record<string, unknown> = {}): 
 }
 
 /** Who acts: the staff user of a console session, else the API key. */
-export const actor = (request: FastifyRequest) =>
-  request.principal?.staff?.id ?? request.principal?.keyId ?? 'system';
+export const actor = (request: FastifyRequest) => request.principal?.staff?.id ?? request.principal?.keyId ?? 'system';
 
 export function idOf(prefix: string, text: string): string {
   const parsed = parseId(prefix, text);

@@ -1,7 +1,8 @@
 // Test helpers of the AML package: a migrated database (outbox + aml schemas) with a manual clock and the AML services built on it.
+
+import type { Backend } from '@zhirong/db';
 import { migrateSchema } from '@zhirong/db';
 import { openTestDatabase, type TestDatabase } from '@zhirong/db/testing';
-import type { Backend } from '@zhirong/db';
 import { IdGenerator, ManualClock, SeededRng } from '@zhirong/kernel';
 import { Outbox, outboxMigrations } from '@zhirong/platform';
 import { sql } from 'kysely';

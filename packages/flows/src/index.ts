@@ -1,3 +1,4 @@
+export { AmlReportingFlow, amlReportingModule, paymentTransactions } from './aml-reporting/module.ts';
 export {
   CREDIT_ACCOUNT_SHARDS,
   creditModule,
@@ -33,4 +34,3 @@ export {
 } from './payments/ledger-rail.ts';
 export { paymentRiskEvent, RiskPaymentsFlow, riskPaymentGate, riskPaymentsModule, verdictOf } from './risk/module.ts';
 export { ledgerMoneyPort, scfModule } from './scf/module.ts';
-export { AmlReportingFlow, amlReportingModule, paymentTransactions } from './aml-reporting/module.ts';

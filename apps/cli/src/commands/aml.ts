@@ -3,19 +3,19 @@ import {
   AmlError,
   type AmlScreeningService,
   amlWorkbenchOf,
-  type ReportError,
-  type ReportRecord,
-  REPORT_PREFIX,
-  reportJson,
-  validateReportCsv,
-  validateReportXml,
   buildScreeningIndex,
   DEFAULT_THRESHOLD,
   type ListRecord,
+  REPORT_PREFIX,
+  type ReportError,
+  type ReportRecord,
   readCsvNames,
   readFtmNames,
+  reportJson,
   screenSubject,
   subjectOf,
+  validateReportCsv,
+  validateReportXml,
 } from '@zhirong/aml';
 import { formatId, parseId } from '@zhirong/kernel';
 import type { Platform } from '@zhirong/platform';
@@ -242,7 +242,11 @@ function registerReportCommands(aml: Command): void {
     .action((opts) =>
       withAml(async (w) => {
         if (opts.format !== 'xml' && opts.format !== 'csv') fail('--format must be xml or csv');
-        const r = await w.reports.submit(reportIdOf(opts.id), { format: opts.format, reference: opts.reference }, 'cli');
+        const r = await w.reports.submit(
+          reportIdOf(opts.id),
+          { format: opts.format, reference: opts.reference },
+          'cli',
+        );
         printReport(r, Boolean(opts.json));
       }),
     );

@@ -1,6 +1,7 @@
 // Types, limits and the SLA clock of AML cases: what a case is about, its states and the deadline it carries.
-import type { Outbox } from '@zhirong/platform';
+
 import type { Clock, IdGenerator } from '@zhirong/kernel';
+import type { Outbox } from '@zhirong/platform';
 import type { AmlDb } from '../screening/screening.repository.ts';
 
 export const CASE_SUBJECT_KINDS = ['alert', 'screening_hit'] as const;

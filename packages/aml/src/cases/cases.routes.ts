@@ -149,7 +149,10 @@ export async function caseRoutes(fastify: FastifyInstance, aml: AmlWorkbench): P
 
   app.get(
     '/cases/:id',
-    { config: scope, schema: { tags, summary: 'A case with its trail and attachments (the view is recorded)', params: IdParams } },
+    {
+      config: scope,
+      schema: { tags, summary: 'A case with its trail and attachments (the view is recorded)', params: IdParams },
+    },
     async (request) =>
       guarded(async () => {
         const v = await aml.cases.view(idOf(CASE_PREFIX, request.params.id), actor(request));
@@ -166,7 +169,10 @@ export async function caseRoutes(fastify: FastifyInstance, aml: AmlWorkbench): P
 
   app.post(
     '/cases/:id/assign',
-    { config: scope, schema: { tags, summary: 'Assign a case', params: IdParams, body: Type.Object({ assignee: Entity }, strict) } },
+    {
+      config: scope,
+      schema: { tags, summary: 'Assign a case', params: IdParams, body: Type.Object({ assignee: Entity }, strict) },
+    },
     async (request) =>
       guarded(async () =>
         caseJson(await aml.cases.assign(idOf(CASE_PREFIX, request.params.id), request.body.assignee, actor(request))),
@@ -214,7 +220,11 @@ export async function caseRoutes(fastify: FastifyInstance, aml: AmlWorkbench): P
         const b = request.body;
         const meta = await aml.cases.addAttachment(
           idOf(CASE_PREFIX, request.params.id),
-          { fileName: b.fileName, contentType: b.contentType, content: new Uint8Array(Buffer.from(b.contentBase64, 'base64')) },
+          {
+            fileName: b.fileName,
+            contentType: b.contentType,
+            content: new Uint8Array(Buffer.from(b.contentBase64, 'base64')),
+          },
           actor(request),
         );
         return reply.code(201).send(attachmentJson(meta));

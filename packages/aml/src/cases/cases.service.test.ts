@@ -18,7 +18,14 @@ describe.each(testBackends())('AML cases on %s', (backend) => {
   it('runs a case from opening to decision and records every view and action', async () => {
     const openedAt = bed.clock.now();
     const [first] = await bed.cases.openCases(
-      [{ subject: { kind: 'screening_hit', id: 'hit-1' }, customerId: 'cus-1', summary: 'hit', evidence: { score: 0.93 } }],
+      [
+        {
+          subject: { kind: 'screening_hit', id: 'hit-1' },
+          customerId: 'cus-1',
+          summary: 'hit',
+          evidence: { score: 0.93 },
+        },
+      ],
       'screening',
     );
     expect(first?.created).toBe(true);
@@ -58,7 +65,11 @@ describe.each(testBackends())('AML cases on %s', (backend) => {
     await expect(
       bed.cases.addAttachment(
         c.id,
-        { fileName: 'big.txt', contentType: 'text/plain', content: new Uint8Array(bed.cases.sla.attachmentBytesMax + 1) },
+        {
+          fileName: 'big.txt',
+          contentType: 'text/plain',
+          content: new Uint8Array(bed.cases.sla.attachmentBytesMax + 1),
+        },
         'a',
       ),
     ).rejects.toMatchObject({ code: 'attachment_too_large' });

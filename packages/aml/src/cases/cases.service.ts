@@ -17,8 +17,8 @@ import {
   type TrailAction,
   type TrailEntry,
 } from './case.ts';
-import * as repo from './cases.repository.ts';
 import type { AmlTrx, CaseFilter } from './cases.repository.ts';
+import * as repo from './cases.repository.ts';
 
 export interface OpenCaseInput {
   readonly subject: CaseSubject;
@@ -99,7 +99,9 @@ export class AmlCaseService {
           throw new AmlError('case_subject_conflict', { kind: input.subject.kind, subject: input.subject.id });
         }
         if (created) {
-          trail.push(this.#entry(stored.id, by, 'opened', { subject: input.subject, dueAt: stored.dueAt.toISOString() }));
+          trail.push(
+            this.#entry(stored.id, by, 'opened', { subject: input.subject, dueAt: stored.dueAt.toISOString() }),
+          );
           events.push({
             topic: CASE_OPENED_TOPIC,
             key: stored.id,

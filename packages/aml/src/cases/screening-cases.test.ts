@@ -6,9 +6,12 @@ import { type AmlTestBed, openAmlTestBed } from '../testing.ts';
 
 const V1 = readCsvNames(['id,full_name,date_of_birth', 'p1,Vladimir Putin,1952-10-07'].join('\n'), 'v1.csv');
 const V2 = readCsvNames(
-  ['id,full_name,date_of_birth', 'p1,Vladimir Putin,1952-10-07', 'p2,张伟,1970-05-01', 'p3,Golden Dragon Trading Ltd,'].join(
-    '\n',
-  ),
+  [
+    'id,full_name,date_of_birth',
+    'p1,Vladimir Putin,1952-10-07',
+    'p2,张伟,1970-05-01',
+    'p3,Golden Dragon Trading Ltd,',
+  ].join('\n'),
   'v2.csv',
 );
 

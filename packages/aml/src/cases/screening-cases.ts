@@ -2,9 +2,9 @@
 import { sql } from 'kysely';
 import type { AmlKycService } from '../kyc/kyc.service.ts';
 import type { KycProfile } from '../kyc/rating.ts';
-import type { NameRecord } from '../screening/screening.ts';
 import type { AmlScreeningService, ScreeningResult } from '../screening/screening.service.ts';
-import type { AmlDeps, AmlCase } from './case.ts';
+import type { NameRecord } from '../screening/screening.ts';
+import type { AmlCase, AmlDeps } from './case.ts';
 import type { AmlCaseService } from './cases.service.ts';
 
 export const SCREENING_SOURCES = ['onboarding', 'payment_counterparty', 'rescreen'] as const;
@@ -50,7 +50,11 @@ export class AmlScreeningCases {
    * and opens a case per hit. A hit's case subject is stable across list versions — list, entry
    * key, customer and counterparty — so the same hit found again never opens a second case.
    */
-  async screen(candidates: readonly ScreeningCandidate[], by: string, lists?: readonly string[]): Promise<ScreeningOutcome> {
+  async screen(
+    candidates: readonly ScreeningCandidate[],
+    by: string,
+    lists?: readonly string[],
+  ): Promise<ScreeningOutcome> {
     if (candidates.length === 0) return { screened: 0, hits: 0, cases: [] };
     const names = lists ?? (await this.listNames());
     let hits = 0;

@@ -34,7 +34,8 @@ export async function kycRoutes(fastify: FastifyInstance, aml: AmlWorkbench): Pr
       config: scope,
       schema: {
         tags,
-        summary: 'Onboard or update a customer: a new or changed identity is screened, hits open cases, the customer is rated',
+        summary:
+          'Onboard or update a customer: a new or changed identity is screened, hits open cases, the customer is rated',
         params: CustomerParams,
         body: Type.Object(
           {
@@ -59,14 +60,21 @@ export async function kycRoutes(fastify: FastifyInstance, aml: AmlWorkbench): Pr
           profile: out.profile,
           version: out.version,
           rating: ratingJson(out.rating),
-          screening: { screened: out.screening.screened, hits: out.screening.hits, cases: out.screening.cases.map((c) => caseJson(c.case)) },
+          screening: {
+            screened: out.screening.screened,
+            hits: out.screening.hits,
+            cases: out.screening.cases.map((c) => caseJson(c.case)),
+          },
         };
       }),
   );
 
   app.get(
     '/kyc/customers/:customerId',
-    { config: scope, schema: { tags, summary: "A customer's profile and current rating with its reasons", params: CustomerParams } },
+    {
+      config: scope,
+      schema: { tags, summary: "A customer's profile and current rating with its reasons", params: CustomerParams },
+    },
     async (request) =>
       guarded(async () => {
         const { profile, version } = await aml.kyc.profile(request.params.customerId);

@@ -4,7 +4,15 @@ import type { AmlDeps } from '../cases/case.ts';
 import type { AmlTrx } from '../cases/cases.repository.ts';
 import { AmlError } from '../errors.ts';
 import type { AmlDb } from '../screening/screening.repository.ts';
-import { type CaseCounts, DEFAULT_RATING, type KycProfile, type RatingConfig, type RatingInputs, type RatingResult, rateCustomer } from './rating.ts';
+import {
+  type CaseCounts,
+  DEFAULT_RATING,
+  type KycProfile,
+  type RatingConfig,
+  type RatingInputs,
+  type RatingResult,
+  rateCustomer,
+} from './rating.ts';
 
 export const KYC_RATED_TOPIC = 'aml.kyc.rated';
 
@@ -87,7 +95,11 @@ export class AmlKycService {
             country = excluded.country, occupation = excluded.occupation, products = excluded.products,
             pep = excluded.pep, version = excluded.version, updated_at = excluded.updated_at`.execute(trx);
       }
-      const [rating] = await this.rerate(trx, [profile.customerId], current === undefined ? 'onboarding' : 'profile_change');
+      const [rating] = await this.rerate(
+        trx,
+        [profile.customerId],
+        current === undefined ? 'onboarding' : 'profile_change',
+      );
       return { profile, version, rating: rating as StoredRating };
     });
   }
@@ -114,14 +126,18 @@ export class AmlKycService {
     const result = forUpdate
       ? await sql<Record<string, unknown>>`
           select * from aml.kyc_profiles where customer_id = ${customerId} for update`.execute(db)
-      : await sql<Record<string, unknown>>`select * from aml.kyc_profiles where customer_id = ${customerId}`.execute(db);
+      : await sql<Record<string, unknown>>`select * from aml.kyc_profiles where customer_id = ${customerId}`.execute(
+          db,
+        );
     const row = result.rows[0];
     return row === undefined ? undefined : profileOf(row);
   }
 
   async #latest(db: Runner, customerId: string): Promise<StoredRating | undefined> {
     const result = await sql<Record<string, unknown>>`
-      select * from aml.kyc_ratings where customer_id = ${customerId} order by rated_at desc, id desc limit 1`.execute(db);
+      select * from aml.kyc_ratings where customer_id = ${customerId} order by rated_at desc, id desc limit 1`.execute(
+      db,
+    );
     const row = result.rows[0];
     return row === undefined ? undefined : ratingOf(row);
   }
@@ -175,7 +191,13 @@ export class AmlKycService {
         {
           topic: KYC_RATED_TOPIC,
           key: customerId,
-          payload: { customerId, rating: stored.rating, score: stored.score, modelVersion: stored.modelVersion, trigger },
+          payload: {
+            customerId,
+            rating: stored.rating,
+            score: stored.score,
+            modelVersion: stored.modelVersion,
+            trigger,
+          },
         },
       ]);
       out.push(stored);

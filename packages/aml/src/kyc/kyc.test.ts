@@ -27,7 +27,11 @@ describe('rateCustomer', () => {
     });
     // Money service business 20 + remittance and prepaid products 10 + 10 = 40: medium.
     const medium = rateCustomer({
-      profile: { ...plain, occupation: 'money_service_business', products: ['cross_border_remittance', 'prepaid_card'] },
+      profile: {
+        ...plain,
+        occupation: 'money_service_business',
+        products: ['cross_border_remittance', 'prepaid_card'],
+      },
       profileVersion: 1,
       cases: noCases,
     });

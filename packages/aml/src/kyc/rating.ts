@@ -110,7 +110,8 @@ export function rateCustomer(inputs: RatingInputs, config: RatingConfig = DEFAUL
       `${inputs.cases.openAlerts} open monitoring-alert case(s)`,
     );
   }
-  if (config.highRiskCountries.includes(p.country)) add('high_risk_country', POINTS.country, `resident in ${p.country}`);
+  if (config.highRiskCountries.includes(p.country))
+    add('high_risk_country', POINTS.country, `resident in ${p.country}`);
   if (p.nationality !== undefined && p.nationality !== p.country && config.highRiskCountries.includes(p.nationality)) {
     add('high_risk_nationality', POINTS.nationality, `national of ${p.nationality}`);
   }
@@ -119,7 +120,11 @@ export function rateCustomer(inputs: RatingInputs, config: RatingConfig = DEFAUL
   }
   const risky = [...new Set(p.products)].filter((x) => config.highRiskProducts.includes(x)).sort();
   if (risky.length > 0) {
-    add('high_risk_products', Math.min(POINTS.product * risky.length, POINTS.productsMax), `products ${risky.join(', ')}`);
+    add(
+      'high_risk_products',
+      Math.min(POINTS.product * risky.length, POINTS.productsMax),
+      `products ${risky.join(', ')}`,
+    );
   }
   if (p.customerType === 'corporate') add('corporate', POINTS.corporate, 'non-natural-person customer');
   const score = reasons.reduce((sum, r) => sum + r.points, 0);

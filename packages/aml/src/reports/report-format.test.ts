@@ -90,7 +90,10 @@ describe('report validation', () => {
   it('lists every error of a tampered CSV file', () => {
     const lines = reportCsv(body()).split('\r\n');
     lines[1] = (lines[1] as string).replace(',3000000,CNY,', ',-3,CNY,');
-    lines[4] = (lines[4] as string).replace(',personal_domestic_transfer,out,', ',personal_domestic_transfer,sideways,');
+    lines[4] = (lines[4] as string).replace(
+      ',personal_domestic_transfer,out,',
+      ',personal_domestic_transfer,sideways,',
+    );
     const { errors } = validateReportCsv(lines.join('\r\n'));
     // The changed entry direction also leaves its two transactions disagreeing with it.
     expect(errors.map((e) => [e.path, e.code])).toEqual([

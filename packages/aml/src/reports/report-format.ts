@@ -4,8 +4,8 @@ import { findCurrency } from '@zhirong/kernel';
 import { MlError, parseCsv } from '@zhirong/ml';
 import {
   businessDayOf,
-  CUSTOMER_TYPES,
   CHANNELS,
+  CUSTOMER_TYPES,
   DIRECTIONS,
   isCalendarDate,
   LARGE_VALUE_CATEGORIES,
@@ -256,7 +256,8 @@ export function validateReport(body: ReportBody): ReportError[] {
   };
   const instant = (path: string, value: string | undefined) => {
     if (value === undefined || value.length === 0) err(path, 'required', 'is required');
-    else if (!INSTANT.test(value) || Number.isNaN(Date.parse(value))) err(path, 'instant_invalid', 'is not a UTC instant');
+    else if (!INSTANT.test(value) || Number.isNaN(Date.parse(value)))
+      err(path, 'instant_invalid', 'is not a UTC instant');
   };
   const oneOf = (path: string, value: string | undefined, allowed: readonly string[]) => {
     if (value === undefined || value.length === 0) err(path, 'required', 'is required');
@@ -315,7 +316,8 @@ export function validateReport(body: ReportBody): ReportError[] {
       currency(`${at}/currency`, e.currency);
       amount(`${at}/totalMinor`, e.totalMinor);
       amount(`${at}/thresholdMinor`, e.thresholdMinor);
-      if (e.transactions.length === 0) err(`${at}/transactions`, 'required', 'a large-value entry lists its transactions');
+      if (e.transactions.length === 0)
+        err(`${at}/transactions`, 'required', 'a large-value entry lists its transactions');
     }
     let sum = 0n;
     let sumValid = true;
@@ -347,7 +349,8 @@ export function validateReport(body: ReportBody): ReportError[] {
         }
         if (INSTANT.test(t.occurredAt) && body.businessDay !== undefined && Number.isInteger(body.utcOffsetMinutes)) {
           const day = businessDayOf(new Date(t.occurredAt), body.utcOffsetMinutes);
-          if (day !== body.businessDay) err(`${tp}/occurredAt`, 'day_mismatch', `falls on ${day}, not ${body.businessDay}`);
+          if (day !== body.businessDay)
+            err(`${tp}/occurredAt`, 'day_mismatch', `falls on ${day}, not ${body.businessDay}`);
         }
       }
     });
@@ -355,7 +358,11 @@ export function validateReport(body: ReportBody): ReportError[] {
       if (BigInt(e.totalMinor) !== sum) {
         err(`${at}/totalMinor`, 'total_mismatch', `is ${e.totalMinor} but the transactions sum to ${sum}`);
       }
-      if (e.thresholdMinor !== undefined && INTEGER.test(e.thresholdMinor) && BigInt(e.totalMinor) < BigInt(e.thresholdMinor)) {
+      if (
+        e.thresholdMinor !== undefined &&
+        INTEGER.test(e.thresholdMinor) &&
+        BigInt(e.totalMinor) < BigInt(e.thresholdMinor)
+      ) {
         err(`${at}/totalMinor`, 'below_threshold', `is below the threshold ${e.thresholdMinor}`);
       }
     }
@@ -371,7 +378,8 @@ function optionalText(element: XmlElement | undefined, name: string): string | u
 /** Reads an XML report file back into a body and lists every error (a malformed file gives one). */
 export function validateReportXml(xml: string): { body?: ReportBody; errors: ReportError[] } {
   const read = readXml(xml);
-  if (!read.ok) return { errors: [{ path: '/', code: read.problem.code, message: JSON.stringify(read.problem.params) }] };
+  if (!read.ok)
+    return { errors: [{ path: '/', code: read.problem.code, message: JSON.stringify(read.problem.params) }] };
   const root = read.root;
   const errors: ReportError[] = [];
   if (root.name !== 'AmlReport' || root.namespace !== REPORT_NAMESPACE) {
@@ -383,7 +391,11 @@ export function validateReportXml(xml: string): { body?: ReportBody; errors: Rep
   const entries = childrenOf(root, 'Entry');
   const declared = optionalText(header, 'EntryCount');
   if (declared !== String(entries.length)) {
-    errors.push({ path: '/Header/EntryCount', code: 'count_mismatch', message: `says ${declared}, the file has ${entries.length}` });
+    errors.push({
+      path: '/Header/EntryCount',
+      code: 'count_mismatch',
+      message: `says ${declared}, the file has ${entries.length}`,
+    });
   }
   const offset = optionalText(header, 'UtcOffsetMinutes');
   const body: ReportBody = {
@@ -440,7 +452,10 @@ export function validateReportXml(xml: string): { body?: ReportBody; errors: Rep
               region: '',
               amountMinor: '',
               currency: '',
-              ...pick(t, TRANSACTION_XML.map(([key, name]) => [key, name])),
+              ...pick(
+                t,
+                TRANSACTION_XML.map(([key, name]) => [key, name]),
+              ),
             }) as ReportTransactionLine,
         ),
       };
@@ -473,17 +488,25 @@ export function validateReportCsv(csv: string): { body?: ReportBody; errors: Rep
     errors.push({ path: 'line 1', code: 'header_invalid', message: `the header must be ${expected}` });
     return { errors };
   }
-  if (table.rows.length === 0) return { errors: [{ path: 'line 2', code: 'required', message: 'the report has no rows' }] };
+  if (table.rows.length === 0)
+    return { errors: [{ path: 'line 2', code: 'required', message: 'the report has no rows' }] };
   const col = (row: readonly string[], name: (typeof REPORT_CSV_COLUMNS)[number]) =>
     row[REPORT_CSV_COLUMNS.indexOf(name)] ?? '';
   const opt = (v: string) => (v.length === 0 ? undefined : v);
   const first = table.rows[0] as readonly string[];
   const headColumns = REPORT_CSV_COLUMNS.slice(0, 15);
-  const entries = new Map<string, { entry: Omit<ReportEntry, 'transactions'>; transactions: ReportTransactionLine[] }>();
+  const entries = new Map<
+    string,
+    { entry: Omit<ReportEntry, 'transactions'>; transactions: ReportTransactionLine[] }
+  >();
   table.rows.forEach((row, i) => {
     for (const name of headColumns) {
       if (col(row, name) !== col(first, name)) {
-        errors.push({ path: `line ${i + 2} column ${name}`, code: 'header_field_mismatch', message: 'differs from line 2' });
+        errors.push({
+          path: `line ${i + 2} column ${name}`,
+          code: 'header_field_mismatch',
+          message: 'differs from line 2',
+        });
       }
     }
     const seq = col(row, 'entry_seq');

@@ -157,7 +157,14 @@ export async function reportById(db: Runner, id: string, forUpdate = false): Pro
 
 export async function listReports(
   db: Runner,
-  f: { kind?: ReportKind; status?: 'generated' | 'submitted'; overdueAt?: Date; from?: string; to?: string; limit: number },
+  f: {
+    kind?: ReportKind;
+    status?: 'generated' | 'submitted';
+    overdueAt?: Date;
+    from?: string;
+    to?: string;
+    limit: number;
+  },
 ): Promise<ReportRecord[]> {
   const where = [sql`true`];
   if (f.kind) where.push(sql`kind = ${f.kind}`);
@@ -184,7 +191,9 @@ export async function recordSubmission(
   },
 ): Promise<void> {
   await sql`insert into aml.report_submissions (id, report_id, format, sha256, reference, submitted_by, submitted_at, on_time)
-    values (${s.id}, ${s.reportId}, ${s.format}, ${s.sha256}, ${s.reference}, ${s.by}, ${s.at}, ${s.onTime})`.execute(trx);
+    values (${s.id}, ${s.reportId}, ${s.format}, ${s.sha256}, ${s.reference}, ${s.by}, ${s.at}, ${s.onTime})`.execute(
+    trx,
+  );
   await sql`update aml.reports set status = 'submitted', submitted_at = ${s.at}, submitted_by = ${s.by},
       submission_reference = ${s.reference} where id = ${s.reportId}`.execute(trx);
 }

@@ -25,7 +25,10 @@ const tags = ['aml'];
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, strict);
 const Entity = Type.String({ minLength: 1, maxLength: 200 });
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Business day YYYY-MM-DD (reporting time zone)' });
+const Day = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'Business day YYYY-MM-DD (reporting time zone)',
+});
 /** Transactions per request. */
 const TRANSACTIONS_PER_REQUEST_MAX = 5000;
 
@@ -93,24 +96,28 @@ export async function reportRoutes(fastify: FastifyInstance, aml: AmlWorkbench):
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const scope = { scope: 'aml:reports' };
 
-  app.get('/reports/config', { config: scope, schema: { tags, summary: 'Thresholds, calendar and deadlines in force' } }, async () => {
-    const c = aml.reports.config;
-    return {
-      version: aml.reports.configVersion,
-      utcOffsetMinutes: c.utcOffsetMinutes,
-      largeValueWorkingDays: c.largeValueWorkingDays,
-      suspiciousWorkingDays: c.suspiciousWorkingDays,
-      holidays: [...c.calendar.holidays].sort(),
-      workingWeekendDays: [...c.calendar.workingWeekendDays].sort(),
-      institution: c.institution,
-      thresholds: Object.fromEntries(
-        LARGE_VALUE_CATEGORIES.map((k) => [
-          k,
-          Object.fromEntries(Object.entries(c.thresholds[k]).map(([cur, v]) => [cur, formatAmount(v, cur)])),
-        ]),
-      ),
-    };
-  });
+  app.get(
+    '/reports/config',
+    { config: scope, schema: { tags, summary: 'Thresholds, calendar and deadlines in force' } },
+    async () => {
+      const c = aml.reports.config;
+      return {
+        version: aml.reports.configVersion,
+        utcOffsetMinutes: c.utcOffsetMinutes,
+        largeValueWorkingDays: c.largeValueWorkingDays,
+        suspiciousWorkingDays: c.suspiciousWorkingDays,
+        holidays: [...c.calendar.holidays].sort(),
+        workingWeekendDays: [...c.calendar.workingWeekendDays].sort(),
+        institution: c.institution,
+        thresholds: Object.fromEntries(
+          LARGE_VALUE_CATEGORIES.map((k) => [
+            k,
+            Object.fromEntries(Object.entries(c.thresholds[k]).map(([cur, v]) => [cur, formatAmount(v, cur)])),
+          ]),
+        ),
+      };
+    },
+  );
 
   app.post(
     '/reports/transactions',
@@ -157,14 +164,19 @@ export async function reportRoutes(fastify: FastifyInstance, aml: AmlWorkbench):
         querystring: Type.Object({ date: Day }, strict),
       },
     },
-    async (request) => guarded(async () => ({ items: (await aml.reports.aggregates(request.query.date)).map(aggregateJson) })),
+    async (request) =>
+      guarded(async () => ({ items: (await aml.reports.aggregates(request.query.date)).map(aggregateJson) })),
   );
 
   app.post(
     '/reports/large-value',
     {
       config: scope,
-      schema: { tags, summary: 'Generate the large-value report of a business day (once)', body: Type.Object({ date: Day }, strict) },
+      schema: {
+        tags,
+        summary: 'Generate the large-value report of a business day (once)',
+        body: Type.Object({ date: Day }, strict),
+      },
     },
     async (request, reply) =>
       guarded(async () => {
@@ -258,7 +270,10 @@ export async function reportRoutes(fastify: FastifyInstance, aml: AmlWorkbench):
 
   app.post(
     '/reports/:id/validation',
-    { config: scope, schema: { tags, summary: 'Validate the stored XML and CSV files: every error of each', params: IdParams } },
+    {
+      config: scope,
+      schema: { tags, summary: 'Validate the stored XML and CSV files: every error of each', params: IdParams },
+    },
     async (request) => guarded(async () => aml.reports.validate(idOf(REPORT_PREFIX, request.params.id))),
   );
 

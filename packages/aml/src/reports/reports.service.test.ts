@@ -64,9 +64,9 @@ describe.each(testBackends())('AML reports on %s', (backend) => {
     bed.clock.advance(60_000);
     const submitted = await bed.reports.submit(report.id, { format: 'xml', reference: 'PBOC-2026-0001' }, 'officer');
     expect(submitted).toMatchObject({ status: 'submitted', submissionReference: 'PBOC-2026-0001' });
-    await expect(
-      bed.reports.submit(report.id, { format: 'csv', reference: 'again' }, 'officer'),
-    ).rejects.toMatchObject({ code: 'report_submitted' });
+    await expect(bed.reports.submit(report.id, { format: 'csv', reference: 'again' }, 'officer')).rejects.toMatchObject(
+      { code: 'report_submitted' },
+    );
     expect((await bed.reports.list({ status: 'submitted' })).map((r) => r.id)).toEqual([report.id]);
   });
 

@@ -18,8 +18,8 @@ import {
   validateReportXml,
 } from './report-format.ts';
 import { configVersion, DEFAULT_REPORTING, type ReportingConfig } from './reporting.ts';
-import * as repo from './reports.repository.ts';
 import type { ReportRecord } from './reports.repository.ts';
+import * as repo from './reports.repository.ts';
 import {
   addWorkingDays,
   aggregateDaily,
@@ -122,7 +122,12 @@ export class AmlReportService {
   async generateLargeValue(businessDay: string, by: string): Promise<{ report: ReportRecord; created: boolean }> {
     const aggregates = (await this.aggregates(businessDay)).filter((a) => a.reportable);
     const transactions = new Map(
-      (await repo.transactionsByIds(this.#deps.db, aggregates.flatMap((a) => a.transactionIds))).map((t) => [t.id, t]),
+      (
+        await repo.transactionsByIds(
+          this.#deps.db,
+          aggregates.flatMap((a) => a.transactionIds),
+        )
+      ).map((t) => [t.id, t]),
     );
     const entries: ReportEntry[] = aggregates.map((a, i) => ({
       seq: i + 1,
@@ -160,8 +165,7 @@ export class AmlReportService {
           c.closedAt,
           SUSPICIOUS_TRANSACTIONS_MAX,
         );
-    const customerType =
-      transactions[0]?.customerType ?? (await repo.customerTypeOf(this.#deps.db, c.customerId));
+    const customerType = transactions[0]?.customerType ?? (await repo.customerTypeOf(this.#deps.db, c.customerId));
     if (customerType === undefined) throw new AmlError('kyc_profile_not_found', { customer: c.customerId });
     const entries: ReportEntry[] = [
       { seq: 1, customerId: c.customerId, customerType, transactions: transactions.map(line) },

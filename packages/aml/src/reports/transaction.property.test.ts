@@ -33,7 +33,10 @@ describe('aggregateDaily (property)', () => {
         const total = groups.reduce((sum, g) => sum + g.totalMinor, 0n);
         expect(total).toBe([...distinct.values()].reduce((sum, t) => sum + t.amountMinor, 0n));
         for (const g of groups) {
-          const sum = g.transactionIds.reduce((s, id) => s + (distinct.get(id) as ReportableTransaction).amountMinor, 0n);
+          const sum = g.transactionIds.reduce(
+            (s, id) => s + (distinct.get(id) as ReportableTransaction).amountMinor,
+            0n,
+          );
           expect(sum).toBe(g.totalMinor);
           expect(g.reportable).toBe(g.thresholdMinor !== null && g.totalMinor >= g.thresholdMinor);
         }

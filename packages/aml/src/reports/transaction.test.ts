@@ -30,7 +30,10 @@ describe('aggregateDaily', () => {
     const find = (customer: string, category: string, direction: string) =>
       all.find((a) => a.customerId === customer && a.category === category && a.direction === direction);
     expect(find('A', 'cash', 'out')).toMatchObject({ totalMinor: 4_999_999n, reportable: false });
-    expect(find('A', 'personal_cross_border_transfer', 'out')).toMatchObject({ totalMinor: 999_999n, reportable: false });
+    expect(find('A', 'personal_cross_border_transfer', 'out')).toMatchObject({
+      totalMinor: 999_999n,
+      reportable: false,
+    });
     expect(find('B', 'corporate_transfer', 'in')).toMatchObject({ totalMinor: 199_999_999n, reportable: false });
     expect(find('C', 'cash', 'in')).toMatchObject({ thresholdMinor: null, reportable: false });
     const nextDay = all.filter((a) => a.businessDay === '2026-06-02');

@@ -85,7 +85,8 @@ export function transactionProblem(t: ReportableTransaction): string | undefined
   if (!CHANNELS.includes(t.channel)) return `unknown channel ${t.channel}`;
   if (!REGIONS.includes(t.region)) return `unknown region ${t.region}`;
   if (!DIRECTIONS.includes(t.direction)) return `unknown direction ${t.direction}`;
-  if (typeof t.amountMinor !== 'bigint' || t.amountMinor <= 0n) return 'the amount must be a positive integer of minor units';
+  if (typeof t.amountMinor !== 'bigint' || t.amountMinor <= 0n)
+    return 'the amount must be a positive integer of minor units';
   if (findCurrency(t.currency) === undefined) return `unknown currency ${t.currency}`;
   if (Number.isNaN(t.occurredAt.getTime())) return 'the time is not a valid instant';
   if (t.counterparty.country !== undefined && !/^[A-Z]{2}$/.test(t.counterparty.country)) {

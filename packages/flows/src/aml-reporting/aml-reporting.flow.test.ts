@@ -3,8 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AmlScreeningService, amlModule, amlWorkbenchOf, readCsvNames } from '@zhirong/aml';
-import { testBackends } from '@zhirong/db/testing';
-import { openTestDatabase } from '@zhirong/db/testing';
+import { openTestDatabase, testBackends } from '@zhirong/db/testing';
 import { type CurrencyCode, formatId } from '@zhirong/kernel';
 import { type LedgerModuleService, ledgerModule } from '@zhirong/ledger';
 import type { PaymentOrder } from '@zhirong/payments';
@@ -105,7 +104,11 @@ describe.each(testBackends())('AML reporting flow on %s', (backend) => {
     const account = platform.context.ids.uuid();
     await ledger.createAccounts([{ id: account, currency: CNY, type: 'liability', ownerRef: 'cus-owner' }]);
     const toDragon = (id: string) =>
-      payment({ id, debtorAccountId: account, creditor: { name: 'GOLDEN DRAGON TRADING LIMITED', iban: 'HK00DRAGON', country: 'HK' } });
+      payment({
+        id,
+        debtorAccountId: account,
+        creditor: { name: 'GOLDEN DRAGON TRADING LIMITED', iban: 'HK00DRAGON', country: 'HK' },
+      });
     const settled = new Date('2026-06-01T03:00:00Z');
     expect(await flow.recordPayment(toDragon('0190f000-0000-7000-8000-000000000101'), settled)).toEqual({
       recorded: 1,
@@ -117,7 +120,9 @@ describe.each(testBackends())('AML reporting flow on %s', (backend) => {
     });
     const aml = amlWorkbenchOf(screening, platform.context);
     const cases = await aml.cases.list({ customerId: 'cus-owner' });
-    expect(cases.map((c) => c.evidence)).toMatchObject([{ source: 'payment_counterparty', counterpartyKey: 'iban:HK00DRAGON' }]);
+    expect(cases.map((c) => c.evidence)).toMatchObject([
+      { source: 'payment_counterparty', counterpartyKey: 'iban:HK00DRAGON' },
+    ]);
     const day = await aml.reports.aggregates('2026-06-01');
     expect(day.map((a) => [a.customerId, a.category, a.totalMinor])).toEqual([
       ['cus-owner', 'personal_cross_border_transfer', 60_000_000n],

@@ -7,8 +7,8 @@ import {
   LIST_LOADED_TOPIC,
   type ReportableTransaction,
 } from '@zhirong/aml';
-import type { LedgerModuleService } from '@zhirong/ledger';
 import { formatId, parseId } from '@zhirong/kernel';
+import type { LedgerModuleService } from '@zhirong/ledger';
 import { PAYMENT_PREFIX, type PaymentOrder, type PaymentsService, paymentTopic } from '@zhirong/payments';
 import type { DomainEvent, Logger, ModuleContext, ZhirongModule } from '@zhirong/platform';
 
@@ -151,7 +151,10 @@ export class AmlReportingFlow {
     const list = (event.payload as { list?: unknown })?.list;
     if (typeof list !== 'string') return;
     const outcome = await this.aml.screeningCases.rescreenCustomers(list, 'list-change');
-    this.logger.info({ list, screened: outcome.screened, hits: outcome.hits }, 'customers re-screened after a list load');
+    this.logger.info(
+      { list, screened: outcome.screened, hits: outcome.hits },
+      'customers re-screened after a list load',
+    );
   }
 }
 
