@@ -119,20 +119,6 @@ export async function trailOf(db: Runner, caseId: string): Promise<TrailEntry[]>
   }));
 }
 
-/** Counts of a customer's cases, for the KYC rating. */
-export async function caseHistory(
-  db: Runner,
-  customerId: string,
-): Promise<{ open: number; falsePositive: number; suspicious: number }> {
-  const result = await sql<{ open: string | number; fp: string | number; sus: string | number }>`
-    select count(*) filter (where status <> 'closed') as open,
-           count(*) filter (where decision = 'false_positive') as fp,
-           count(*) filter (where decision = 'suspicious') as sus
-    from aml.cases where customer_id = ${customerId}`.execute(db);
-  const row = result.rows[0];
-  return { open: Number(row?.open ?? 0), falsePositive: Number(row?.fp ?? 0), suspicious: Number(row?.sus ?? 0) };
-}
-
 function attachmentOf(row: Record<string, unknown>): AttachmentMeta {
   return {
     id: row.id as string,
