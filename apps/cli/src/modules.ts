@@ -3,6 +3,7 @@ import { amlModule } from '@zhirong/aml';
 import { chainModule } from '@zhirong/chain';
 import {
   amlMonitoringModule,
+  amlReportingModule,
   creditModule,
   evidenceModule,
   ledgerPaymentRail,
@@ -37,5 +38,7 @@ export function platformModules(): ModuleRegistry {
       .register(amlModule)
       // Committed transfers feed the AML monitor (alerts only, after the money moved).
       .register(amlMonitoringModule)
+      // Settled payments feed AML reporting and counterparty screening; list loads re-screen customers.
+      .register(amlReportingModule)
   );
 }

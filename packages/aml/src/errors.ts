@@ -1,7 +1,16 @@
-import { CatalogError, defineErrors } from '@zhirong/kernel';
+import { CatalogError, defineErrors, pickInputErrors } from '@zhirong/kernel';
 
 /** Every AML error code, with its HTTP status and zh/en message. */
 export const amlErrors = defineErrors({
+  ...pickInputErrors(
+    'id_malformed',
+    'currency_unknown',
+    'amount_malformed',
+    'amount_too_precise',
+    'amount_too_large',
+    'amount_zero',
+    'amount_negative',
+  ),
   list_file_unreadable: {
     status: 400,
     en: 'The file {file} cannot be read: {reason}.',
@@ -89,6 +98,93 @@ export const amlErrors = defineErrors({
     status: 422,
     en: 'Line {line} of {file} is invalid: {reason}.',
     zh: '{file} 第 {line} 行无效：{reason}。',
+  },
+  aml_case_not_found: { status: 404, en: 'There is no AML case {id}.', zh: '不存在反洗钱案件 {id}。' },
+  aml_case_closed: {
+    status: 409,
+    en: 'The AML case {id} is already decided.',
+    zh: '反洗钱案件 {id} 已作出决定。',
+  },
+  case_subject_conflict: {
+    status: 409,
+    en: 'A case for {kind} {subject} already exists with different details.',
+    zh: '{kind} {subject} 的案件已存在，且内容不同。',
+  },
+  attachment_too_large: {
+    status: 413,
+    en: 'An attachment may hold at most {max} bytes; this one holds {size}.',
+    zh: '附件最多 {max} 字节，该附件为 {size} 字节。',
+  },
+  attachment_type_refused: {
+    status: 415,
+    en: 'Attachments of type {type} are not accepted.',
+    zh: '不接受类型为 {type} 的附件。',
+  },
+  attachment_not_found: {
+    status: 404,
+    en: 'The case {id} has no attachment {attachment}.',
+    zh: '案件 {id} 没有附件 {attachment}。',
+  },
+  transaction_invalid: {
+    status: 422,
+    en: 'The transaction {id} is invalid: {reason}.',
+    zh: '交易 {id} 无效：{reason}。',
+  },
+  transaction_conflict: {
+    status: 409,
+    en: 'The transaction {id} was already recorded with different details.',
+    zh: '交易 {id} 已以不同的内容记录。',
+  },
+  threshold_missing: {
+    status: 422,
+    en: 'No reporting threshold is configured for {category} in {currency}.',
+    zh: '未配置 {category} 类别 {currency} 币种的报告阈值。',
+  },
+  report_not_found: { status: 404, en: 'There is no AML report {id}.', zh: '不存在反洗钱报告 {id}。' },
+  report_invalid: {
+    status: 422,
+    en: 'The report {id} fails validation with {count} errors.',
+    zh: '报告 {id} 未通过校验，共 {count} 个错误。',
+  },
+  report_submitted: {
+    status: 409,
+    en: 'The report {id} was already submitted.',
+    zh: '报告 {id} 已提交。',
+  },
+  case_not_suspicious: {
+    status: 409,
+    en: 'The case {id} is not decided suspicious, so it cannot be reported.',
+    zh: '案件 {id} 未被判定为可疑，不能报告。',
+  },
+  report_date_invalid: {
+    status: 400,
+    en: 'The date {value} is not a calendar date (YYYY-MM-DD).',
+    zh: '{value} 不是有效日期（YYYY-MM-DD）。',
+  },
+  kyc_profile_not_found: {
+    status: 404,
+    en: 'There is no KYC profile for customer {customer}.',
+    zh: '客户 {customer} 没有尽职调查档案。',
+  },
+  kyc_profile_invalid: {
+    status: 422,
+    en: 'The KYC profile of customer {customer} is invalid: {reason}.',
+    zh: '客户 {customer} 的尽职调查档案无效：{reason}。',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    en: 'This Idempotency-Key was already used with a different request.',
+    zh: '该 Idempotency-Key 已用于另一个不同的请求。',
+  },
+  idempotency_request_in_progress: {
+    status: 409,
+    en: 'A request with this Idempotency-Key is still in progress.',
+    zh: '使用该 Idempotency-Key 的请求仍在处理中。',
+  },
+  idempotency_key_invalid: {
+    status: 400,
+    en: 'The Idempotency-Key header must be 1 to 255 visible characters.',
+    zh: 'Idempotency-Key 请求头必须为 1 至 255 个可见字符。',
   },
 });
 

@@ -1,4 +1,24 @@
+export {
+  type AmlCase,
+  type AmlDeps,
+  type AttachmentMeta,
+  CASE_DECIDED_TOPIC,
+  CASE_ESCALATED_TOPIC,
+  CASE_OPENED_TOPIC,
+  type CaseDecision,
+  type CaseSlaConfig,
+  type CaseStatus,
+  type CaseSubject,
+  type CaseSubjectKind,
+  DEFAULT_CASE_SLA,
+  type TrailEntry,
+} from './cases/case.ts';
+export { CASE_PREFIX, caseJson } from './cases/cases.routes.ts';
+export { AmlCaseService, type OpenCaseInput } from './cases/cases.service.ts';
+export { AmlScreeningCases, type ScreeningCandidate, type ScreeningOutcome } from './cases/screening-cases.ts';
 export { AmlError, type AmlErrorCode, amlErrors } from './errors.ts';
+export { AmlKycService, KYC_RATED_TOPIC, type StoredRating } from './kyc/kyc.service.ts';
+export { DEFAULT_RATING, type KycProfile, type RatingConfig, type RiskRating, rateCustomer } from './kyc/rating.ts';
 export { amlMigrations } from './migrations.ts';
 export { AML_MODULE_NAME, type AmlModuleService, amlModule } from './module.ts';
 export {
@@ -45,6 +65,44 @@ export {
 } from './monitoring/scenarios.ts';
 export { type ColumnMap, parseColumnMap, readTransactionsCsv } from './monitoring/transactions-csv.ts';
 export {
+  REPORT_CSV_COLUMNS,
+  REPORT_KINDS,
+  type ReportBody,
+  type ReportError,
+  type ReportKind,
+  reportCsv,
+  reportXml,
+  validateReport,
+  validateReportCsv,
+  validateReportXml,
+} from './reports/report-format.ts';
+export { configVersion, DEFAULT_REPORTING, type ReportingConfig } from './reports/reporting.ts';
+export type { ReportRecord } from './reports/reports.repository.ts';
+export { reportJson } from './reports/reports.routes.ts';
+export {
+  AmlReportService,
+  REPORT_GENERATED_TOPIC,
+  REPORT_PREFIX,
+  REPORT_SUBMITTED_TOPIC,
+} from './reports/reports.service.ts';
+export {
+  addWorkingDays,
+  aggregateDaily,
+  businessDayOf,
+  type Channel,
+  type Counterparty,
+  type CustomerType,
+  categoryOf,
+  type DailyAggregate,
+  DEFAULT_THRESHOLDS,
+  type Direction,
+  LARGE_VALUE_CATEGORIES,
+  type LargeValueCategory,
+  type Region,
+  type ReportableTransaction,
+  type Thresholds,
+} from './reports/transaction.ts';
+export {
   runScreeningBench,
   type ScreeningBenchOptions,
   type ScreeningBenchResult,
@@ -77,7 +135,12 @@ export {
 } from './screening/match.ts';
 export { foldLatin, type NameToken, type NormalizedName, normalizeName } from './screening/normalize.ts';
 export { entryKey, type ListKind, type ListVersion } from './screening/screening.repository.ts';
-export { AmlScreeningService, SCREEN_BATCH_MAX, type ScreeningResult } from './screening/screening.service.ts';
+export {
+  AmlScreeningService,
+  LIST_LOADED_TOPIC,
+  SCREEN_BATCH_MAX,
+  type ScreeningResult,
+} from './screening/screening.service.ts';
 export {
   ALIASES_MAX,
   buildScreeningIndex,
@@ -94,3 +157,4 @@ export {
   ScreeningIndex,
   type ScreenOptions,
 } from './screening/screening-index.ts';
+export { type AmlWorkbench, type AmlWorkbenchOptions, amlWorkbenchOf, createAmlWorkbench } from './workbench.ts';

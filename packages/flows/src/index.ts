@@ -1,4 +1,5 @@
 export { AmlMonitoringFlow, amlMonitoringModule, monitoredTransactionOf } from './aml/module.ts';
+export { AmlReportingFlow, amlReportingModule, paymentTransactions } from './aml-reporting/module.ts';
 export {
   CREDIT_ACCOUNT_SHARDS,
   creditModule,

@@ -13,3 +13,4 @@ export * from './model.ts';
 export { END_TO_END_NOT_PROVIDED, MESSAGE_BYTES_MAX, parseIso20022, summarize } from './parse.ts';
 export { type BookEntry, type MatchRule, type ReconcileOptions, type ReconcileResult, reconcile } from './reconcile.ts';
 export type { Iso20022Error } from './schema.ts';
+export { childOf, childrenOf, readXml, textAt, type XmlElement, type XmlReadResult } from './xml.ts';

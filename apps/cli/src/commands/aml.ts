@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   AmlError,
+  type AmlScreeningService,
   alertJson,
+  amlWorkbenchOf,
   buildScreeningIndex,
   DEFAULT_SCENARIO_PARAMS,
   DEFAULT_THRESHOLD,
@@ -10,16 +12,24 @@ import {
   evaluateMonitoring,
   type ListRecord,
   parseColumnMap,
+  REPORT_PREFIX,
+  type ReportError,
+  type ReportRecord,
   readCsvNames,
   readFtmNames,
   readTransactionsCsv,
+  reportJson,
   SCENARIO_KEYS,
   scenarioParamsJson,
   screenSubject,
   subjectOf,
+  validateReportCsv,
+  validateReportXml,
 } from '@zhirong/aml';
+import { formatId, parseId } from '@zhirong/kernel';
+import type { Platform } from '@zhirong/platform';
 import type { Command } from 'commander';
-import { fail, printJson } from '../context.ts';
+import { configFromEnv, fail, printJson, withPlatform } from '../context.ts';
 
 /**
  * `zhirong aml screen`: screens every name of an input CSV against a sanctions/PEP list (CSV with
@@ -183,4 +193,152 @@ export function registerAmlCommands(program: Command): void {
         }
       });
     });
+  registerReportCommands(aml);
+}
+
+async function guardedAsync(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof AmlError) fail(`${error.code}: ${cliLanguageIsZh() ? error.messageZh : error.message}`);
+    throw error;
+  }
+}
+
+function withAml(work: (aml: ReturnType<typeof amlWorkbenchOf>, platform: Platform) => Promise<void>): Promise<void> {
+  return withPlatform(configFromEnv(), (platform) =>
+    guardedAsync(() => work(amlWorkbenchOf(platform.service<AmlScreeningService>('aml'), platform.context), platform)),
+  );
+}
+
+function reportIdOf(text: string): string {
+  const parsed = parseId(REPORT_PREFIX, text);
+  if (!parsed.ok) fail(`not a report id: ${text}`);
+  return parsed.value;
+}
+
+function printReport(r: ReportRecord, json: boolean): void {
+  if (json) printJson(reportJson(r));
+  else {
+    const what = r.businessDay ?? r.caseId ?? '';
+    console.log(
+      `${formatId(REPORT_PREFIX, r.id)}\t${r.kind}\t${what}\t${r.entryCount} entries\t${r.status}\tdue ${r.dueAt.toISOString()}`,
+    );
+  }
+}
+
+function printErrors(errors: readonly ReportError[], label: string): void {
+  if (errors.length === 0) console.log(`${label}: valid`);
+  for (const e of errors) console.log(`${label}\t${e.path}\t${e.code}\t${e.message}`);
+}
+
+/**
+ * `zhirong aml report generate|suspicious|list|file|validate|submit`: PBoC large-value and
+ * suspicious-transaction reports on the configured database; `validate --file` checks a report
+ * file offline and lists every error (exit 1 when there is any).
+ */
+function registerReportCommands(aml: Command): void {
+  const report = aml.command('report').description('PBoC large-value and suspicious transaction reports');
+  report
+    .command('generate')
+    .description('Generate the large-value report of a business day (YYYY-MM-DD, reporting time zone)')
+    .requiredOption('--date <day>', 'business day')
+    .option('--json', 'print JSON')
+    .action((opts) =>
+      withAml(async (w) => {
+        const { report: r } = await w.reports.generateLargeValue(opts.date, 'cli');
+        printReport(r, Boolean(opts.json));
+      }),
+    );
+  report
+    .command('suspicious')
+    .description('Generate the suspicious-transaction report of a case decided suspicious')
+    .requiredOption('--case <id>', 'case id (amc_…)')
+    .option('--json', 'print JSON')
+    .action((opts) =>
+      withAml(async (w) => {
+        const parsed = parseId('amc', opts.case);
+        if (!parsed.ok) fail(`not a case id: ${opts.case}`);
+        const { report: r } = await w.reports.generateSuspicious(parsed.value, 'cli');
+        printReport(r, Boolean(opts.json));
+      }),
+    );
+  report
+    .command('list')
+    .description('Reports, nearest deadline first')
+    .option('--kind <kind>', 'large_value or suspicious')
+    .option('--overdue', 'only reports past their deadline and not submitted')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON')
+    .action((opts) =>
+      withAml(async (w) => {
+        if (opts.kind !== undefined && opts.kind !== 'large_value' && opts.kind !== 'suspicious') {
+          fail('--kind must be large_value or suspicious');
+        }
+        const items = await w.reports.list({
+          ...(opts.kind ? { kind: opts.kind } : {}),
+          ...(opts.overdue ? { overdue: true } : {}),
+          limit: Number(opts.limit),
+        });
+        if (opts.json) printJson(items.map(reportJson));
+        else for (const r of items) printReport(r, false);
+      }),
+    );
+  report
+    .command('file')
+    .description('Write a report file (XML or CSV) to --out or stdout')
+    .requiredOption('--id <id>', 'report id (amr_…)')
+    .requiredOption('--format <format>', 'xml or csv')
+    .option('--out <file>', 'output file')
+    .action((opts) =>
+      withAml(async (w) => {
+        if (opts.format !== 'xml' && opts.format !== 'csv') fail('--format must be xml or csv');
+        const r = await w.reports.get(reportIdOf(opts.id));
+        const text = opts.format === 'xml' ? r.xml : r.csv;
+        if (opts.out) writeFileSync(opts.out, text);
+        else process.stdout.write(text);
+      }),
+    );
+  report
+    .command('validate')
+    .description('Validate a stored report (--id) or a report file (--file, .xml or .csv); lists every error')
+    .option('--id <id>', 'report id (amr_…)')
+    .option('--file <file>', 'report file')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      if ((opts.id === undefined) === (opts.file === undefined)) fail('give exactly one of --id and --file');
+      let results: Record<string, readonly ReportError[]>;
+      if (opts.file !== undefined) {
+        const text = readText(opts.file);
+        const isXml = /\.xml$/i.test(opts.file) || text.trimStart().startsWith('<');
+        results = { [isXml ? 'xml' : 'csv']: (isXml ? validateReportXml(text) : validateReportCsv(text)).errors };
+      } else {
+        let checked: Record<string, readonly ReportError[]> = {};
+        await withAml(async (w) => {
+          checked = await w.reports.validate(reportIdOf(opts.id));
+        });
+        results = checked;
+      }
+      if (opts.json) printJson(results);
+      else for (const [label, errors] of Object.entries(results)) printErrors(errors, label);
+      if (Object.values(results).some((errors) => errors.length > 0)) process.exitCode = 1;
+    });
+  report
+    .command('submit')
+    .description('Record the submission of a validated report file')
+    .requiredOption('--id <id>', 'report id (amr_…)')
+    .requiredOption('--format <format>', 'xml or csv')
+    .requiredOption('--reference <text>', "the regulator's receipt or batch reference")
+    .option('--json', 'print JSON')
+    .action((opts) =>
+      withAml(async (w) => {
+        if (opts.format !== 'xml' && opts.format !== 'csv') fail('--format must be xml or csv');
+        const r = await w.reports.submit(
+          reportIdOf(opts.id),
+          { format: opts.format, reference: opts.reference },
+          'cli',
+        );
+        printReport(r, Boolean(opts.json));
+      }),
+    );
 }

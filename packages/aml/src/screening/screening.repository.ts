@@ -1,5 +1,5 @@
 import type { Clock, IdGenerator } from '@zhirong/kernel';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { ListRecord } from './lists.ts';
 import { normalizeName } from './normalize.ts';
@@ -51,6 +51,8 @@ export async function saveListVersion(
     sourceName: string;
     records: readonly ListRecord[];
   },
+  // biome-ignore lint/suspicious/noExplicitAny: the aml schema is reached through raw SQL only
+  afterInsert?: (trx: Transaction<any>, version: ListVersion) => Promise<void>,
 ): Promise<ListVersion> {
   if (input.records.length === 0) throw new Error('saveListVersion: a list version needs at least one entry');
   const loadedAt = deps.clock.now();
@@ -82,7 +84,7 @@ export async function saveListVersion(
       }));
       await trx.withSchema('aml').insertInto('list_entries').values(rows).execute();
     }
-    return {
+    const stored: ListVersion = {
       listId,
       listName: input.listName,
       versionId,
@@ -92,6 +94,8 @@ export async function saveListVersion(
       sourceFormat: input.sourceFormat,
       sourceName: input.sourceName,
     };
+    if (afterInsert) await afterInsert(trx, stored);
+    return stored;
   });
 }
 

@@ -1,11 +1,11 @@
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { problem } from '@zhirong/platform';
+import { type IdempotencyTable, idempotentReply, problem } from '@zhirong/platform';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AmlError, amlErrors } from '../errors.ts';
 import { type ListRecord, readCsvNames, readFtmNames } from './lists.ts';
-import type { ListVersion } from './screening.repository.ts';
+import type { AmlDb, ListVersion } from './screening.repository.ts';
 import type { AmlScreeningService } from './screening.service.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -47,8 +47,23 @@ function versionJson(v: ListVersion) {
   };
 }
 
-/** `/v1/aml/lists` (load a version, list versions) and `/v1/aml/screening` (screen, whitelist). */
-export async function screeningRoutes(fastify: FastifyInstance, service: AmlScreeningService): Promise<void> {
+const IDEMPOTENCY: IdempotencyTable = {
+  table: 'aml.idempotency',
+  keyPrefix: 'aml:',
+  refuse: (code) => {
+    throw problem(amlErrors, code);
+  },
+};
+
+/**
+ * `/v1/aml/lists` (load a version, list versions) and `/v1/aml/screening` (screen, whitelist). With
+ * `idempotency`, a list upload honours an Idempotency-Key: a retry returns the version it loaded.
+ */
+export async function screeningRoutes(
+  fastify: FastifyInstance,
+  service: AmlScreeningService,
+  idempotency?: { db: AmlDb; now: () => Date },
+): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post(
@@ -71,21 +86,28 @@ export async function screeningRoutes(fastify: FastifyInstance, service: AmlScre
         ),
       },
     },
-    async (request, reply) =>
-      guarded(async () => {
-        const b = request.body;
-        const sourceName = b.sourceName ?? `${b.name}.${b.format === 'csv' ? 'csv' : 'ftm.json'}`;
-        const records: ListRecord[] =
-          b.format === 'csv' ? readCsvNames(b.content, sourceName) : readFtmNames(b.content, sourceName);
-        const version = await service.loadList({
-          listName: b.name,
-          kind: b.kind,
-          sourceFormat: b.format,
-          sourceName,
-          records,
+    async (request, reply) => {
+      const load = () =>
+        guarded(async () => {
+          const b = request.body;
+          const sourceName = b.sourceName ?? `${b.name}.${b.format === 'csv' ? 'csv' : 'ftm.json'}`;
+          const records: ListRecord[] =
+            b.format === 'csv' ? readCsvNames(b.content, sourceName) : readFtmNames(b.content, sourceName);
+          const version = await service.loadList({
+            listName: b.name,
+            kind: b.kind,
+            sourceFormat: b.format,
+            sourceName,
+            records,
+          });
+          return { status: 201, body: versionJson(version) };
         });
-        return reply.status(201).send(versionJson(version));
-      }),
+      if (idempotency === undefined) {
+        const result = await load();
+        return reply.status(result.status).send(result.body);
+      }
+      return idempotentReply(idempotency.db, IDEMPOTENCY, request, reply, idempotency.now, load);
+    },
   );
 
   app.get(

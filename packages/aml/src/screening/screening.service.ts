@@ -1,4 +1,5 @@
 import type { Clock, IdGenerator } from '@zhirong/kernel';
+import type { Outbox } from '@zhirong/platform';
 import { AmlError } from '../errors.ts';
 import type { ListRecord } from './lists.ts';
 import type { MatchExplanation } from './match.ts';
@@ -16,6 +17,9 @@ import {
 import { buildScreeningIndex, DEFAULT_THRESHOLD, type NameRecord, subjectOf, Whitelist } from './screening.ts';
 import type { ScreeningIndex } from './screening-index.ts';
 
+/** Emitted in the transaction that stores a new list version. */
+export const LIST_LOADED_TOPIC = 'aml.list.loaded';
+
 /** Inputs screened per call. */
 export const SCREEN_BATCH_MAX = 10_000;
 
@@ -26,6 +30,10 @@ export interface ScreeningResult {
   readonly match: number | null;
   readonly score: number;
   readonly explanation: MatchExplanation | null;
+  /** Id of the stored result row. */
+  readonly resultId: string;
+  /** Stable key of the matched entry across list versions, or null. */
+  readonly entryKey: string | null;
 }
 
 interface LoadedVersion {
@@ -45,9 +53,12 @@ export class AmlScreeningService {
   readonly #deps: { ids: IdGenerator; clock: Clock };
   readonly #loaded = new Map<string, LoadedVersion>();
 
-  constructor(deps: { db: AmlDb; ids: IdGenerator; clock: Clock }) {
+  readonly #outbox: Outbox | undefined;
+
+  constructor(deps: { db: AmlDb; ids: IdGenerator; clock: Clock; outbox?: Outbox }) {
     this.#db = deps.db;
     this.#deps = { ids: deps.ids, clock: deps.clock };
+    this.#outbox = deps.outbox;
   }
 
   async loadList(input: {
@@ -58,7 +69,16 @@ export class AmlScreeningService {
     records: readonly ListRecord[];
   }): Promise<ListVersion> {
     if (input.records.length === 0) throw new AmlError('list_empty', { file: input.sourceName });
-    return saveListVersion(this.#db, this.#deps, input);
+    return saveListVersion(this.#db, this.#deps, input, async (trx, version) => {
+      // Re-screening of the customers against the new version is wired on this event (packages/flows).
+      await this.#outbox?.enqueue(trx, [
+        {
+          topic: LIST_LOADED_TOPIC,
+          key: version.versionId,
+          payload: { list: version.listName, version: version.version, versionId: version.versionId },
+        },
+      ]);
+    });
   }
 
   async versions(listName: string): Promise<ListVersion[]> {
@@ -88,7 +108,7 @@ export class AmlScreeningService {
     const pairs = new Set(
       (await whitelistPairs(this.#db, loaded.version.listId)).map((p) => `${p.inputFingerprint}#${p.entryKey}`),
     );
-    const results = inputs.map((record, i): ScreeningResult => {
+    const hits = inputs.map((record, i) => {
       if (record.fullName.trim().length === 0) throw new AmlError('name_missing', { file: 'request', row: i });
       const subject = subjectOf(record);
       const fingerprint = Whitelist.fingerprint(subject);
@@ -98,11 +118,11 @@ export class AmlScreeningService {
       });
       return { input: i, match: hit.entry, score: hit.score, explanation: hit.explanation };
     });
-    await saveScreeningResults(
+    const resultIds = await saveScreeningResults(
       this.#db,
       this.#deps,
       loaded.version.versionId,
-      results.map((r, i) => ({
+      hits.map((r, i) => ({
         inputName: inputs[i]?.fullName ?? '',
         inputDateOfBirth: inputs[i]?.dateOfBirth,
         inputNationality: inputs[i]?.nationality,
@@ -111,6 +131,13 @@ export class AmlScreeningService {
         threshold,
         explanation: r.explanation,
       })),
+    );
+    const results = hits.map(
+      (h, i): ScreeningResult => ({
+        ...h,
+        resultId: resultIds[i] as string,
+        entryKey: h.match === null ? null : (loaded.entryKeys[h.match] ?? null),
+      }),
     );
     return { version: loaded.version, results };
   }
