@@ -3,7 +3,7 @@ import { inTransaction } from '@zhirong/db';
 import { assert, type Clock, canonicalJson, formatAmount, formatId, type IdGenerator } from '@zhirong/kernel';
 import type { Logger, NewEvent, Outbox } from '@zhirong/platform';
 import * as repo from './credit.repository.ts';
-import { type DecisionInputs, type DecisionRecord, decide, decisionBytes, type FraudDecision } from './decision.ts';
+import { type DecisionInputs, type DecisionRecord, decide, decisionBytes, type Screening } from './decision.ts';
 import { EMPLOYMENT_TYPES, type EmploymentType } from './features.ts';
 import { ageOn, parseResidentId } from './identity-number.ts';
 import {
@@ -62,16 +62,26 @@ export interface CreditMoneyPort {
   ): Promise<{ readonly ok: true } | { readonly ok: false; readonly code: string }>;
 }
 
+/** What the screening port is told about an application (before anything is stored). */
+export interface ScreeningRequest {
+  /** The application's id (uuid): the risk event's id derives from it, so a retry is not counted twice. */
+  readonly applicationId: string;
+  readonly idNumber: string;
+  readonly phone: string;
+  readonly name: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  readonly at: Date;
+  /** A what-if (`credit decide`): decide without storing anything. */
+  readonly dryRun: boolean;
+}
+
 /**
- * The risk engine's view of an applicant (deny lists, fraud decision). The integrator connects it
- * to packages/risk; the default approves everyone.
+ * The risk engine's view of an applicant (deny lists, fraud decision). flows connects it to the
+ * risk engine (packages/flows/src/credit); without a risk module the default approves everyone.
  */
 export interface CreditScreeningPort {
-  screen(applicant: { readonly idNumber: string; readonly phone: string; readonly name: string }): Promise<{
-    readonly denyListed: boolean;
-    readonly fraud: FraudDecision;
-    readonly source: string;
-  }>;
+  screen(request: ScreeningRequest): Promise<Screening>;
 }
 
 export const approveAllScreening: CreditScreeningPort = {
@@ -240,10 +250,16 @@ export class CreditService {
     if (c.granted !== true || c.version.trim() === '' || Number.isNaN(Date.parse(c.grantedAt)))
       return fail('consent_missing');
 
+    const applicationId = ids.uuid();
     const screening = await (this.#deps.screening ?? approveAllScreening).screen({
+      applicationId,
       idNumber: id.value.number,
       phone: a.phone,
       name,
+      amountMinor: amount.value,
+      currency: product.currency,
+      at: clock.now(),
+      dryRun: options.dryRun === true,
     });
     const here = await repo.activeLoansOf(db, id.value.number);
     const inputs: DecisionInputs = {
@@ -262,7 +278,13 @@ export class CreditService {
       monthlyDebtMinor: debt.value.toString(),
       activeLoansHere: here.count,
       monthlyDebtHereMinor: here.monthlyMinor.toString(),
-      screening: { denyListed: screening.denyListed, fraud: screening.fraud, source: screening.source },
+      screening: {
+        denyListed: screening.denyListed,
+        fraud: screening.fraud,
+        source: screening.source,
+        ...(screening.decisionId === undefined ? {} : { decisionId: screening.decisionId }),
+        ...(screening.reason === undefined ? {} : { reason: screening.reason }),
+      },
       product: {
         id: product.id,
         amountMinMinor: product.amountMinMinor.toString(),
@@ -278,7 +300,7 @@ export class CreditService {
     };
     const decision = decide(inputs);
     const application: repo.Application = {
-      id: ids.uuid(),
+      id: applicationId,
       productId: product.id,
       idNumber: id.value.number,
       applicant: {

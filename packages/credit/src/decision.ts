@@ -36,6 +36,18 @@ export const POLICY = {
 export type Outcome = 'approve' | 'decline' | 'refer';
 export type FraudDecision = 'allow' | 'review' | 'block';
 
+/** The risk engine's answer about an applicant, stored with the decision inputs. */
+export interface Screening {
+  readonly denyListed: boolean;
+  readonly fraud: FraudDecision;
+  /** Who answered: `risk-engine` (with the rulesets and model that decided) or `default-approve`. */
+  readonly source: string;
+  /** The risk engine's stored decision (absent for a what-if or the default). */
+  readonly decisionId?: string;
+  /** The risk engine's top reason when it did not approve. */
+  readonly reason?: { readonly code: string; readonly en: string; readonly zh: string };
+}
+
 /** Everything the decision reads, as stored with the application (money as minor-unit strings). */
 export interface DecisionInputs {
   readonly asOf: string;
@@ -56,7 +68,7 @@ export interface DecisionInputs {
   readonly activeLoansHere: number;
   readonly monthlyDebtHereMinor: string;
   /** The risk engine's answer through the screening port. */
-  readonly screening: { readonly denyListed: boolean; readonly fraud: FraudDecision; readonly source: string };
+  readonly screening: Screening;
   readonly product: {
     readonly id: string;
     readonly amountMinMinor: string;
@@ -168,10 +180,18 @@ export function decide(inputs: DecisionInputs, model: Model = defaultModel()): D
   ];
   const base = { policyVersion: POLICY.version, modelVersion: model.artefact.contentHash, checks };
   const failed = checks.filter((c) => !c.passed);
-  const policyReasons = failed.map((c) => ({
-    code: `policy_${c.rule}`,
-    ...(POLICY_REASONS[c.rule] as { en: string; zh: string }),
-  }));
+  const riskReason = inputs.screening.reason;
+  const policyReasons = failed.map((c) => {
+    const wording = POLICY_REASONS[c.rule] as { en: string; zh: string };
+    // The risk engine's own reason, when it gave one, says why the fraud or list check failed.
+    if ((c.rule === 'fraud' || c.rule === 'deny_list') && riskReason)
+      return {
+        code: `policy_${c.rule}`,
+        en: `${wording.en}: ${riskReason.en} (${riskReason.code})`,
+        zh: `${wording.zh}：${riskReason.zh}（${riskReason.code}）`,
+      };
+    return { code: `policy_${c.rule}`, ...wording };
+  });
   // Hard rules decline; a fraud "review" alone refers to a person.
   if (failed.some((c) => c.rule !== 'fraud' || inputs.screening.fraud === 'block')) {
     return { ...base, ...empty('decline'), reasons: policyReasons.slice(0, 4) };

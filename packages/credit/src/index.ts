@@ -15,6 +15,7 @@ export {
   type Movement,
   PRODUCT_PREFIX,
   REPAYMENT_PREFIX,
+  type ScreeningRequest,
   type SystemRole,
   WRITE_OFF_DPD_MIN,
 } from './credit.service.ts';
@@ -27,6 +28,7 @@ export {
   defaultModel,
   type FraudDecision,
   POLICY,
+  type Screening,
 } from './decision.ts';
 export { type CreditErrorCode, creditErrors } from './errors.ts';
 export {

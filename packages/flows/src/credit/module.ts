@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type CreditMoneyPort, createCreditModule, type SystemRole } from '@zhirong/credit';
+import { approveAllScreening, type CreditMoneyPort, createCreditModule, type SystemRole } from '@zhirong/credit';
 import { bytesToUuid, type CurrencyCode } from '@zhirong/kernel';
 import type { AccountType, LedgerModuleService, TransferRequest } from '@zhirong/ledger';
 import type { ModuleContext } from '@zhirong/platform';
+import type { RiskService } from '@zhirong/risk';
+import { riskCreditScreening } from './screening.ts';
 
 /**
  * The ledger behind lending's money port. The institution's lending accounts exist once per
@@ -102,7 +104,20 @@ export function ledgerCreditPort(ledger: LedgerModuleService): CreditMoneyPort {
   };
 }
 
-/** The `credit` module with the ledger as its money port. Register it after `ledger`. */
-export const creditModule = createCreditModule((context: ModuleContext) =>
-  ledgerCreditPort(context.services.service<LedgerModuleService>('ledger')),
+/**
+ * The `credit` module with the ledger as its money port and, when the platform has the risk engine,
+ * the engine as its screening port. Register it after `ledger` (and `risk`).
+ */
+export const creditModule = createCreditModule(
+  (context: ModuleContext) => ledgerCreditPort(context.services.service<LedgerModuleService>('ledger')),
+  (context: ModuleContext) => {
+    let risk: RiskService;
+    try {
+      risk = context.services.service<RiskService>('risk');
+    } catch {
+      context.logger.warn('credit: no risk module registered, applications are screened by the default (approve)');
+      return approveAllScreening;
+    }
+    return riskCreditScreening(() => risk);
+  },
 );
