@@ -3,7 +3,14 @@ import { inTransaction } from '@zhirong/db';
 import { assert, type Clock, canonicalJson, formatAmount, formatId, type IdGenerator } from '@zhirong/kernel';
 import type { Logger, NewEvent, Outbox } from '@zhirong/platform';
 import * as repo from './credit.repository.ts';
-import { type DecisionInputs, type DecisionRecord, decide, decisionBytes, type Screening } from './decision.ts';
+import {
+  bundledModels,
+  type DecisionInputs,
+  type DecisionRecord,
+  decide,
+  decisionBytes,
+  type Screening,
+} from './decision.ts';
 import { EMPLOYMENT_TYPES, type EmploymentType } from './features.ts';
 import { ageOn, parseResidentId } from './identity-number.ts';
 import {
@@ -262,6 +269,7 @@ export class CreditService {
       dryRun: options.dryRun === true,
     });
     const here = await repo.activeLoansOf(db, id.value.number);
+    const models = bundledModels();
     const inputs: DecisionInputs = {
       asOf: today,
       currency: product.currency,
@@ -285,6 +293,7 @@ export class CreditService {
         ...(screening.decisionId === undefined ? {} : { decisionId: screening.decisionId }),
         ...(screening.reason === undefined ? {} : { reason: screening.reason }),
       },
+      models: { champion: models.champion.artefact.contentHash, challenger: models.challenger.artefact.contentHash },
       product: {
         id: product.id,
         amountMinMinor: product.amountMinMinor.toString(),

@@ -69,6 +69,11 @@ export interface DecisionInputs {
   readonly monthlyDebtHereMinor: string;
   /** The risk engine's answer through the screening port. */
   readonly screening: Screening;
+  /**
+   * The models the decision used, by content hash (bundled artefacts, see `bundledModels`). Absent
+   * in decisions made before the GBDT challenger existed: those used the scorecard alone.
+   */
+  readonly models?: { readonly champion: string; readonly challenger: string };
   readonly product: {
     readonly id: string;
     readonly amountMinMinor: string;
@@ -110,6 +115,17 @@ export interface DecisionRecord {
   readonly annualRate: string | null;
   readonly apr: string | null;
   readonly reasons: readonly Reason[];
+  /**
+   * The other model's view of the same application, recorded beside the decision (it decides
+   * nothing): its PD and its top reasons (TreeSHAP for the GBDT, points lost for the scorecard).
+   * Absent when a policy rule decided first, and in decisions made before it existed.
+   */
+  readonly challenger?: {
+    readonly modelVersion: string;
+    readonly kind: string;
+    readonly pd: string;
+    readonly reasons: readonly Reason[];
+  };
 }
 
 const POLICY_REASONS: Readonly<Record<string, { en: string; zh: string }>> = {
@@ -128,12 +144,64 @@ export function defaultModel(): Model {
   return cached;
 }
 
+let cachedGbdt: Model | undefined;
+/** The bundled PD GBDT, trained on the same simulator loans and columns (loaded once). */
+export function gbdtModel(): Model {
+  cachedGbdt ??= loadModel(readFileSync(new URL('./pd-gbdt-model.json', import.meta.url), 'utf8'));
+  return cachedGbdt;
+}
+
+/**
+ * Which bundled model decides (champion) and which is recorded beside it (challenger). Set from the
+ * hold-out AUCs printed by tools/credit-train-model.ts (see packages/credit/README.md).
+ */
+export const MODEL_ROLES = { champion: 'scorecard', challenger: 'gbdt' } as const;
+
+/** The bundled models by content hash, and the current champion and challenger. */
+export function bundledModels(): {
+  readonly byVersion: ReadonlyMap<string, Model>;
+  readonly champion: Model;
+  readonly challenger: Model;
+} {
+  const kinds = { scorecard: defaultModel(), gbdt: gbdtModel() };
+  return {
+    byVersion: new Map(Object.values(kinds).map((m) => [m.artefact.contentHash, m])),
+    champion: kinds[MODEL_ROLES.champion],
+    challenger: kinds[MODEL_ROLES.challenger],
+  };
+}
+
+/** The models a stored decision names (the scorecard alone for decisions before the challenger). */
+function modelsOf(inputs: DecisionInputs, given: Model | undefined): { champion: Model; challenger?: Model } {
+  if (given) return { champion: given };
+  if (!inputs.models) return { champion: defaultModel() };
+  const { byVersion } = bundledModels();
+  const champion = byVersion.get(inputs.models.champion);
+  const challenger = byVersion.get(inputs.models.challenger);
+  if (!champion || !challenger)
+    throw new Error(
+      `a model this decision names is not bundled: ${inputs.models.champion} ${inputs.models.challenger}`,
+    );
+  return { champion, challenger };
+}
+
+function reasonsOf(features: readonly string[]): Reason[] {
+  return features.map((feature) => ({
+    code: feature,
+    ...(FEATURE_REASONS[feature as FeatureColumn] ?? { en: feature, zh: feature }),
+  }));
+}
+
 function ratio(numerator: Dec, denominator: Dec): string {
   return denominator.isZero() ? '99.99' : numerator.div(denominator).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2);
 }
 
-/** Decides an application from its stored inputs. Pure and deterministic. */
-export function decide(inputs: DecisionInputs, model: Model = defaultModel()): DecisionRecord {
+/**
+ * Decides an application from its stored inputs. Pure and deterministic. The models are the ones
+ * `inputs.models` names (or `model` alone, for tests).
+ */
+export function decide(inputs: DecisionInputs, given?: Model): DecisionRecord {
+  const { champion: model, challenger } = modelsOf(inputs, given);
   const income = new D(inputs.monthlyIncomeMinor);
   const amount = BigInt(inputs.amountMinor);
   const product = inputs.product;
@@ -216,14 +284,28 @@ export function decide(inputs: DecisionInputs, model: Model = defaultModel()): D
   };
   const explanation = model.explain(frame, 0);
   const pd = explanation.probability.toFixed(6);
-  const score = (explanation.score ?? 0).toFixed(2);
-  const modelReasons = explanation.reasons.map((feature) => ({
-    code: feature,
-    ...(FEATURE_REASONS[feature as FeatureColumn] ?? { en: feature, zh: feature }),
-  }));
+  const score = explanation.score === undefined ? null : explanation.score.toFixed(2);
+  const modelReasons = reasonsOf(explanation.reasons);
   const reasons = [...policyReasons, ...modelReasons].slice(0, 4);
   const band = POLICY.bands.find((b) => b.pdBelow === null || new D(pd).lt(b.pdBelow)) ?? POLICY.bands[4];
-  const scored = { ...base, pd, score, band: band.band, reasons };
+  const other = challenger?.explain(frame, 0);
+  const scored = {
+    ...base,
+    pd,
+    score,
+    band: band.band,
+    reasons,
+    ...(challenger && other
+      ? {
+          challenger: {
+            modelVersion: challenger.artefact.contentHash,
+            kind: challenger.artefact.kind,
+            pd: other.probability.toFixed(6),
+            reasons: reasonsOf(other.reasons),
+          },
+        }
+      : {}),
+  };
   if (band.outcome === 'decline') return { ...scored, ...empty('decline'), pd, score, band: band.band };
 
   // Limit: a multiple of monthly income, within the product, floored to 100 major units.
@@ -296,6 +378,7 @@ export function decisionJson(record: DecisionRecord, currency: string) {
     apr: record.apr,
     reasons: record.reasons,
     checks: record.checks,
+    ...(record.challenger ? { challenger: record.challenger } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ export {
   WRITE_OFF_DPD_MIN,
 } from './credit.service.ts';
 export {
+  bundledModels,
   type DecisionInputs,
   type DecisionRecord,
   decide,
@@ -27,6 +28,8 @@ export {
   decisionJson,
   defaultModel,
   type FraudDecision,
+  gbdtModel,
+  MODEL_ROLES,
   POLICY,
   type Screening,
 } from './decision.ts';
