@@ -26,6 +26,7 @@ import {
 import { feeOf, type Product, type ProductRequest, validateProduct } from './product.ts';
 import { fail, type Outcome, parseMoneyField, parseMonths } from './quote.ts';
 import { addDays, buildSchedule, D, isCalendarDate } from './schedule.ts';
+import { type CreditMonitoringPort, CreditServicing } from './servicing.ts';
 
 export const PRODUCT_PREFIX = 'lpr';
 export const APPLICATION_PREFIX = 'lap';
@@ -106,6 +107,8 @@ export interface CreditDependencies {
   readonly timeZone: string;
   readonly money: CreditMoneyPort;
   readonly screening?: CreditScreeningPort;
+  /** Falling balances and new risk decisions for early warnings (flows); without it only missed payments are flagged. */
+  readonly monitoring?: CreditMonitoringPort;
   readonly eventsCommitted?: () => void;
 }
 
@@ -166,8 +169,18 @@ export class CreditService {
   /** Products never change after creation: read once. */
   readonly #products = new Map<string, Product>();
 
+  /** Collections queue, early-warning flags and portfolio reports. */
+  readonly servicing: CreditServicing;
+
   constructor(deps: CreditDependencies) {
     this.#deps = deps;
+    this.servicing = new CreditServicing({
+      db: deps.db,
+      clock: deps.clock,
+      ids: deps.ids,
+      today: () => this.today(),
+      ...(deps.monitoring ? { monitoring: deps.monitoring } : {}),
+    });
   }
 
   today(): string {

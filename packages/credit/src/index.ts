@@ -85,3 +85,19 @@ export {
   type RepaymentMethod,
   type Schedule,
 } from './schedule.ts';
+export type { ApplicationFact, LoanFact } from './servicing.repository.ts';
+export {
+  BAD_DPD,
+  BUCKET_DPD,
+  type CollectionAction,
+  type CollectionEntry,
+  type CreditMonitoringPort,
+  CreditServicing,
+  type MonitoredLoan,
+  type MonitoringSignal,
+  type PortfolioReport,
+  portfolioReport,
+  VINTAGE_DPD,
+  type Warning,
+  type WarningKind,
+} from './servicing.ts';

@@ -4,6 +4,7 @@ import { bytesToUuid, type CurrencyCode } from '@zhirong/kernel';
 import type { AccountType, LedgerModuleService, TransferRequest } from '@zhirong/ledger';
 import type { ModuleContext } from '@zhirong/platform';
 import type { RiskService } from '@zhirong/risk';
+import { ledgerRiskMonitoring } from './monitoring.ts';
 import { riskCreditScreening } from './screening.ts';
 
 /**
@@ -104,20 +105,33 @@ export function ledgerCreditPort(ledger: LedgerModuleService): CreditMoneyPort {
   };
 }
 
+/** The risk service when the platform has the risk engine (credit then screens and monitors with it). */
+function riskOf(context: ModuleContext): RiskService | undefined {
+  try {
+    return context.services.service<RiskService>('risk');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The `credit` module with the ledger as its money port and, when the platform has the risk engine,
- * the engine as its screening port. Register it after `ledger` (and `risk`).
+ * the engine as its screening port; monitoring reads balances from the ledger and risk decisions
+ * from the engine. Register it after `ledger` (and `risk`).
  */
 export const creditModule = createCreditModule(
   (context: ModuleContext) => ledgerCreditPort(context.services.service<LedgerModuleService>('ledger')),
   (context: ModuleContext) => {
-    let risk: RiskService;
-    try {
-      risk = context.services.service<RiskService>('risk');
-    } catch {
-      context.logger.warn('credit: no risk module registered, applications are screened by the default (approve)');
-      return approveAllScreening;
-    }
-    return riskCreditScreening(() => risk);
+    const risk = riskOf(context);
+    if (risk) return riskCreditScreening(() => risk);
+    context.logger.warn('credit: no risk module registered, applications are screened by the default (approve)');
+    return approveAllScreening;
+  },
+  (context: ModuleContext) => {
+    const risk = riskOf(context);
+    return ledgerRiskMonitoring(
+      () => context.services.service<LedgerModuleService>('ledger'),
+      risk ? () => risk : undefined,
+    );
   },
 );
