@@ -86,6 +86,7 @@ export {
   type Schedule,
 } from './schedule.ts';
 export type { ApplicationFact, LoanFact } from './servicing.repository.ts';
+export { collectionJson, servicingRoutes, WARNING_PREFIX, warningJson } from './servicing.routes.ts';
 export {
   BAD_DPD,
   BUCKET_DPD,
