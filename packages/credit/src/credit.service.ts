@@ -9,6 +9,7 @@ import {
   type DecisionRecord,
   decide,
   decisionBytes,
+  type PlatformData,
   type Screening,
 } from './decision.ts';
 import { EMPLOYMENT_TYPES, type EmploymentType } from './features.ts';
@@ -98,6 +99,26 @@ export const approveAllScreening: CreditScreeningPort = {
   },
 };
 
+/** Days of account history the decision reads (inflows and spending). */
+export const ACCOUNT_HISTORY_DAYS = 90;
+
+/** The customer's account as the ledger shows it (flows fills it): balance, inflows and spending. */
+export interface CreditCustomerDataPort {
+  accountFacts(
+    accountId: string,
+    at: Date,
+    days: number,
+  ): Promise<
+    | {
+        readonly currency: string;
+        readonly balanceMinor: bigint;
+        readonly inflowsMinor: bigint;
+        readonly outflowsMinor: bigint;
+      }
+    | undefined
+  >;
+}
+
 export interface CreditDependencies {
   readonly db: repo.Db;
   readonly clock: Clock;
@@ -109,6 +130,8 @@ export interface CreditDependencies {
   readonly screening?: CreditScreeningPort;
   /** Falling balances and new risk decisions for early warnings (flows); without it only missed payments are flagged. */
   readonly monitoring?: CreditMonitoringPort;
+  /** Account data from the ledger for applications that name the customer's account. */
+  readonly customerData?: CreditCustomerDataPort;
   readonly eventsCommitted?: () => void;
 }
 
@@ -117,6 +140,8 @@ export interface ApplicationRequest {
   readonly productId: string;
   readonly amount: string;
   readonly termMonths: number;
+  /** The customer's account on the platform (uuid): its balance, inflows and spending become decision inputs. */
+  readonly accountId?: string;
   readonly applicant: {
     readonly name: string;
     readonly idNumber: string;
@@ -283,6 +308,19 @@ export class CreditService {
     });
     const here = await repo.activeLoansOf(db, id.value.number);
     const models = bundledModels();
+    let account: PlatformData['account'];
+    if (request.accountId !== undefined) {
+      const facts = await this.#deps.customerData?.accountFacts(request.accountId, clock.now(), ACCOUNT_HISTORY_DAYS);
+      if (!facts || facts.currency !== product.currency)
+        return fail('credit_account_not_found', { id: formatId('acc', request.accountId) });
+      account = {
+        id: request.accountId,
+        days: ACCOUNT_HISTORY_DAYS,
+        balanceMinor: facts.balanceMinor.toString(),
+        inflowsMinor: facts.inflowsMinor.toString(),
+        outflowsMinor: facts.outflowsMinor.toString(),
+      };
+    }
     const inputs: DecisionInputs = {
       asOf: today,
       currency: product.currency,
@@ -307,6 +345,7 @@ export class CreditService {
         ...(screening.reason === undefined ? {} : { reason: screening.reason }),
       },
       models: { champion: models.champion.artefact.contentHash, challenger: models.challenger.artefact.contentHash },
+      platform: { earlierLoans: here.earlier, ...(account ? { account } : {}) },
       product: {
         id: product.id,
         amountMinMinor: product.amountMinMinor.toString(),

@@ -45,7 +45,8 @@ describe('credit decision', () => {
   it('approves a strong applicant with a limit and an APR under the cap', () => {
     const d = decide(STRONG);
     expect(d.outcome).toBe('approve');
-    expect(d.policyVersion).toBe(POLICY.version);
+    // Inputs without the platform's own data are decided (and replayed) under the policy before it.
+    expect(d.policyVersion).toBe('credit-policy-2026.1');
     expect(['A', 'B']).toContain(d.band);
     expect(BigInt(d.limitMinor) >= 2_000_000n).toBe(true);
     expect(d.approvedAmountMinor).toBe('2000000');
@@ -145,5 +146,16 @@ describe('credit decision', () => {
     // A policy decline records no model output at all.
     expect(decide({ ...weakInputs, age: 70 }).challenger).toBeUndefined();
     expect(() => decide({ ...STRONG, models: { ...models, challenger: 'sha256:unknown' } })).toThrow('not bundled');
+  });
+
+  it('declines on an earlier written-off loan here when the platform data is among the inputs', () => {
+    const clean = { count: 2, active: 0, closed: 2, writtenOff: 0, maxDaysPastDue: 0 };
+    const withHistory = decide({ ...STRONG, platform: { earlierLoans: clean } });
+    expect(withHistory.policyVersion).toBe(POLICY.version);
+    expect(withHistory.outcome).toBe('approve');
+    expect(withHistory.checks.at(-1)).toEqual({ rule: 'prior_write_off', passed: true, value: '0', limit: '0' });
+    const burnt = decide({ ...STRONG, platform: { earlierLoans: { ...clean, closed: 1, writtenOff: 1 } } });
+    expect(burnt).toMatchObject({ outcome: 'decline', pd: null, reasons: [{ code: 'policy_prior_write_off' }] });
+    expect(decide(STRONG).checks.map((c) => c.rule)).not.toContain('prior_write_off');
   });
 });

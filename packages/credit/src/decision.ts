@@ -17,7 +17,8 @@ import { buildSchedule, D, type DayCount, type Dec, type RepaymentMethod } from 
  * the most points).
  */
 export const POLICY = {
-  version: 'credit-policy-2026.1',
+  /** 2026.2 added the prior write-off rule on the platform's own history; 2026.1 decisions replay as 2026.1. */
+  version: 'credit-policy-2026.2',
   ageMin: 18,
   ageMax: 65,
   activeLoansMax: 3,
@@ -35,6 +36,24 @@ export const POLICY = {
 
 export type Outcome = 'approve' | 'decline' | 'refer';
 export type FraudDecision = 'allow' | 'review' | 'block';
+
+/** What the platform itself knows about an applicant (money as minor-unit strings). */
+export interface PlatformData {
+  readonly earlierLoans: {
+    readonly count: number;
+    readonly active: number;
+    readonly closed: number;
+    readonly writtenOff: number;
+    readonly maxDaysPastDue: number;
+  };
+  readonly account?: {
+    readonly id: string;
+    readonly days: number;
+    readonly balanceMinor: string;
+    readonly inflowsMinor: string;
+    readonly outflowsMinor: string;
+  };
+}
 
 /** The risk engine's answer about an applicant, stored with the decision inputs. */
 export interface Screening {
@@ -74,6 +93,12 @@ export interface DecisionInputs {
    * in decisions made before the GBDT challenger existed: those used the scorecard alone.
    */
   readonly models?: { readonly champion: string; readonly challenger: string };
+  /**
+   * Data from inside the platform (absent in decisions made before it was gathered): the
+   * applicant's earlier loans here and, when the application names the customer's account, its
+   * balance, inflows and spending over the last `days` from the ledger.
+   */
+  readonly platform?: PlatformData;
   readonly product: {
     readonly id: string;
     readonly amountMinMinor: string;
@@ -133,6 +158,7 @@ const POLICY_REASONS: Readonly<Record<string, { en: string; zh: string }>> = {
   deny_list: { en: 'Listed on a deny list', zh: '命中禁止名单' },
   fraud: { en: 'Fraud check did not pass', zh: '反欺诈核查未通过' },
   active_loans: { en: 'Too many active loans with us', zh: '在本机构未结清贷款过多' },
+  prior_write_off: { en: 'An earlier loan with us was written off', zh: '在本机构曾有贷款被核销' },
   debt_to_income: { en: 'Debt payments too high relative to income', zh: '月还款额相对收入过高' },
   limit_below_minimum: { en: 'Affordable amount below the product minimum', zh: '可批额度低于产品最低金额' },
 };
@@ -245,8 +271,23 @@ export function decide(inputs: DecisionInputs, given?: Model): DecisionRecord {
       value: dti,
       limit: `<=${POLICY.debtToIncomeMax}`,
     },
+    // Only decisions that gathered the platform's own history have this rule (older ones replay without it).
+    ...(inputs.platform
+      ? [
+          {
+            rule: 'prior_write_off',
+            passed: inputs.platform.earlierLoans.writtenOff === 0,
+            value: String(inputs.platform.earlierLoans.writtenOff),
+            limit: '0',
+          },
+        ]
+      : []),
   ];
-  const base = { policyVersion: POLICY.version, modelVersion: model.artefact.contentHash, checks };
+  const base = {
+    policyVersion: inputs.platform ? POLICY.version : 'credit-policy-2026.1',
+    modelVersion: model.artefact.contentHash,
+    checks,
+  };
   const failed = checks.filter((c) => !c.passed);
   const riskReason = inputs.screening.reason;
   const policyReasons = failed.map((c) => {

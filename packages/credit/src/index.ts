@@ -2,10 +2,12 @@ export { APR_CAP_DEFAULT, type Apr, aprOf, exceedsCap, irr, rateText } from './a
 export type { Application, Loan, LoanStatus, Repayment } from './credit.repository.ts';
 export { applicationJson, creditFail, loanJson, repaymentJson } from './credit.routes.ts';
 export {
+  ACCOUNT_HISTORY_DAYS,
   ACCRUAL_BATCH_MAX,
   APPLICATION_PREFIX,
   type ApplicationRequest,
   approveAllScreening,
+  type CreditCustomerDataPort,
   type CreditMoneyPort,
   type CreditScreeningPort,
   CreditService,
@@ -30,6 +32,7 @@ export {
   type FraudDecision,
   gbdtModel,
   MODEL_ROLES,
+  type PlatformData,
   POLICY,
   type Screening,
 } from './decision.ts';

@@ -168,6 +168,8 @@ export const creditMigrations: SchemaMigrations = {
             unique (loan_id, kind, key)
           )`.execute(db);
         await sql`create index warnings_raised on credit.warnings (raised_at, id)`.execute(db);
+        // Earlier loans of an applicant in every status (the decision's in-platform history).
+        await sql`create index loans_id_number_all on credit.loans (id_number, status)`.execute(db);
       },
     },
   },

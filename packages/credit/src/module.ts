@@ -1,6 +1,11 @@
 import type { ModuleContext, ZhirongModule } from '@zhirong/platform';
 import { creditRoutes } from './credit.routes.ts';
-import { type CreditMoneyPort, type CreditScreeningPort, CreditService } from './credit.service.ts';
+import {
+  type CreditCustomerDataPort,
+  type CreditMoneyPort,
+  type CreditScreeningPort,
+  CreditService,
+} from './credit.service.ts';
 import { creditErrors } from './errors.ts';
 import { creditMigrations } from './migrations.ts';
 import { servicingRoutes } from './servicing.routes.ts';
@@ -17,6 +22,7 @@ export function createCreditModule(
   moneyPort: (context: ModuleContext) => CreditMoneyPort,
   screeningPort?: (context: ModuleContext) => CreditScreeningPort,
   monitoringPort?: (context: ModuleContext) => CreditMonitoringPort,
+  customerDataPort?: (context: ModuleContext) => CreditCustomerDataPort,
 ): ZhirongModule<CreditService> {
   return {
     name: CREDIT_MODULE_NAME,
@@ -39,6 +45,7 @@ export function createCreditModule(
         money: moneyPort(context),
         ...(screeningPort ? { screening: screeningPort(context) } : {}),
         ...(monitoringPort ? { monitoring: monitoringPort(context) } : {}),
+        ...(customerDataPort ? { customerData: customerDataPort(context) } : {}),
         eventsCommitted: context.eventsCommitted,
       });
     },

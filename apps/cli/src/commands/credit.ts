@@ -55,7 +55,11 @@ async function withCredit<T>(work: (credit: CreditService) => Promise<T>): Promi
 function readApplication(path: string): ApplicationRequest & { productId: string } {
   try {
     const parsed = JSON.parse(readFileSync(path === '-' ? 0 : path, 'utf8')) as ApplicationRequest;
-    return { ...parsed, productId: idArg(PRODUCT_PREFIX, String(parsed.productId)) };
+    return {
+      ...parsed,
+      productId: idArg(PRODUCT_PREFIX, String(parsed.productId)),
+      ...(parsed.accountId === undefined ? {} : { accountId: idArg('acc', String(parsed.accountId)) }),
+    };
   } catch (error) {
     return fail(explain('credit_input_invalid', { field: path, reason: (error as Error).message }));
   }

@@ -4,7 +4,7 @@ import { bytesToUuid, type CurrencyCode } from '@zhirong/kernel';
 import type { AccountType, LedgerModuleService, TransferRequest } from '@zhirong/ledger';
 import type { ModuleContext } from '@zhirong/platform';
 import type { RiskService } from '@zhirong/risk';
-import { ledgerRiskMonitoring } from './monitoring.ts';
+import { ledgerCustomerData, ledgerRiskMonitoring } from './monitoring.ts';
 import { riskCreditScreening } from './screening.ts';
 
 /**
@@ -117,7 +117,7 @@ function riskOf(context: ModuleContext): RiskService | undefined {
 /**
  * The `credit` module with the ledger as its money port and, when the platform has the risk engine,
  * the engine as its screening port; monitoring reads balances from the ledger and risk decisions
- * from the engine. Register it after `ledger` (and `risk`).
+ * from the engine, and applications naming an account read its balance and flows from the ledger. Register it after `ledger` (and `risk`).
  */
 export const creditModule = createCreditModule(
   (context: ModuleContext) => ledgerCreditPort(context.services.service<LedgerModuleService>('ledger')),
@@ -134,4 +134,5 @@ export const creditModule = createCreditModule(
       risk ? () => risk : undefined,
     );
   },
+  (context: ModuleContext) => ledgerCustomerData(() => context.services.service<LedgerModuleService>('ledger')),
 );

@@ -1,5 +1,10 @@
 // Early-warning signals for lending from the other domains: falling balances from the ledger and new review/decline risk decisions on the customer.
-import { APPLICATION_PREFIX, type CreditMonitoringPort, type MonitoringSignal } from '@zhirong/credit';
+import {
+  APPLICATION_PREFIX,
+  type CreditCustomerDataPort,
+  type CreditMonitoringPort,
+  type MonitoringSignal,
+} from '@zhirong/credit';
 import { formatAmount, formatId } from '@zhirong/kernel';
 import { type LedgerModuleService, postedBalance } from '@zhirong/ledger';
 import type { RiskService } from '@zhirong/risk';
@@ -78,6 +83,34 @@ export function ledgerRiskMonitoring(
         }
       }
       return out;
+    },
+  };
+}
+
+/**
+ * The customer's account for a decision, from the ledger: the posted balance now, and inflows and
+ * spending over the last `days` as the growth of posted credits and debits (for a credit-normal
+ * account such as a customer's deposit; the other way round for a debit-normal one).
+ */
+export function ledgerCustomerData(ledger: () => LedgerModuleService): CreditCustomerDataPort {
+  return {
+    async accountFacts(accountId, at, days) {
+      const now = await ledger().ledger.balancesAsOf(accountId, at);
+      if (!now.ok) return undefined;
+      const then = await ledger().ledger.balancesAsOf(accountId, new Date(at.getTime() - days * DAY_MS));
+      if (!then.ok) return undefined;
+      const type = now.value.account.type;
+      const credits = now.value.balances.creditsPosted - then.value.balances.creditsPosted;
+      const debits = now.value.balances.debitsPosted - then.value.balances.debitsPosted;
+      // A debit-normal account (asset, expense) shows a posted debit as a positive balance.
+      const debitNormal =
+        postedBalance(type, { debitsPosted: 1n, creditsPosted: 0n, debitsPending: 0n, creditsPending: 0n }) === 1n;
+      return {
+        currency: now.value.account.currency,
+        balanceMinor: postedBalance(type, now.value.balances),
+        inflowsMinor: debitNormal ? debits : credits,
+        outflowsMinor: debitNormal ? credits : debits,
+      };
     },
   };
 }

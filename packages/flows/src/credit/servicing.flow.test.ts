@@ -201,4 +201,25 @@ describe.each(testBackends())('lending servicing on %s', (backend) => {
       code: 'credit_date_invalid',
     });
   });
+
+  it('decides with the platform data: earlier loans here and the account balance, inflows and spending', async () => {
+    const productId = (await credit.listProducts(1))[0]?.id as string;
+    const repaid = (await credit.repayments(ids.loan as string))[0]?.amountMinor ?? 0n;
+    const app = ok(await credit.apply({ ...applicationFor(productId), accountId: ids.li as string }, { dryRun: true }));
+    // In: 5,000.00 and the 19,800.00 disbursed; out: 20,000.00 and the repayment — all within 90 days.
+    expect(app.inputs.platform).toEqual({
+      earlierLoans: { count: 1, active: 1, closed: 0, writtenOff: 0, maxDaysPastDue: 0 },
+      account: {
+        id: ids.li,
+        days: 90,
+        balanceMinor: (2_480_000n - 2_000_000n - repaid).toString(),
+        inflowsMinor: '2480000',
+        outflowsMinor: (2_000_000n + repaid).toString(),
+      },
+    });
+    expect(app.decision.checks.find((c) => c.rule === 'prior_write_off')).toMatchObject({ passed: true });
+    expect(
+      await credit.apply({ ...applicationFor(productId), accountId: platform.context.ids.uuid() }, { dryRun: true }),
+    ).toMatchObject({ ok: false, code: 'credit_account_not_found' });
+  });
 });
