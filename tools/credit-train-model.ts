@@ -1,8 +1,11 @@
 /**
- * Trains the probability-of-default scorecard behind `@zhirong/credit` decisions on simulator loan
- * outcomes (fixed seeds, so the artefact is reproducible) and writes it to
- * packages/credit/src/pd-model.json. Its content hash is the model version stored with every
- * decision. Run: `npx tsx tools/credit-train-model.ts` (about 20 s).
+ * Trains the probability-of-default models behind `@zhirong/credit` decisions on simulator loan
+ * outcomes (fixed seeds, so the artefacts are reproducible): the WoE scorecard
+ * (packages/credit/src/pd-model.json) and a GBDT on the same rows and columns
+ * (packages/credit/src/pd-gbdt-model.json). Their content hashes are the model versions stored with
+ * every decision; both are measured on the same hold-out (another simulator seed) and the figures
+ * printed, so the champion/challenger roles in decision.ts can be set from them.
+ * Run: `npx tsx tools/credit-train-model.ts` (about a minute).
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +14,7 @@ import { auc, csvField, frameFromTable, ks, loadModel, parseCsv, serializeModel,
 import { type Loan, runSimulation, type World } from '@zhirong/simulator';
 
 const OUT = fileURLToPath(new URL('../packages/credit/src/pd-model.json', import.meta.url));
+const OUT_GBDT = fileURLToPath(new URL('../packages/credit/src/pd-gbdt-model.json', import.meta.url));
 const OCCUPATION_KEYS = [
   'office_worker',
   'factory_worker',
@@ -74,16 +78,34 @@ async function loansOf(seed: number, customers: number): Promise<string> {
 const train = frameFromTable(parseCsv(await loansOf(11, 40_000)));
 const artefact = trainModel(train, { label: 'default', kind: 'scorecard', seed: 1 });
 writeFileSync(OUT, serializeModel(artefact));
+const gbdtArtefact = trainModel(train, {
+  label: 'default',
+  kind: 'gbdt',
+  seed: 1,
+  gbdt: { rounds: 400, learningRate: 0.05, maxDepth: 3, maxLeaves: 8, minChildWeight: 20, lambda: 5 },
+});
+writeFileSync(OUT_GBDT, serializeModel(gbdtArtefact));
 const test = frameFromTable(parseCsv(await loansOf(12, 10_000)));
-const model = loadModel(serializeModel(artefact));
 const labels = test.columns[test.header.indexOf('default')]?.map(Number) ?? [];
-const scores = model.score(test);
+const holdout = (a: typeof artefact) => {
+  const scores = loadModel(serializeModel(a)).score(test);
+  return { auc: auc(labels, scores.probability), ks: ks(labels, scores.probability) };
+};
 console.log(
   JSON.stringify({
-    out: OUT,
-    version: artefact.contentHash,
     trainingRows: train.rows,
-    training: artefact.metrics.training,
-    holdout: { auc: auc(labels, scores.probability), ks: ks(labels, scores.probability) },
+    holdoutRows: test.rows,
+    scorecard: {
+      out: OUT,
+      version: artefact.contentHash,
+      training: artefact.metrics.training,
+      holdout: holdout(artefact),
+    },
+    gbdt: {
+      out: OUT_GBDT,
+      version: gbdtArtefact.contentHash,
+      training: gbdtArtefact.metrics.training,
+      holdout: holdout(gbdtArtefact),
+    },
   }),
 );

@@ -146,15 +146,47 @@ export async function markAccepted(trx: Trx, applicationId: string, loanId: stri
   );
 }
 
-/** The applicant's active loans here and the installments they pay a month (the largest one of each). */
-export async function activeLoansOf(db: Db | Trx, idNumber: string): Promise<{ count: number; monthlyMinor: bigint }> {
-  const { rows } = await sql<{ count: string; monthly: string | null }>`
-    select count(*)::text as count, coalesce(sum(m.monthly), 0)::text as monthly
+/** The applicant's loans here: earlier loans by status and their worst current days past due. */
+export interface EarlierLoans {
+  readonly count: number;
+  readonly active: number;
+  readonly closed: number;
+  readonly writtenOff: number;
+  readonly maxDaysPastDue: number;
+}
+
+/**
+ * The applicant's active loans here and the installments they pay a month (the largest one of
+ * each), with all their earlier loans here by status — one query.
+ */
+export async function activeLoansOf(
+  db: Db | Trx,
+  idNumber: string,
+): Promise<{ count: number; monthlyMinor: bigint; earlier: EarlierLoans }> {
+  const { rows } = await sql<Record<string, string | number | null>>`
+    select count(*) filter (where l.status = 'active')::text as count,
+      coalesce(sum(m.monthly) filter (where l.status = 'active'), 0)::text as monthly,
+      count(*)::text as total,
+      count(*) filter (where l.status = 'closed')::text as closed,
+      count(*) filter (where l.status = 'written_off')::text as written_off,
+      coalesce(max(l.days_past_due), 0)::text as max_dpd
     from credit.loans l
-    left join lateral (select max(principal + interest + fee) as monthly from credit.installments i where i.loan_id = l.id) m on true
-    where l.id_number = ${idNumber} and l.status = 'active'`.execute(db);
-  const row = rows[0];
-  return { count: Number(row?.count ?? 0), monthlyMinor: BigInt(row?.monthly ?? '0') };
+    left join lateral (
+      select max(principal + interest + fee) as monthly from credit.installments i
+      where i.loan_id = l.id and l.status = 'active') m on true
+    where l.id_number = ${idNumber}`.execute(db);
+  const row = rows[0] ?? {};
+  return {
+    count: Number(row.count ?? 0),
+    monthlyMinor: BigInt(row.monthly ?? '0'),
+    earlier: {
+      count: Number(row.total ?? 0),
+      active: Number(row.count ?? 0),
+      closed: Number(row.closed ?? 0),
+      writtenOff: Number(row.written_off ?? 0),
+      maxDaysPastDue: Number(row.max_dpd ?? 0),
+    },
+  };
 }
 
 // ------------------------------------------------------------------ loans

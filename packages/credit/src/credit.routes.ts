@@ -237,6 +237,9 @@ export async function creditRoutes(
             productId: Type.String({ maxLength: 64 }),
             amount: Amount,
             termMonths: Type.Integer({ minimum: 1, maximum: 360 }),
+            accountId: Type.Optional(
+              Type.String({ maxLength: 64, description: 'The customer account (acc_…): balance and flows are inputs' }),
+            ),
             applicant: Type.Object(
               {
                 name: Type.String({ minLength: 1, maxLength: 64 }),
@@ -279,7 +282,11 @@ export async function creditRoutes(
       idempotent(db, request, reply, now, async () => {
         const body = request.body;
         const application = unwrap(
-          await credit.apply({ ...body, productId: idOf(PRODUCT_PREFIX, body.productId, '/productId') }),
+          await credit.apply({
+            ...body,
+            productId: idOf(PRODUCT_PREFIX, body.productId, '/productId'),
+            ...(body.accountId === undefined ? {} : { accountId: idOf('acc', body.accountId, '/accountId') }),
+          }),
         );
         return { status: 201, body: applicationJson(application) };
       }),

@@ -3,7 +3,15 @@ import { inTransaction } from '@zhirong/db';
 import { assert, type Clock, canonicalJson, formatAmount, formatId, type IdGenerator } from '@zhirong/kernel';
 import type { Logger, NewEvent, Outbox } from '@zhirong/platform';
 import * as repo from './credit.repository.ts';
-import { type DecisionInputs, type DecisionRecord, decide, decisionBytes, type FraudDecision } from './decision.ts';
+import {
+  bundledModels,
+  type DecisionInputs,
+  type DecisionRecord,
+  decide,
+  decisionBytes,
+  type PlatformData,
+  type Screening,
+} from './decision.ts';
 import { EMPLOYMENT_TYPES, type EmploymentType } from './features.ts';
 import { ageOn, parseResidentId } from './identity-number.ts';
 import {
@@ -19,6 +27,7 @@ import {
 import { feeOf, type Product, type ProductRequest, validateProduct } from './product.ts';
 import { fail, type Outcome, parseMoneyField, parseMonths } from './quote.ts';
 import { addDays, buildSchedule, D, isCalendarDate } from './schedule.ts';
+import { type CreditMonitoringPort, CreditServicing } from './servicing.ts';
 
 export const PRODUCT_PREFIX = 'lpr';
 export const APPLICATION_PREFIX = 'lap';
@@ -62,16 +71,26 @@ export interface CreditMoneyPort {
   ): Promise<{ readonly ok: true } | { readonly ok: false; readonly code: string }>;
 }
 
+/** What the screening port is told about an application (before anything is stored). */
+export interface ScreeningRequest {
+  /** The application's id (uuid): the risk event's id derives from it, so a retry is not counted twice. */
+  readonly applicationId: string;
+  readonly idNumber: string;
+  readonly phone: string;
+  readonly name: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  readonly at: Date;
+  /** A what-if (`credit decide`): decide without storing anything. */
+  readonly dryRun: boolean;
+}
+
 /**
- * The risk engine's view of an applicant (deny lists, fraud decision). The integrator connects it
- * to packages/risk; the default approves everyone.
+ * The risk engine's view of an applicant (deny lists, fraud decision). flows connects it to the
+ * risk engine (packages/flows/src/credit); without a risk module the default approves everyone.
  */
 export interface CreditScreeningPort {
-  screen(applicant: { readonly idNumber: string; readonly phone: string; readonly name: string }): Promise<{
-    readonly denyListed: boolean;
-    readonly fraud: FraudDecision;
-    readonly source: string;
-  }>;
+  screen(request: ScreeningRequest): Promise<Screening>;
 }
 
 export const approveAllScreening: CreditScreeningPort = {
@@ -79,6 +98,26 @@ export const approveAllScreening: CreditScreeningPort = {
     return { denyListed: false, fraud: 'allow', source: 'default-approve' };
   },
 };
+
+/** Days of account history the decision reads (inflows and spending). */
+export const ACCOUNT_HISTORY_DAYS = 90;
+
+/** The customer's account as the ledger shows it (flows fills it): balance, inflows and spending. */
+export interface CreditCustomerDataPort {
+  accountFacts(
+    accountId: string,
+    at: Date,
+    days: number,
+  ): Promise<
+    | {
+        readonly currency: string;
+        readonly balanceMinor: bigint;
+        readonly inflowsMinor: bigint;
+        readonly outflowsMinor: bigint;
+      }
+    | undefined
+  >;
+}
 
 export interface CreditDependencies {
   readonly db: repo.Db;
@@ -89,6 +128,10 @@ export interface CreditDependencies {
   readonly timeZone: string;
   readonly money: CreditMoneyPort;
   readonly screening?: CreditScreeningPort;
+  /** Falling balances and new risk decisions for early warnings (flows); without it only missed payments are flagged. */
+  readonly monitoring?: CreditMonitoringPort;
+  /** Account data from the ledger for applications that name the customer's account. */
+  readonly customerData?: CreditCustomerDataPort;
   readonly eventsCommitted?: () => void;
 }
 
@@ -97,6 +140,8 @@ export interface ApplicationRequest {
   readonly productId: string;
   readonly amount: string;
   readonly termMonths: number;
+  /** The customer's account on the platform (uuid): its balance, inflows and spending become decision inputs. */
+  readonly accountId?: string;
   readonly applicant: {
     readonly name: string;
     readonly idNumber: string;
@@ -149,8 +194,18 @@ export class CreditService {
   /** Products never change after creation: read once. */
   readonly #products = new Map<string, Product>();
 
+  /** Collections queue, early-warning flags and portfolio reports. */
+  readonly servicing: CreditServicing;
+
   constructor(deps: CreditDependencies) {
     this.#deps = deps;
+    this.servicing = new CreditServicing({
+      db: deps.db,
+      clock: deps.clock,
+      ids: deps.ids,
+      today: () => this.today(),
+      ...(deps.monitoring ? { monitoring: deps.monitoring } : {}),
+    });
   }
 
   today(): string {
@@ -240,12 +295,36 @@ export class CreditService {
     if (c.granted !== true || c.version.trim() === '' || Number.isNaN(Date.parse(c.grantedAt)))
       return fail('consent_missing');
 
-    const screening = await (this.#deps.screening ?? approveAllScreening).screen({
-      idNumber: id.value.number,
-      phone: a.phone,
-      name,
-    });
-    const here = await repo.activeLoansOf(db, id.value.number);
+    // The account is input: checked before the risk engine records anything about the application.
+    let account: PlatformData['account'];
+    if (request.accountId !== undefined) {
+      const facts = await this.#deps.customerData?.accountFacts(request.accountId, clock.now(), ACCOUNT_HISTORY_DAYS);
+      if (!facts || facts.currency !== product.currency)
+        return fail('credit_account_not_found', { id: formatId('acc', request.accountId) });
+      account = {
+        id: request.accountId,
+        days: ACCOUNT_HISTORY_DAYS,
+        balanceMinor: facts.balanceMinor.toString(),
+        inflowsMinor: facts.inflowsMinor.toString(),
+        outflowsMinor: facts.outflowsMinor.toString(),
+      };
+    }
+    const applicationId = ids.uuid();
+    // Screening and the applicant's loans here are independent reads: one round trip of waiting, not two.
+    const [screening, here] = await Promise.all([
+      (this.#deps.screening ?? approveAllScreening).screen({
+        applicationId,
+        idNumber: id.value.number,
+        phone: a.phone,
+        name,
+        amountMinor: amount.value,
+        currency: product.currency,
+        at: clock.now(),
+        dryRun: options.dryRun === true,
+      }),
+      repo.activeLoansOf(db, id.value.number),
+    ]);
+    const models = bundledModels();
     const inputs: DecisionInputs = {
       asOf: today,
       currency: product.currency,
@@ -262,7 +341,15 @@ export class CreditService {
       monthlyDebtMinor: debt.value.toString(),
       activeLoansHere: here.count,
       monthlyDebtHereMinor: here.monthlyMinor.toString(),
-      screening: { denyListed: screening.denyListed, fraud: screening.fraud, source: screening.source },
+      screening: {
+        denyListed: screening.denyListed,
+        fraud: screening.fraud,
+        source: screening.source,
+        ...(screening.decisionId === undefined ? {} : { decisionId: screening.decisionId }),
+        ...(screening.reason === undefined ? {} : { reason: screening.reason }),
+      },
+      models: { champion: models.champion.artefact.contentHash, challenger: models.challenger.artefact.contentHash },
+      platform: { earlierLoans: here.earlier, ...(account ? { account } : {}) },
       product: {
         id: product.id,
         amountMinMinor: product.amountMinMinor.toString(),
@@ -278,7 +365,7 @@ export class CreditService {
     };
     const decision = decide(inputs);
     const application: repo.Application = {
-      id: ids.uuid(),
+      id: applicationId,
       productId: product.id,
       idNumber: id.value.number,
       applicant: {

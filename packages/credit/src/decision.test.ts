@@ -1,6 +1,14 @@
 // Proves the credit decision on hand-built inputs: policy rules decline first (age, deny list, active loans, debt-to-income) with their reasons, a fraud review refers, a strong applicant is approved within the APR cap with a limit from the PD band, a weak one is declined by the scorecard with at most four zh/en reasons, and the same inputs always give the same bytes.
 import { describe, expect, it } from 'vitest';
-import { type DecisionInputs, decide, decisionBytes, POLICY } from './decision.ts';
+import {
+  bundledModels,
+  type DecisionInputs,
+  decide,
+  decisionBytes,
+  gbdtModel,
+  MODEL_ROLES,
+  POLICY,
+} from './decision.ts';
 
 const STRONG: DecisionInputs = {
   asOf: '2026-01-10',
@@ -37,7 +45,8 @@ describe('credit decision', () => {
   it('approves a strong applicant with a limit and an APR under the cap', () => {
     const d = decide(STRONG);
     expect(d.outcome).toBe('approve');
-    expect(d.policyVersion).toBe(POLICY.version);
+    // Inputs without the platform's own data are decided (and replayed) under the policy before it.
+    expect(d.policyVersion).toBe('credit-policy-2026.1');
     expect(['A', 'B']).toContain(d.band);
     expect(BigInt(d.limitMinor) >= 2_000_000n).toBe(true);
     expect(d.approvedAmountMinor).toBe('2000000');
@@ -82,5 +91,71 @@ describe('credit decision', () => {
     expect(weak.reasons.length).toBeLessThanOrEqual(4);
     expect(weak.reasons.map((r) => r.code)).toContain('bureau_score');
     for (const r of weak.reasons) expect(r.zh.length * r.en.length).toBeGreaterThan(0);
+  });
+
+  it('records the GBDT challenger PD and TreeSHAP reasons beside the scorecard, and replays byte for byte', () => {
+    const { champion, challenger } = bundledModels();
+    expect(champion.artefact.kind).toBe(MODEL_ROLES.champion);
+    expect(challenger.artefact.kind).toBe('gbdt');
+    const models = { champion: champion.artefact.contentHash, challenger: challenger.artefact.contentHash };
+    const weakInputs: DecisionInputs = {
+      ...STRONG,
+      models,
+      bureauScore: 430,
+      inquiries6m: 9,
+      existingLoans: 3,
+      hasMortgage: false,
+      monthsEmployed: 4,
+    };
+    const d = decide(weakInputs);
+    // The champion decides exactly as the scorecard alone does; the challenger is recorded beside it.
+    const { challenger: recorded, ...withoutChallenger } = d;
+    expect(decisionBytes(withoutChallenger)).toBe(
+      decisionBytes(decide({ ...STRONG, ...weakInputs, models: undefined })),
+    );
+    expect(recorded?.modelVersion).toBe(gbdtModel().artefact.contentHash);
+    expect(recorded?.kind).toBe('gbdt');
+    const frame = gbdtModel().explain(
+      {
+        header: [
+          'bureau_score',
+          'inquiries_6m',
+          'debt_to_income',
+          'existing_loans',
+          'months_employed',
+          'has_mortgage',
+          'loan_to_income',
+          'term_months',
+          'age',
+          'employment',
+        ],
+        columns: [['430'], ['9'], ['0.00'], ['3'], ['4'], ['0'], ['0.80'], ['12'], ['35'], ['engineer']],
+        rows: 1,
+        fingerprint: '',
+      },
+      0,
+    );
+    expect(recorded?.pd).toBe(frame.probability.toFixed(6));
+    // TreeSHAP: the reasons are the features that raise the log-odds most, largest first.
+    expect(recorded?.reasons.map((r) => r.code)).toEqual(frame.reasons);
+    expect(recorded?.reasons.map((r) => r.code)).toContain('bureau_score');
+    expect(recorded?.reasons.length).toBeLessThanOrEqual(4);
+    expect(decisionBytes(decide(weakInputs))).toBe(decisionBytes(d));
+    // A decision stored before the challenger (no models in its inputs) replays without one.
+    expect(decide(STRONG).challenger).toBeUndefined();
+    // A policy decline records no model output at all.
+    expect(decide({ ...weakInputs, age: 70 }).challenger).toBeUndefined();
+    expect(() => decide({ ...STRONG, models: { ...models, challenger: 'sha256:unknown' } })).toThrow('not bundled');
+  });
+
+  it('declines on an earlier written-off loan here when the platform data is among the inputs', () => {
+    const clean = { count: 2, active: 0, closed: 2, writtenOff: 0, maxDaysPastDue: 0 };
+    const withHistory = decide({ ...STRONG, platform: { earlierLoans: clean } });
+    expect(withHistory.policyVersion).toBe(POLICY.version);
+    expect(withHistory.outcome).toBe('approve');
+    expect(withHistory.checks.at(-1)).toEqual({ rule: 'prior_write_off', passed: true, value: '0', limit: '0' });
+    const burnt = decide({ ...STRONG, platform: { earlierLoans: { ...clean, closed: 1, writtenOff: 1 } } });
+    expect(burnt).toMatchObject({ outcome: 'decline', pd: null, reasons: [{ code: 'policy_prior_write_off' }] });
+    expect(decide(STRONG).checks.map((c) => c.rule)).not.toContain('prior_write_off');
   });
 });

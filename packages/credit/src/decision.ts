@@ -17,7 +17,8 @@ import { buildSchedule, D, type DayCount, type Dec, type RepaymentMethod } from 
  * the most points).
  */
 export const POLICY = {
-  version: 'credit-policy-2026.1',
+  /** 2026.2 added the prior write-off rule on the platform's own history; 2026.1 decisions replay as 2026.1. */
+  version: 'credit-policy-2026.2',
   ageMin: 18,
   ageMax: 65,
   activeLoansMax: 3,
@@ -35,6 +36,36 @@ export const POLICY = {
 
 export type Outcome = 'approve' | 'decline' | 'refer';
 export type FraudDecision = 'allow' | 'review' | 'block';
+
+/** What the platform itself knows about an applicant (money as minor-unit strings). */
+export interface PlatformData {
+  readonly earlierLoans: {
+    readonly count: number;
+    readonly active: number;
+    readonly closed: number;
+    readonly writtenOff: number;
+    readonly maxDaysPastDue: number;
+  };
+  readonly account?: {
+    readonly id: string;
+    readonly days: number;
+    readonly balanceMinor: string;
+    readonly inflowsMinor: string;
+    readonly outflowsMinor: string;
+  };
+}
+
+/** The risk engine's answer about an applicant, stored with the decision inputs. */
+export interface Screening {
+  readonly denyListed: boolean;
+  readonly fraud: FraudDecision;
+  /** Who answered: `risk-engine` (with the rulesets and model that decided) or `default-approve`. */
+  readonly source: string;
+  /** The risk engine's stored decision (absent for a what-if or the default). */
+  readonly decisionId?: string;
+  /** The risk engine's top reason when it did not approve. */
+  readonly reason?: { readonly code: string; readonly en: string; readonly zh: string };
+}
 
 /** Everything the decision reads, as stored with the application (money as minor-unit strings). */
 export interface DecisionInputs {
@@ -56,7 +87,18 @@ export interface DecisionInputs {
   readonly activeLoansHere: number;
   readonly monthlyDebtHereMinor: string;
   /** The risk engine's answer through the screening port. */
-  readonly screening: { readonly denyListed: boolean; readonly fraud: FraudDecision; readonly source: string };
+  readonly screening: Screening;
+  /**
+   * The models the decision used, by content hash (bundled artefacts, see `bundledModels`). Absent
+   * in decisions made before the GBDT challenger existed: those used the scorecard alone.
+   */
+  readonly models?: { readonly champion: string; readonly challenger: string };
+  /**
+   * Data from inside the platform (absent in decisions made before it was gathered): the
+   * applicant's earlier loans here and, when the application names the customer's account, its
+   * balance, inflows and spending over the last `days` from the ledger.
+   */
+  readonly platform?: PlatformData;
   readonly product: {
     readonly id: string;
     readonly amountMinMinor: string;
@@ -98,6 +140,17 @@ export interface DecisionRecord {
   readonly annualRate: string | null;
   readonly apr: string | null;
   readonly reasons: readonly Reason[];
+  /**
+   * The other model's view of the same application, recorded beside the decision (it decides
+   * nothing): its PD and its top reasons (TreeSHAP for the GBDT, points lost for the scorecard).
+   * Absent when a policy rule decided first, and in decisions made before it existed.
+   */
+  readonly challenger?: {
+    readonly modelVersion: string;
+    readonly kind: string;
+    readonly pd: string;
+    readonly reasons: readonly Reason[];
+  };
 }
 
 const POLICY_REASONS: Readonly<Record<string, { en: string; zh: string }>> = {
@@ -105,6 +158,7 @@ const POLICY_REASONS: Readonly<Record<string, { en: string; zh: string }>> = {
   deny_list: { en: 'Listed on a deny list', zh: '命中禁止名单' },
   fraud: { en: 'Fraud check did not pass', zh: '反欺诈核查未通过' },
   active_loans: { en: 'Too many active loans with us', zh: '在本机构未结清贷款过多' },
+  prior_write_off: { en: 'An earlier loan with us was written off', zh: '在本机构曾有贷款被核销' },
   debt_to_income: { en: 'Debt payments too high relative to income', zh: '月还款额相对收入过高' },
   limit_below_minimum: { en: 'Affordable amount below the product minimum', zh: '可批额度低于产品最低金额' },
 };
@@ -116,12 +170,64 @@ export function defaultModel(): Model {
   return cached;
 }
 
+let cachedGbdt: Model | undefined;
+/** The bundled PD GBDT, trained on the same simulator loans and columns (loaded once). */
+export function gbdtModel(): Model {
+  cachedGbdt ??= loadModel(readFileSync(new URL('./pd-gbdt-model.json', import.meta.url), 'utf8'));
+  return cachedGbdt;
+}
+
+/**
+ * Which bundled model decides (champion) and which is recorded beside it (challenger). Set from the
+ * hold-out AUCs printed by tools/credit-train-model.ts (see packages/credit/README.md).
+ */
+export const MODEL_ROLES = { champion: 'scorecard', challenger: 'gbdt' } as const;
+
+/** The bundled models by content hash, and the current champion and challenger. */
+export function bundledModels(): {
+  readonly byVersion: ReadonlyMap<string, Model>;
+  readonly champion: Model;
+  readonly challenger: Model;
+} {
+  const kinds = { scorecard: defaultModel(), gbdt: gbdtModel() };
+  return {
+    byVersion: new Map(Object.values(kinds).map((m) => [m.artefact.contentHash, m])),
+    champion: kinds[MODEL_ROLES.champion],
+    challenger: kinds[MODEL_ROLES.challenger],
+  };
+}
+
+/** The models a stored decision names (the scorecard alone for decisions before the challenger). */
+function modelsOf(inputs: DecisionInputs, given: Model | undefined): { champion: Model; challenger?: Model } {
+  if (given) return { champion: given };
+  if (!inputs.models) return { champion: defaultModel() };
+  const { byVersion } = bundledModels();
+  const champion = byVersion.get(inputs.models.champion);
+  const challenger = byVersion.get(inputs.models.challenger);
+  if (!champion || !challenger)
+    throw new Error(
+      `a model this decision names is not bundled: ${inputs.models.champion} ${inputs.models.challenger}`,
+    );
+  return { champion, challenger };
+}
+
+function reasonsOf(features: readonly string[]): Reason[] {
+  return features.map((feature) => ({
+    code: feature,
+    ...(FEATURE_REASONS[feature as FeatureColumn] ?? { en: feature, zh: feature }),
+  }));
+}
+
 function ratio(numerator: Dec, denominator: Dec): string {
   return denominator.isZero() ? '99.99' : numerator.div(denominator).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2);
 }
 
-/** Decides an application from its stored inputs. Pure and deterministic. */
-export function decide(inputs: DecisionInputs, model: Model = defaultModel()): DecisionRecord {
+/**
+ * Decides an application from its stored inputs. Pure and deterministic. The models are the ones
+ * `inputs.models` names (or `model` alone, for tests).
+ */
+export function decide(inputs: DecisionInputs, given?: Model): DecisionRecord {
+  const { champion: model, challenger } = modelsOf(inputs, given);
   const income = new D(inputs.monthlyIncomeMinor);
   const amount = BigInt(inputs.amountMinor);
   const product = inputs.product;
@@ -165,13 +271,36 @@ export function decide(inputs: DecisionInputs, model: Model = defaultModel()): D
       value: dti,
       limit: `<=${POLICY.debtToIncomeMax}`,
     },
+    // Only decisions that gathered the platform's own history have this rule (older ones replay without it).
+    ...(inputs.platform
+      ? [
+          {
+            rule: 'prior_write_off',
+            passed: inputs.platform.earlierLoans.writtenOff === 0,
+            value: String(inputs.platform.earlierLoans.writtenOff),
+            limit: '0',
+          },
+        ]
+      : []),
   ];
-  const base = { policyVersion: POLICY.version, modelVersion: model.artefact.contentHash, checks };
+  const base = {
+    policyVersion: inputs.platform ? POLICY.version : 'credit-policy-2026.1',
+    modelVersion: model.artefact.contentHash,
+    checks,
+  };
   const failed = checks.filter((c) => !c.passed);
-  const policyReasons = failed.map((c) => ({
-    code: `policy_${c.rule}`,
-    ...(POLICY_REASONS[c.rule] as { en: string; zh: string }),
-  }));
+  const riskReason = inputs.screening.reason;
+  const policyReasons = failed.map((c) => {
+    const wording = POLICY_REASONS[c.rule] as { en: string; zh: string };
+    // The risk engine's own reason, when it gave one, says why the fraud or list check failed.
+    if ((c.rule === 'fraud' || c.rule === 'deny_list') && riskReason)
+      return {
+        code: `policy_${c.rule}`,
+        en: `${wording.en}: ${riskReason.en} (${riskReason.code})`,
+        zh: `${wording.zh}：${riskReason.zh}（${riskReason.code}）`,
+      };
+    return { code: `policy_${c.rule}`, ...wording };
+  });
   // Hard rules decline; a fraud "review" alone refers to a person.
   if (failed.some((c) => c.rule !== 'fraud' || inputs.screening.fraud === 'block')) {
     return { ...base, ...empty('decline'), reasons: policyReasons.slice(0, 4) };
@@ -196,14 +325,28 @@ export function decide(inputs: DecisionInputs, model: Model = defaultModel()): D
   };
   const explanation = model.explain(frame, 0);
   const pd = explanation.probability.toFixed(6);
-  const score = (explanation.score ?? 0).toFixed(2);
-  const modelReasons = explanation.reasons.map((feature) => ({
-    code: feature,
-    ...(FEATURE_REASONS[feature as FeatureColumn] ?? { en: feature, zh: feature }),
-  }));
+  const score = explanation.score === undefined ? null : explanation.score.toFixed(2);
+  const modelReasons = reasonsOf(explanation.reasons);
   const reasons = [...policyReasons, ...modelReasons].slice(0, 4);
   const band = POLICY.bands.find((b) => b.pdBelow === null || new D(pd).lt(b.pdBelow)) ?? POLICY.bands[4];
-  const scored = { ...base, pd, score, band: band.band, reasons };
+  const other = challenger?.explain(frame, 0);
+  const scored = {
+    ...base,
+    pd,
+    score,
+    band: band.band,
+    reasons,
+    ...(challenger && other
+      ? {
+          challenger: {
+            modelVersion: challenger.artefact.contentHash,
+            kind: challenger.artefact.kind,
+            pd: other.probability.toFixed(6),
+            reasons: reasonsOf(other.reasons),
+          },
+        }
+      : {}),
+  };
   if (band.outcome === 'decline') return { ...scored, ...empty('decline'), pd, score, band: band.band };
 
   // Limit: a multiple of monthly income, within the product, floored to 100 major units.
@@ -276,6 +419,7 @@ export function decisionJson(record: DecisionRecord, currency: string) {
     apr: record.apr,
     reasons: record.reasons,
     checks: record.checks,
+    ...(record.challenger ? { challenger: record.challenger } : {}),
   };
 }
 

@@ -165,6 +165,11 @@ export const creditErrors = defineErrors({
     en: 'Replaying application {id} gave a different decision: the stored inputs or versions were changed.',
     zh: '重放贷款申请 {id} 得到不同的决策：已存储的输入或版本被更改。',
   },
+  credit_warning_not_found: {
+    status: 404,
+    en: 'There is no early-warning flag {id}.',
+    zh: '预警标记 {id} 不存在。',
+  },
   idempotency_key_reused: {
     status: 409,
     en: 'This Idempotency-Key was already used with a different request.',

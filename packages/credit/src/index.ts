@@ -2,10 +2,12 @@ export { APR_CAP_DEFAULT, type Apr, aprOf, exceedsCap, irr, rateText } from './a
 export type { Application, Loan, LoanStatus, Repayment } from './credit.repository.ts';
 export { applicationJson, creditFail, loanJson, repaymentJson } from './credit.routes.ts';
 export {
+  ACCOUNT_HISTORY_DAYS,
   ACCRUAL_BATCH_MAX,
   APPLICATION_PREFIX,
   type ApplicationRequest,
   approveAllScreening,
+  type CreditCustomerDataPort,
   type CreditMoneyPort,
   type CreditScreeningPort,
   CreditService,
@@ -15,10 +17,12 @@ export {
   type Movement,
   PRODUCT_PREFIX,
   REPAYMENT_PREFIX,
+  type ScreeningRequest,
   type SystemRole,
   WRITE_OFF_DPD_MIN,
 } from './credit.service.ts';
 export {
+  bundledModels,
   type DecisionInputs,
   type DecisionRecord,
   decide,
@@ -26,7 +30,11 @@ export {
   decisionJson,
   defaultModel,
   type FraudDecision,
+  gbdtModel,
+  MODEL_ROLES,
+  type PlatformData,
   POLICY,
+  type Screening,
 } from './decision.ts';
 export { type CreditErrorCode, creditErrors } from './errors.ts';
 export {
@@ -80,3 +88,20 @@ export {
   type RepaymentMethod,
   type Schedule,
 } from './schedule.ts';
+export type { ApplicationFact, LoanFact } from './servicing.repository.ts';
+export { collectionJson, servicingRoutes, WARNING_PREFIX, warningJson } from './servicing.routes.ts';
+export {
+  BAD_DPD,
+  BUCKET_DPD,
+  type CollectionAction,
+  type CollectionEntry,
+  type CreditMonitoringPort,
+  CreditServicing,
+  type MonitoredLoan,
+  type MonitoringSignal,
+  type PortfolioReport,
+  portfolioReport,
+  VINTAGE_DPD,
+  type Warning,
+  type WarningKind,
+} from './servicing.ts';

@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 /**
  * Loan products, applications with their stored decisions, loans with their schedules, daily
  * accruals (one row per loan and business date: the idempotency of the batch), repayments and the
- * stored responses of Idempotency-Key requests. Money is bigint minor units; rates are decimal text.
+ * stored responses of Idempotency-Key requests; then (0002) collection cases and actions and the
+ * early-warning flags, unique per loan, kind and key so a condition is flagged once. Money is bigint minor units; rates are decimal text.
  */
 export const creditMigrations: SchemaMigrations = {
   schema: 'credit',
@@ -129,6 +130,46 @@ export const creditMigrations: SchemaMigrations = {
             response json,
             created_at timestamptz not null
           )`.execute(db);
+      },
+    },
+    '0002_servicing': {
+      async up(db) {
+        await sql`
+          create table credit.collection_cases (
+            loan_id uuid primary key references credit.loans (id),
+            assignee text,
+            updated_at timestamptz not null
+          )`.execute(db);
+        await sql`
+          create table credit.collection_actions (
+            id uuid primary key,
+            loan_id uuid not null references credit.loans (id),
+            kind text not null check (kind in ('assign', 'note', 'promise')),
+            assignee text,
+            note text,
+            promised_amount bigint check (promised_amount > 0),
+            promised_date date,
+            actor text not null,
+            created_at timestamptz not null,
+            check (kind <> 'promise' or (promised_amount is not null and promised_date is not null))
+          )`.execute(db);
+        await sql`create index collection_actions_loan on credit.collection_actions (loan_id, created_at)`.execute(db);
+        await sql`
+          create table credit.warnings (
+            id uuid primary key,
+            loan_id uuid not null references credit.loans (id),
+            kind text not null check (kind in ('missed_payment', 'falling_balance', 'risk_decision')),
+            key text not null,
+            reason jsonb not null,
+            detail jsonb not null,
+            raised_at timestamptz not null,
+            acknowledged_at timestamptz,
+            acknowledged_by text,
+            unique (loan_id, kind, key)
+          )`.execute(db);
+        await sql`create index warnings_raised on credit.warnings (raised_at, id)`.execute(db);
+        // Earlier loans of an applicant in every status (the decision's in-platform history).
+        await sql`create index loans_id_number_all on credit.loans (id_number, status)`.execute(db);
       },
     },
   },

@@ -1,8 +1,15 @@
 import type { ModuleContext, ZhirongModule } from '@zhirong/platform';
 import { creditRoutes } from './credit.routes.ts';
-import { type CreditMoneyPort, type CreditScreeningPort, CreditService } from './credit.service.ts';
+import {
+  type CreditCustomerDataPort,
+  type CreditMoneyPort,
+  type CreditScreeningPort,
+  CreditService,
+} from './credit.service.ts';
 import { creditErrors } from './errors.ts';
 import { creditMigrations } from './migrations.ts';
+import { servicingRoutes } from './servicing.routes.ts';
+import type { CreditMonitoringPort } from './servicing.ts';
 
 export const CREDIT_MODULE_NAME = 'credit';
 
@@ -14,6 +21,8 @@ export const CREDIT_MODULE_NAME = 'credit';
 export function createCreditModule(
   moneyPort: (context: ModuleContext) => CreditMoneyPort,
   screeningPort?: (context: ModuleContext) => CreditScreeningPort,
+  monitoringPort?: (context: ModuleContext) => CreditMonitoringPort,
+  customerDataPort?: (context: ModuleContext) => CreditCustomerDataPort,
 ): ZhirongModule<CreditService> {
   return {
     name: CREDIT_MODULE_NAME,
@@ -35,11 +44,14 @@ export function createCreditModule(
         timeZone: context.config.timeZone,
         money: moneyPort(context),
         ...(screeningPort ? { screening: screeningPort(context) } : {}),
+        ...(monitoringPort ? { monitoring: monitoringPort(context) } : {}),
+        ...(customerDataPort ? { customerData: customerDataPort(context) } : {}),
         eventsCommitted: context.eventsCommitted,
       });
     },
     async routes(app, service, context) {
       await creditRoutes(app, service, context.db.kysely, () => context.clock.now());
+      await servicingRoutes(app, service);
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   type ApplicationRequest,
   applicationJson,
   type CreditService,
+  collectionJson,
   creditErrors,
   decisionJson,
   LOAN_PREFIX,
@@ -54,7 +55,11 @@ async function withCredit<T>(work: (credit: CreditService) => Promise<T>): Promi
 function readApplication(path: string): ApplicationRequest & { productId: string } {
   try {
     const parsed = JSON.parse(readFileSync(path === '-' ? 0 : path, 'utf8')) as ApplicationRequest;
-    return { ...parsed, productId: idArg(PRODUCT_PREFIX, String(parsed.productId)) };
+    return {
+      ...parsed,
+      productId: idArg(PRODUCT_PREFIX, String(parsed.productId)),
+      ...(parsed.accountId === undefined ? {} : { accountId: idArg('acc', String(parsed.accountId)) }),
+    };
   } catch (error) {
     return fail(explain('credit_input_invalid', { field: path, reason: (error as Error).message }));
   }
@@ -239,6 +244,76 @@ export function registerCreditCommands(program: Command): void {
       if (opts.json) return printJson(view);
       console.log(
         `${view.id} ${view.status} ${view.principalOutstanding}/${view.principal} ${view.currency}, ${view.daysPastDue} DPD (${view.bucket}), payoff ${view.payoffAmount}`,
+      );
+    });
+
+  credit
+    .command('report')
+    .description('Portfolio report: approval, bad and roll rates by score band, vintage curves, PSI of application PDs')
+    .option('--as-of <date>', 'business date YYYY-MM-DD (default: today)')
+    .option('--days <n>', 'window in days (applications, roll rates; PSI compares it with the one before)', '30')
+    .option('--json', 'print one JSON document')
+    .action(async (opts) => {
+      const days = Number(opts.days);
+      const r = outcome(
+        await withCredit((service) =>
+          service.servicing.report({ ...(opts.asOf ? { asOf: String(opts.asOf) } : {}), days }),
+        ),
+      );
+      if (opts.json) return printJson(r);
+      console.log(`Portfolio as of ${r.asOf} (last ${r.days} days)`);
+      console.log('band  applications  approved  approval  loans  bad  bad rate');
+      for (const b of r.bands)
+        console.log(
+          `${b.band.padEnd(6)}${String(b.applications).padStart(12)}${String(b.approved).padStart(10)}${(b.approvalRate ?? '-').padStart(10)}${String(b.loans).padStart(7)}${String(b.bad).padStart(5)}${(b.badRate ?? '-').padStart(10)}`,
+        );
+      console.log(`Roll rates ${r.rollRates.from} → ${r.rollRates.to}:`);
+      for (const b of r.rollRates.byBand)
+        for (const row of b.rows)
+          console.log(
+            `  ${b.band.padEnd(6)} ${row.from.padEnd(8)} ${row.loans} loans, roll forward ${row.rollForward ?? '-'}`,
+          );
+      console.log('Vintages (share ever 30+ DPD by month on book):');
+      for (const v of r.vintages)
+        console.log(`  ${v.vintage} (${v.loans} loans): ${v.curve.map((c) => c.rate ?? '-').join(' ')}`);
+      console.log(
+        `PSI of application PDs: ${r.psi.value ?? '-'} (${r.psi.status ?? 'not enough data'}; ${r.psi.baseline.scored} vs ${r.psi.current.scored} scored)`,
+      );
+    });
+
+  credit
+    .command('collections')
+    .description('The collections queue: overdue loans worst first with amount due, assignee and promise')
+    .option('--bucket <bucket>', 'M1, M2, M3 or M3+')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print one JSON document')
+    .action(async (opts) => {
+      const bucket = opts.bucket === undefined ? undefined : String(opts.bucket);
+      if (bucket !== undefined && !['M1', 'M2', 'M3', 'M3+'].includes(bucket))
+        fail(explain('credit_input_invalid', { field: '--bucket', reason: 'M1, M2, M3 or M3+' }));
+      const rows = await withCredit((service) =>
+        service.servicing.queue({
+          limit: Number(opts.limit),
+          ...(bucket ? { bucket: bucket as 'M1' | 'M2' | 'M3' | 'M3+' } : {}),
+        }),
+      );
+      const view = rows.map(collectionJson);
+      if (opts.json) return printJson(view);
+      for (const e of view)
+        console.log(
+          `${e.loanId} ${e.bucket} ${e.daysPastDue} DPD due ${e.amountDue} ${e.currency} assignee ${e.assignee ?? '-'} promise ${e.promise ? `${e.promise.amount} by ${e.promise.date} (${e.promise.status})` : '-'}`,
+        );
+    });
+
+  credit
+    .command('monitor')
+    .description('Run post-loan monitoring: flag missed payments, falling balances and new risk decisions (each once)')
+    .option('--json', 'print one JSON document')
+    .action(async (opts) => {
+      const raised = await withCredit((service) => service.servicing.monitor());
+      if (opts.json) return printJson({ raised });
+      console.log(
+        `raised: ${raised.missed_payment} missed payment, ${raised.falling_balance} falling balance, ${raised.risk_decision} risk decision`,
       );
     });
 }

@@ -2,15 +2,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accruedInterestThrough, type CreditService, type ProductRequest } from '@zhirong/credit';
+import { accruedInterestThrough, type CreditService } from '@zhirong/credit';
 import { openTestDatabase, testBackends } from '@zhirong/db/testing';
 import { type CurrencyCode, ManualClock } from '@zhirong/kernel';
 import { type LedgerModuleService, ledgerModule, postedBalance } from '@zhirong/ledger';
 import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform } from '@zhirong/platform';
-import { makeResidentId } from '@zhirong/simulator';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditModule, creditSystemAccountIds } from './module.ts';
+import { applicationFor, PRODUCT } from './testing.ts';
 
 const CNY = 'CNY' as CurrencyCode;
 const DAY_MS = 86_400_000;
@@ -18,42 +18,6 @@ const DAY_MS = 86_400_000;
 function ok<T>(outcome: { ok: true; value: T } | { ok: false; code: string }): T {
   if (!outcome.ok) throw new Error(`expected success, got ${outcome.code}`);
   return outcome.value;
-}
-
-export const PRODUCT: ProductRequest = {
-  name: '消费贷 Consumer loan',
-  currency: 'CNY',
-  minAmount: '1000.00',
-  maxAmount: '200000.00',
-  minTermMonths: 6,
-  maxTermMonths: 36,
-  method: 'equal-installment',
-  annualRateMin: '0.08',
-  annualRateMax: '0.18',
-  upfrontFeeRate: '0.01',
-  graceDays: 3,
-};
-
-export function applicationFor(
-  productId: string,
-  overrides: { birth?: string; amount?: string; idNumber?: string } = {},
-) {
-  return {
-    productId,
-    amount: overrides.amount ?? '20000.00',
-    termMonths: 12,
-    applicant: {
-      name: '李娜',
-      idNumber:
-        overrides.idNumber ??
-        makeResidentId({ regionCode: '310115', birthDate: overrides.birth ?? '19900315', sex: 'F' }, 21),
-      phone: '13812345678',
-      monthlyIncome: '25000.00',
-      employment: { type: 'engineer', months: 72 },
-    },
-    external: { bureauScore: 790, inquiries6m: 0, existingLoans: 0, hasMortgage: true, monthlyDebtPayments: '0.00' },
-    consent: { granted: true, version: 'consent-2026-01', grantedAt: '2026-01-01T01:00:00Z' },
-  };
 }
 
 describe.each(testBackends())('lending on %s', (backend) => {

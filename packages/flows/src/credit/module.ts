@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type CreditMoneyPort, createCreditModule, type SystemRole } from '@zhirong/credit';
+import { approveAllScreening, type CreditMoneyPort, createCreditModule, type SystemRole } from '@zhirong/credit';
 import { bytesToUuid, type CurrencyCode } from '@zhirong/kernel';
 import type { AccountType, LedgerModuleService, TransferRequest } from '@zhirong/ledger';
 import type { ModuleContext } from '@zhirong/platform';
+import type { RiskService } from '@zhirong/risk';
+import { ledgerCustomerData, ledgerRiskMonitoring } from './monitoring.ts';
+import { riskCreditScreening } from './screening.ts';
 
 /**
  * The ledger behind lending's money port. The institution's lending accounts exist once per
@@ -102,7 +105,34 @@ export function ledgerCreditPort(ledger: LedgerModuleService): CreditMoneyPort {
   };
 }
 
-/** The `credit` module with the ledger as its money port. Register it after `ledger`. */
-export const creditModule = createCreditModule((context: ModuleContext) =>
-  ledgerCreditPort(context.services.service<LedgerModuleService>('ledger')),
+/** The risk service when the platform has the risk engine (credit then screens and monitors with it). */
+function riskOf(context: ModuleContext): RiskService | undefined {
+  try {
+    return context.services.service<RiskService>('risk');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The `credit` module with the ledger as its money port and, when the platform has the risk engine,
+ * the engine as its screening port; monitoring reads balances from the ledger and risk decisions
+ * from the engine, and applications naming an account read its balance and flows from the ledger. Register it after `ledger` (and `risk`).
+ */
+export const creditModule = createCreditModule(
+  (context: ModuleContext) => ledgerCreditPort(context.services.service<LedgerModuleService>('ledger')),
+  (context: ModuleContext) => {
+    const risk = riskOf(context);
+    if (risk) return riskCreditScreening(() => risk);
+    context.logger.warn('credit: no risk module registered, applications are screened by the default (approve)');
+    return approveAllScreening;
+  },
+  (context: ModuleContext) => {
+    const risk = riskOf(context);
+    return ledgerRiskMonitoring(
+      () => context.services.service<LedgerModuleService>('ledger'),
+      risk ? () => risk : undefined,
+    );
+  },
+  (context: ModuleContext) => ledgerCustomerData(() => context.services.service<LedgerModuleService>('ledger')),
 );
