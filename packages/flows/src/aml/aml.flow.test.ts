@@ -1,6 +1,6 @@
-// Proves payments reach the AML monitor through the ledger's outbox events: a fan-out made of p2p payments becomes one stored alert covering its ledger transfers, a replayed event adds nothing, and no payment waits on AML — on PGlite and PostgreSQL.
+// Proves payments reach the AML monitor through the ledger's outbox events: a fan-out made of p2p payments becomes one stored alert covering its ledger transfers, a replayed event adds nothing, and no payment waits on AML — on PGlite and PostgreSQL; each live alert opens one compliance case.
 import { tmpdir } from 'node:os';
-import { type AmlModuleService, amlModule } from '@zhirong/aml';
+import { type AmlModuleService, amlModule, amlWorkbenchOf } from '@zhirong/aml';
 import { openTestDatabase, testBackends } from '@zhirong/db/testing';
 import { type CurrencyCode, cryptoRng, IdGenerator, ManualClock } from '@zhirong/kernel';
 import { type LedgerModuleService, ledgerModule } from '@zhirong/ledger';
@@ -79,6 +79,11 @@ describe.each(testBackends())('payments → AML monitoring on %s', (backend) => 
     // The funding transfer and the seven payments' postings, each a ledger transfer id.
     expect(alert?.alert.transactionIds).toHaveLength(8);
     expect(alert?.alert.transactionIds.every((id) => id.startsWith('trf_'))).toBe(true);
+    // The alert is a compliance case (the hub account has no owner, so the account is the customer).
+    const cases = await amlWorkbenchOf(aml, platform.context).cases.list({});
+    expect(cases.map((c) => [c.subject, c.customerId, c.status])).toEqual([
+      [{ kind: 'alert', id: alert?.id }, hubId, 'open'],
+    ]);
 
     // At-least-once delivery: the same ledger event again adds nothing.
     const { rows } = await sql<{ id: string; payload: unknown }>`
@@ -93,5 +98,6 @@ describe.each(testBackends())('payments → AML monitoring on %s', (backend) => 
     const again = (await aml.monitoring.alerts({ mode: 'live' })).data;
     expect(again).toHaveLength(1);
     expect(again[0]?.alert.transactionIds).toEqual(alert?.alert.transactionIds);
+    expect(await amlWorkbenchOf(aml, platform.context).cases.list({})).toHaveLength(1);
   });
 });

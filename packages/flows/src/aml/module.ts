@@ -1,6 +1,6 @@
 // The AML monitoring flow: committed ledger transfers (payments included) reach the AML monitor through the outbox, after the money moved.
-import type { AmlModuleService, MonitoredTransaction } from '@zhirong/aml';
-import { formatId, LIMITS } from '@zhirong/kernel';
+import { AmlError, type AmlModuleService, type AmlWorkbench, amlWorkbenchOf, type MonitoredTransaction } from '@zhirong/aml';
+import { formatId, LIMITS, parseId } from '@zhirong/kernel';
 import { ACCOUNT_PREFIX, type LedgerModuleService, TRANSFER_PREFIX, type Transfer } from '@zhirong/ledger';
 import type { DomainEvent, Logger, ZhirongModule } from '@zhirong/platform';
 
@@ -35,6 +35,8 @@ export class AmlMonitoringFlow {
     readonly aml: AmlModuleService,
     readonly ledger: LedgerModuleService,
     readonly logger: Logger,
+    /** Where a new live alert opens its case (cases, reports, KYC of the aml module). */
+    readonly workbench?: AmlWorkbench,
   ) {}
 
   async onTransfersCreated(event: DomainEvent): Promise<void> {
@@ -48,12 +50,45 @@ export class AmlMonitoringFlow {
         .filter((t) => MOVING_KINDS.has(t.kind))
         .map(monitoredTransactionOf)
         .sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : 1));
-      await this.aml.monitoring.ingest(moving);
+      const touched = await this.aml.monitoring.ingest(moving);
+      await openAlertCases(this, touched);
     }
     // Remembered only once ingested: a failed event is delivered again by the outbox relay.
     this.#seen.add(event.id);
     this.#seenOrder.push(event.id);
     if (this.#seenOrder.length > AmlMonitoringFlow.SEEN_MAX) this.#seen.delete(this.#seenOrder.shift() as string);
+  }
+}
+
+/**
+ * Each open live alert is a case for compliance, opened once per alert (a grown alert keeps its
+ * case). The case's customer is the owner of the alert's focus account (its id when it has none).
+ */
+async function openAlertCases(flow: AmlMonitoringFlow, alertIds: readonly string[]): Promise<void> {
+  const workbench = flow.workbench;
+  if (workbench === undefined) return;
+  for (const id of alertIds) {
+    const stored = await flow.aml.monitoring.alert(id);
+    if (stored.status !== 'open' || stored.mode !== 'live') continue;
+    const a = stored.alert;
+    const account = parseId(ACCOUNT_PREFIX, a.focus);
+    const owner = account.ok ? (await flow.ledger.ledger.getAccount(account.value))?.ownerRef : undefined;
+    try {
+      await workbench.cases.openCases(
+        [
+          {
+            subject: { kind: 'alert', id },
+            customerId: owner ?? a.focus,
+            summary: `${a.scenario} · score ${a.score} · ${a.transactionIds.length} transactions`,
+            evidence: { alertId: id, scenario: a.scenario, parties: a.parties, transactionIds: a.transactionIds },
+          },
+        ],
+        'aml-monitoring',
+      );
+    } catch (error) {
+      // The alert already has its case (opened for the customer it had then): nothing to do.
+      if (!(error instanceof AmlError && error.code === 'case_subject_conflict')) throw error;
+    }
   }
 }
 
@@ -63,10 +98,12 @@ export const amlMonitoringModule: ZhirongModule<AmlMonitoringFlow> = {
   migrations: { schema: 'flows_aml', migrations: {} },
   errors: {},
   createService(context) {
+    const aml = context.services.service<AmlModuleService>('aml');
     return new AmlMonitoringFlow(
-      context.services.service<AmlModuleService>('aml'),
+      aml,
       context.services.service<LedgerModuleService>('ledger'),
       context.logger,
+      amlWorkbenchOf(aml, context),
     );
   },
   start(flow, context) {
