@@ -205,7 +205,12 @@ export function predictForest(
   base: number,
   out = new Float64Array(rows),
 ): Float64Array {
-  return forest.depth >= 0 ? predictHeap(forest, x, rows, p, base, out) : predictWalk(forest, x, rows, p, base, out);
+  // Fewer than four rows (the risk engine's single-row decisions) take the walk: it stops at each
+  // row's real leaf, while the heap always takes `depth` steps and gains only from walking four rows
+  // together (measured on a 31-leaf depth-6 model: one row p50 25 µs walk, 28 µs heap).
+  return forest.depth >= 0 && rows >= 4
+    ? predictHeap(forest, x, rows, p, base, out)
+    : predictWalk(forest, x, rows, p, base, out);
 }
 
 /** The walk layout: a leaf test per node (any depth). */
