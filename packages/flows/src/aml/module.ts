@@ -1,5 +1,11 @@
 // The AML monitoring flow: committed ledger transfers (payments included) reach the AML monitor through the outbox, after the money moved.
-import { AmlError, type AmlModuleService, type AmlWorkbench, amlWorkbenchOf, type MonitoredTransaction } from '@zhirong/aml';
+import {
+  AmlError,
+  type AmlModuleService,
+  type AmlWorkbench,
+  amlWorkbenchOf,
+  type MonitoredTransaction,
+} from '@zhirong/aml';
 import { formatId, LIMITS, parseId } from '@zhirong/kernel';
 import { ACCOUNT_PREFIX, type LedgerModuleService, TRANSFER_PREFIX, type Transfer } from '@zhirong/ledger';
 import type { DomainEvent, Logger, ZhirongModule } from '@zhirong/platform';

@@ -3,7 +3,13 @@ import type { ChainService, EvidenceRecord, RecordResolver } from '@zhirong/chai
 import { inTransaction } from '@zhirong/db';
 import type { DomainEvent, Logger, ModuleContext, ZhirongModule } from '@zhirong/platform';
 import type { Kysely } from 'kysely';
-import { type EvidenceSource, evidenceSources, LOAD_BATCH_MAX, type ServiceLookup } from './sources.ts';
+import {
+  type AmlWorkbenchContext,
+  type EvidenceSource,
+  evidenceSources,
+  LOAD_BATCH_MAX,
+  type ServiceLookup,
+} from './sources.ts';
 
 export {
   CREDIT_CONSENT_RECORD,
@@ -35,11 +41,13 @@ export class EvidenceFlow {
     readonly db: Kysely<unknown>,
     readonly lookup: ServiceLookup,
     readonly logger: Logger,
+    /** The platform's database, clock and ids, for domains whose readers are built from them (AML reports). */
+    readonly platform?: AmlWorkbenchContext,
   ) {}
 
   /** The record types of the modules registered (resolved on first use: every module is built by then). */
   get sources(): readonly EvidenceSource[] {
-    this.#sources ??= evidenceSources(this.lookup);
+    this.#sources ??= evidenceSources(this.lookup, this.platform);
     return this.#sources;
   }
 
@@ -157,6 +165,7 @@ export const evidenceModule: ZhirongModule<EvidenceFlow> = {
       context.db.kysely,
       lookupOf(context),
       context.logger,
+      context,
     );
   },
   start(flow, context) {

@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AmlScreeningService, amlModule, amlWorkbenchOf } from '@zhirong/aml';
 import { type ChainService, chainModule } from '@zhirong/chain';
 import { verifyEvidence } from '@zhirong/chain/verifier';
 import type { CreditService } from '@zhirong/credit';
@@ -34,7 +35,8 @@ export async function bootEvidencePlatform(backend: Backend, clock: ManualClock,
     .register(riskModule)
     .register(paymentsModule({ rail: ledgerPaymentRail, riskGate: riskPaymentGate }))
     .register(riskPaymentsModule)
-    .register(creditModule);
+    .register(creditModule)
+    .register(amlModule);
   const platform = await bootPlatform({
     config: loadConfig(
       {
@@ -230,6 +232,53 @@ describe.each(testBackends())('business records → evidence log on %s', (backen
     const decisionEdited = await flow.audit();
     expect(decisionEdited.problems.map((p) => p.subject)).toContain(`credit.decision/${lap}`);
     expect(decisionEdited.problems.map((p) => p.subject)).not.toContain(`credit.consent/${lap}`);
+  });
+
+  it('logs an AML report when generated and again when submitted; the audit names an edited report', async () => {
+    const chain = platform.service<ChainService>('chain');
+    const flow = platform.service<EvidenceFlow>('evidence');
+    const db = platform.context.db.kysely;
+    const { reports } = amlWorkbenchOf(platform.service<AmlScreeningService>('aml'), platform.context);
+    await reports.recordTransactions([
+      {
+        id: 'aml-evidence-1',
+        customerId: 'cus_evidence',
+        customerType: 'personal',
+        channel: 'cash',
+        region: 'domestic',
+        direction: 'in',
+        amountMinor: 6_000_000n,
+        currency: 'CNY',
+        occurredAt: new Date('2026-12-03T02:00:00Z'),
+        counterparty: { name: '王五' },
+      },
+    ]);
+    const { report } = await reports.generateLargeValue('2026-12-03', 'compliance');
+    expect(report.entryCount).toBe(1);
+    await reports.submit(report.id, { format: 'xml', reference: 'CAMLMAC-2026-12-03-1' }, 'compliance');
+    await platform.relay.drain();
+    const id = formatId('amr', report.id);
+    for (const recordType of ['aml.report', 'aml.report.submission']) {
+      const bundle = await chain.evidence(recordType, id);
+      if (!bundle.ok) throw new Error(`${recordType}/${id}: ${bundle.code}`);
+      const body = JSON.parse(JSON.stringify(await flow.recordBody(recordType, id)));
+      const verified = await verifyEvidence(
+        { ...bundle.value, record: { recordType, recordId: id, body } },
+        chain.publicKey,
+      );
+      expect(
+        verified.checks.filter((c) => !c.ok),
+        recordType,
+      ).toEqual([]);
+    }
+    expect(await flow.recordBody('aml.report.submission', id)).toMatchObject({
+      submissionReference: 'CAMLMAC-2026-12-03-1',
+      submittedBy: 'compliance',
+    });
+    await sql`update aml.reports set entry_count = 0 where id = ${report.id}::uuid`.execute(db);
+    const audit = await flow.audit();
+    expect(audit.problems.map((p) => `${p.check} ${p.subject}`)).toContain(`record_changed aml.report/${id}`);
+    await sql`update aml.reports set entry_count = 1 where id = ${report.id}::uuid`.execute(db);
   });
 
   it('has every transition of a payment on the log soon after its commit, with the relay running on its own', async () => {

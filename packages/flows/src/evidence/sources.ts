@@ -1,6 +1,14 @@
 // The evidence log's table of record types: for each, the outbox topics naming its records, the ids an event names, and how to read the records' canonical bodies (used both to append and to audit).
 import { createHash } from 'node:crypto';
 import {
+  type AmlScreeningService,
+  amlWorkbenchOf,
+  REPORT_GENERATED_TOPIC,
+  REPORT_PREFIX,
+  REPORT_SUBMITTED_TOPIC,
+  type ReportRecord,
+} from '@zhirong/aml';
+import {
   APPLICATION_PREFIX,
   type Application,
   type CreditService,
@@ -32,6 +40,36 @@ export const PAYMENT_REFUND_RECORD = 'payments.refund';
 export const RISK_DECISION_RECORD = 'risk.decision';
 export const CREDIT_DECISION_RECORD = DECISION_RECORD_TYPE;
 export const CREDIT_CONSENT_RECORD = 'credit.consent';
+export const AML_REPORT_RECORD = 'aml.report';
+export const AML_REPORT_SUBMISSION_RECORD = 'aml.report.submission';
+
+/** A generated regulatory report as logged: what was reported, and digests of both files. */
+export function amlReportBody(r: ReportRecord): unknown {
+  return {
+    id: formatId(REPORT_PREFIX, r.id),
+    kind: r.kind,
+    businessDay: r.businessDay,
+    caseId: r.caseId,
+    entryCount: r.entryCount,
+    configVersion: r.configVersion,
+    xmlSha256: r.xmlSha256,
+    csvSha256: r.csvSha256,
+    generatedAt: r.generatedAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+  };
+}
+
+/** A report's submission as logged: which files went, when, by whom, under which reference. */
+export function amlSubmissionBody(r: ReportRecord): unknown {
+  return {
+    id: formatId(REPORT_PREFIX, r.id),
+    xmlSha256: r.xmlSha256,
+    csvSha256: r.csvSha256,
+    submittedAt: r.submittedAt?.toISOString() ?? null,
+    submittedBy: r.submittedBy,
+    submissionReference: r.submissionReference,
+  };
+}
 
 /**
  * One record type on the log. The flow subscribes to `topics`; for each event it takes the
@@ -125,7 +163,10 @@ export function creditConsentBody(a: Application): unknown {
 }
 
 /** Every record type the platform logs, for the modules registered (one entry per type). */
-export function evidenceSources(service: ServiceLookup): EvidenceSource[] {
+/** What `amlWorkbenchOf` builds the AML services from. */
+export type AmlWorkbenchContext = Parameters<typeof amlWorkbenchOf>[1];
+
+export function evidenceSources(service: ServiceLookup, platform?: AmlWorkbenchContext): EvidenceSource[] {
   const sources: EvidenceSource[] = [];
   const ledger = service<LedgerModuleService>('ledger');
   if (ledger) {
@@ -244,6 +285,42 @@ export function evidenceSources(service: ServiceLookup): EvidenceSource[] {
       async load(ids) {
         return new Map(
           (await applications(ids)).map((a) => [formatId(APPLICATION_PREFIX, a.id), creditConsentBody(a)]),
+        );
+      },
+    });
+  }
+  const screening = service<AmlScreeningService>('aml');
+  if (screening && platform) {
+    const reports = amlWorkbenchOf(screening, platform).reports;
+    // Reports are few (one a day, plus one per suspicious case): read one by one.
+    const read = async (ids: readonly string[]) => {
+      const out: ReportRecord[] = [];
+      for (const id of uuidsOf(REPORT_PREFIX, ids)) {
+        try {
+          out.push(await reports.get(id));
+        } catch {
+          // Gone or never stored: left out, as the contract says.
+        }
+      }
+      return out;
+    };
+    sources.push({
+      recordType: AML_REPORT_RECORD,
+      topics: [REPORT_GENERATED_TOPIC],
+      idsOf: (event) => [event.key],
+      async load(ids) {
+        return new Map((await read(ids)).map((r) => [formatId(REPORT_PREFIX, r.id), amlReportBody(r)]));
+      },
+    });
+    sources.push({
+      recordType: AML_REPORT_SUBMISSION_RECORD,
+      topics: [REPORT_SUBMITTED_TOPIC],
+      idsOf: (event) => [event.key],
+      async load(ids) {
+        return new Map(
+          (await read(ids))
+            .filter((r) => r.submittedAt !== null)
+            .map((r) => [formatId(REPORT_PREFIX, r.id), amlSubmissionBody(r)]),
         );
       },
     });
