@@ -2,6 +2,7 @@ import { CatalogError, defineErrors, pickInputErrors } from '@zhirong/kernel';
 
 /** Every AML error code, with its HTTP status and zh/en message. */
 export const amlErrors = defineErrors({
+  ...pickInputErrors('idempotency_key_invalid', 'idempotency_key_reused'),
   ...pickInputErrors(
     'id_malformed',
     'currency_unknown',
@@ -171,20 +172,10 @@ export const amlErrors = defineErrors({
     en: 'The KYC profile of customer {customer} is invalid: {reason}.',
     zh: '客户 {customer} 的尽职调查档案无效：{reason}。',
   },
-  idempotency_key_reused: {
-    status: 409,
-    en: 'This Idempotency-Key was already used with a different request.',
-    zh: '该 Idempotency-Key 已用于另一个不同的请求。',
-  },
   idempotency_request_in_progress: {
     status: 409,
     en: 'A request with this Idempotency-Key is still in progress.',
     zh: '使用该 Idempotency-Key 的请求仍在处理中。',
-  },
-  idempotency_key_invalid: {
-    status: 400,
-    en: 'The Idempotency-Key header must be 1 to 255 visible characters.',
-    zh: 'Idempotency-Key 请求头必须为 1 至 255 个可见字符。',
   },
 });
 

@@ -27,7 +27,20 @@ export const inputErrors = defineErrors({
   },
   metadata_too_large: { status: 400, en: 'Metadata is limited to {max} bytes.', zh: '元数据最多 {max} 字节。' },
   cursor_malformed: { status: 400, en: 'The cursor is not valid.', zh: '分页游标无效。' },
+  idempotency_key_invalid: {
+    status: 400,
+    en: 'The Idempotency-Key header must be 1 to 255 visible ASCII characters (no spaces).',
+    zh: 'Idempotency-Key 请求头必须为 1 至 255 个可见 ASCII 字符（不含空格）。',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    en: 'This Idempotency-Key was already used with a different request.',
+    zh: '该 Idempotency-Key 已用于另一个不同的请求。',
+  },
 });
+
+/** What an Idempotency-Key header may hold: 1 to 255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 type InputCode = keyof typeof inputErrors;
 

@@ -6,6 +6,7 @@ import { defineErrors, pickInputErrors } from '@zhirong/kernel';
  * catalog refuses one code with two meanings.
  */
 export const paymentsErrors = defineErrors({
+  ...pickInputErrors('idempotency_key_invalid', 'idempotency_key_reused'),
   ...pickInputErrors(
     'id_malformed',
     'currency_unknown',
@@ -93,16 +94,6 @@ export const paymentsErrors = defineErrors({
     status: 422,
     en: 'The ledger refused the operation on payment {id}: {reason}.',
     zh: '账务系统拒绝了对支付 {id} 的操作：{reason}。',
-  },
-  idempotency_key_invalid: {
-    status: 400,
-    en: 'The Idempotency-Key header must be 1 to 255 printable characters.',
-    zh: 'Idempotency-Key 请求头必须为 1 到 255 个可打印字符。',
-  },
-  idempotency_key_reused: {
-    status: 409,
-    en: 'This Idempotency-Key was already used with a different request.',
-    zh: '该 Idempotency-Key 已用于另一个不同的请求。',
   },
   idempotency_key_in_progress: {
     status: 409,

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { canonicalJson, formatAmount, formatId, type IdGenerator, LIMITS } from '@zhirong/kernel';
+import {
+  canonicalJson,
+  formatAmount,
+  formatId,
+  IDEMPOTENCY_KEY_PATTERN,
+  type IdGenerator,
+  LIMITS,
+} from '@zhirong/kernel';
 import { problem } from '@zhirong/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
@@ -91,14 +98,12 @@ export interface PaymentsRouteDeps {
   readonly qrNetworkId: string;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
 /** The principal, the Idempotency-Key and a digest of the request. */
 export function requestContext(request: FastifyRequest): RequestContext {
   const header = request.headers['idempotency-key'];
   const principal = request.principal?.keyId ?? 'anonymous';
   if (header === undefined) return { principal, actor: principal };
-  if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) fail('idempotency_key_invalid');
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(header)) fail('idempotency_key_invalid');
   const path = request.url.split('?')[0] ?? '';
   const requestHash = createHash('sha256')
     .update(`${request.method} ${path}\n${canonicalJson(request.body ?? null)}`)

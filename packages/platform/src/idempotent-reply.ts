@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { assert, canonicalJson } from '@zhirong/kernel';
+import { assert, canonicalJson, IDEMPOTENCY_KEY_PATTERN } from '@zhirong/kernel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
-const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Where a domain keeps its Idempotency-Key responses: a table `(key text primary key, fingerprint
@@ -40,7 +39,7 @@ export async function idempotentReply(
     return reply.code(result.status).send(result.body);
   }
   const given = Array.isArray(raw) ? '' : raw;
-  if (!KEY.test(given)) store.refuse('idempotency_key_invalid');
+  if (!IDEMPOTENCY_KEY_PATTERN.test(given)) store.refuse('idempotency_key_invalid');
   const key = `${store.keyPrefix}${given}`;
   const fingerprint = createHash('sha256')
     .update(

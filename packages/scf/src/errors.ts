@@ -2,6 +2,7 @@ import { defineErrors, pickInputErrors } from '@zhirong/kernel';
 
 /** Every supply-chain-finance error code, with its HTTP status and zh/en message. */
 export const scfErrors = defineErrors({
+  ...pickInputErrors('idempotency_key_invalid', 'idempotency_key_reused'),
   ...pickInputErrors(
     'id_malformed',
     'currency_unknown',
@@ -79,20 +80,10 @@ export const scfErrors = defineErrors({
     en: 'The ledger refused the payment ({reason}); nothing was changed.',
     zh: '账务系统拒绝了该笔款项（{reason}），凭证未作任何变更。',
   },
-  idempotency_key_reused: {
-    status: 409,
-    en: 'This Idempotency-Key was already used with a different request.',
-    zh: '该 Idempotency-Key 已用于另一个不同的请求。',
-  },
   idempotency_request_in_progress: {
     status: 409,
     en: 'A request with this Idempotency-Key is still in progress.',
     zh: '使用该 Idempotency-Key 的请求仍在处理中。',
-  },
-  idempotency_key_invalid: {
-    status: 400,
-    en: 'The Idempotency-Key header must be 1 to 255 visible characters.',
-    zh: 'Idempotency-Key 请求头必须为 1 至 255 个可见字符。',
   },
 });
 

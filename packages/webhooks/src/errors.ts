@@ -2,6 +2,7 @@ import { defineErrors, pickInputErrors } from '@zhirong/kernel';
 
 /** Every webhooks error code: one per reason, with its HTTP status and its zh/en message. */
 export const webhooksErrors = defineErrors({
+  ...pickInputErrors('idempotency_key_invalid', 'idempotency_key_reused'),
   ...pickInputErrors('id_malformed', 'cursor_malformed'),
   // Shared with the ledger, word for word (the registry requires one definition per code).
   endpoint_not_found: { status: 404, en: 'Webhook endpoint {id} does not exist.', zh: 'Webhook 端点 {id} 不存在。' },
@@ -40,16 +41,6 @@ export const webhooksErrors = defineErrors({
     status: 409,
     en: 'Webhook delivery {id} is being attempted right now; try again in a moment.',
     zh: 'Webhook 投递 {id} 正在尝试中，请稍后再试。',
-  },
-  idempotency_key_invalid: {
-    status: 400,
-    en: 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.',
-    zh: 'Idempotency-Key 请求头必须为 1 到 255 个可见 ASCII 字符。',
-  },
-  idempotency_key_reused: {
-    status: 409,
-    en: 'This Idempotency-Key was already used with a different request.',
-    zh: '该 Idempotency-Key 已用于另一个不同的请求。',
   },
   webhook_secret_unreadable: {
     status: 500,

@@ -1,6 +1,6 @@
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { canonicalJson, LIMITS } from '@zhirong/kernel';
+import { canonicalJson, IDEMPOTENCY_KEY_PATTERN, LIMITS } from '@zhirong/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { Type } from 'typebox';
@@ -36,7 +36,6 @@ const IdempotencyHeaders = Type.Object({
 
 const read = { scope: 'webhooks:read' } as const;
 const write = { scope: 'webhooks:write' } as const;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) fail(outcome.code, outcome.params);
@@ -59,7 +58,7 @@ async function withIdempotency<T>(
     const result = await work(undefined);
     return reply.code(result.statusCode).send(result.body);
   }
-  if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) fail('idempotency_key_invalid');
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(header)) fail('idempotency_key_invalid');
   const outcome = unwrap(
     await service.idempotent(
       {
