@@ -1,6 +1,6 @@
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
+import { cursorPage, formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
 import { type IdempotencyTable, idempotentReply, problem } from '@zhirong/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -205,12 +205,12 @@ export async function creditRoutes(
       const limit = request.query.limit ?? LIMITS.pageSizeDefault;
       const after = request.query.cursor ? idOf(PRODUCT_PREFIX, request.query.cursor, '/cursor') : undefined;
       const rows = await credit.listProducts(limit + 1, after);
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map((p) => productJson(p, (id) => formatId(PRODUCT_PREFIX, id))),
-        nextCursor: rows.length > limit && last ? formatId(PRODUCT_PREFIX, last.id) : null,
-      };
+      return cursorPage(
+        rows,
+        limit,
+        (p) => productJson(p, (id) => formatId(PRODUCT_PREFIX, id)),
+        (last) => formatId(PRODUCT_PREFIX, last.id),
+      );
     },
   );
 
@@ -299,12 +299,7 @@ export async function creditRoutes(
       const limit = request.query.limit ?? LIMITS.pageSizeDefault;
       const after = request.query.cursor ? idOf(APPLICATION_PREFIX, request.query.cursor, '/cursor') : undefined;
       const rows = await credit.listApplications(limit + 1, after);
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(applicationJson),
-        nextCursor: rows.length > limit && last ? formatId(APPLICATION_PREFIX, last.id) : null,
-      };
+      return cursorPage(rows, limit, applicationJson, (last) => formatId(APPLICATION_PREFIX, last.id));
     },
   );
 

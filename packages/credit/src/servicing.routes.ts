@@ -1,6 +1,6 @@
 // HTTP routes of post-loan servicing: /v1/credit/collections…, /v1/credit/warnings…, /v1/credit/reports/portfolio.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
+import { cursorPage, formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { creditFail } from './credit.routes.ts';
@@ -113,12 +113,7 @@ export async function servicingRoutes(appBase: FastifyInstance, credit: CreditSe
         ...(q.assignee ? { assignee: q.assignee } : {}),
         ...(q.cursor ? { after: idOf(LOAN_PREFIX, q.cursor, '/cursor') } : {}),
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(collectionJson),
-        nextCursor: rows.length > limit && last ? formatId(LOAN_PREFIX, last.loanId) : null,
-      };
+      return cursorPage(rows, limit, collectionJson, (last) => formatId(LOAN_PREFIX, last.loanId));
     },
   );
 
@@ -250,12 +245,7 @@ export async function servicingRoutes(appBase: FastifyInstance, credit: CreditSe
       ...(loan ? { loanId: loan } : {}),
       ...(q.cursor ? { after: idOf(WARNING_PREFIX, q.cursor, '/cursor') } : {}),
     });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(warningJson),
-      nextCursor: rows.length > limit && last ? formatId(WARNING_PREFIX, last.id) : null,
-    };
+    return cursorPage(rows, limit, warningJson, (last) => formatId(WARNING_PREFIX, last.id));
   };
 
   app.get(

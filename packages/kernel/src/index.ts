@@ -6,6 +6,7 @@ export * from './input-errors.ts';
 export * from './json.ts';
 export * from './limits.ts';
 export * from './money.ts';
+export * from './page.ts';
 export * from './problem.ts';
 export * from './result.ts';
 export * from './rng.ts';

@@ -1,6 +1,6 @@
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
+import { cursorPage, formatAmount, formatId, LIMITS, parseAmount, parseId } from '@zhirong/kernel';
 import { type IdempotencyTable, idempotentReply, problem } from '@zhirong/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -198,12 +198,7 @@ export async function scfRoutes(
         ...(q.status ? { status: q.status as Receivable['status'] } : {}),
         ...(q.cursor ? { afterId: idOf(RECEIVABLE_PREFIX, q.cursor, '/cursor') } : {}),
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(receivableJson),
-        nextCursor: rows.length > limit && last ? formatId(RECEIVABLE_PREFIX, last.id) : null,
-      };
+      return cursorPage(rows, limit, receivableJson, (last) => formatId(RECEIVABLE_PREFIX, last.id));
     },
   );
 

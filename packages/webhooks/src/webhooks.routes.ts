@@ -1,6 +1,6 @@
 import type {} from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { canonicalJson, IDEMPOTENCY_KEY_PATTERN, LIMITS } from '@zhirong/kernel';
+import { canonicalJson, cursorPage, IDEMPOTENCY_KEY_PATTERN, LIMITS } from '@zhirong/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { Type } from 'typebox';
@@ -132,12 +132,7 @@ export async function webhooksRoutes(appBase: FastifyInstance, service: Webhooks
         ...(afterId ? { afterId } : {}),
         ...(q.status ? { status: q.status } : {}),
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(endpointJson),
-        nextCursor: rows.length > limit && last ? encodeCursor({ after: last.id }) : null,
-      };
+      return cursorPage(rows, limit, endpointJson, (last) => encodeCursor({ after: last.id }));
     },
   );
 
@@ -271,12 +266,7 @@ export async function webhooksRoutes(appBase: FastifyInstance, service: Webhooks
         ...(q.eventId ? { eventId: uuidOf(EVENT_PREFIX, q.eventId, '/eventId') } : {}),
         ...(q.status ? { status: q.status } : {}),
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(deliveryJson),
-        nextCursor: rows.length > limit && last ? encodeCursor({ before: last.id }) : null,
-      };
+      return cursorPage(rows, limit, deliveryJson, (last) => encodeCursor({ before: last.id }));
     },
   );
 
@@ -308,12 +298,7 @@ export async function webhooksRoutes(appBase: FastifyInstance, service: Webhooks
       const limit = request.query.limit ?? LIMITS.pageSizeDefault;
       const afterId = request.query.cursor ? decodeCursor(request.query.cursor, 'after') : undefined;
       const rows = await service.listAttempts({ deliveryId, limit: limit + 1, ...(afterId ? { afterId } : {}) });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(attemptJson),
-        nextCursor: rows.length > limit && last ? encodeCursor({ after: last.id }) : null,
-      };
+      return cursorPage(rows, limit, attemptJson, (last) => encodeCursor({ after: last.id }));
     },
   );
 

@@ -8,12 +8,12 @@ import { createTestStaff, TEST_PASSWORD } from '@zhirong/identity/testing';
 import { ledgerModule } from '@zhirong/ledger';
 import { createLogger, loadConfig, ModuleRegistry } from '@zhirong/platform';
 import { type ServerHandle, serve } from '@zhirong/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../../../tools/build-console.ts';
 import { seedDemoData } from '../../../cli/src/demo.ts';
 
-import { ARTIFACTS, CHROMIUM, FLAGS, hasChromium, seriousViolations } from './harness.ts';
+import { ARTIFACTS, CHROMIUM, hasChromium, openBrowser, seriousViolations } from './harness.ts';
 
 const describeIfChromium = hasChromium ? describe : describe.skip;
 
@@ -64,17 +64,7 @@ describeIfChromium(
       base = server.address;
       adminPassword = readFileSync(join(dataDir, 'admin-password'), 'utf8').trim();
       await createTestStaff(server.platform.service<IdentityService>('identity'), 'risk_analyst', { username: 'rita' });
-      const profile = mkdtempSync(join(tmpdir(), 'zr-chromium-'));
-      dirs.push(profile);
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: FLAGS,
-        locale: 'en-US',
-        viewport: { width: 1280, height: 800 },
-        bypassCSP: false,
-      });
-      page = context.pages()[0] ?? (await context.newPage());
+      ({ context, page } = await openBrowser(dirs));
       page.setDefaultTimeout(10_000);
     }, 120_000);
 

@@ -1,8 +1,10 @@
 // Shared parts of the console's browser tests: Debian's Chromium with the flags this machine needs, and axe-core.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -43,4 +45,23 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Headless Chromium with a fresh profile (its directory is pushed on `dirs`, for the caller to remove). */
+export async function openBrowser(
+  dirs: string[],
+  viewport = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const profile = mkdtempSync(join(tmpdir(), 'zr-chromium-'));
+  dirs.push(profile);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    locale: 'en-US',
+    viewport,
+    bypassCSP: false,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
 }

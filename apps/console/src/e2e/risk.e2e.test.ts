@@ -10,10 +10,10 @@ import { createLogger, loadConfig, ModuleRegistry } from '@zhirong/platform';
 import { type RiskService, riskModule } from '@zhirong/risk';
 import { paymentEvent } from '@zhirong/risk/testing';
 import { type ServerHandle, serve } from '@zhirong/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../../../tools/build-console.ts';
-import { ARTIFACTS, CHROMIUM, FLAGS, hasChromium, seriousViolations } from './harness.ts';
+import { ARTIFACTS, CHROMIUM, hasChromium, openBrowser, seriousViolations } from './harness.ts';
 
 const describeIfChromium = hasChromium ? describe : describe.skip;
 
@@ -92,16 +92,7 @@ describeIfChromium(
           payeeId: 'acc_e2e_mule',
         }),
       );
-      const profile = mkdtempSync(join(tmpdir(), 'zr-chromium-'));
-      dirs.push(profile);
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: FLAGS,
-        locale: 'en-US',
-        viewport: { width: 1280, height: 900 },
-      });
-      page = context.pages()[0] ?? (await context.newPage());
+      ({ context, page } = await openBrowser(dirs, { width: 1280, height: 900 }));
       page.setDefaultTimeout(15_000);
     }, 180_000);
 
