@@ -1,24 +1,15 @@
-// Proves lending end to end on the real ledger (PGlite, and PostgreSQL when configured): a product over its APR cap is refused, bad applications get specific codes and store nothing, a good one is decided and replays byte for byte, acceptance disburses once through linked transfers, accrual is idempotent per date, an overdue loan earns penalty and moves through buckets, repayment pays penalty first and a payoff closes the loan with loans receivable back to zero, and write-off moves the rest to losses.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { accruedInterestThrough, type CreditService } from '@zhirong/credit';
-import { openTestDatabase, testBackends } from '@zhirong/db/testing';
+import { testBackends } from '@zhirong/db/testing';
 import { type CurrencyCode, ManualClock } from '@zhirong/kernel';
-import { type LedgerModuleService, ledgerModule, postedBalance } from '@zhirong/ledger';
-import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform } from '@zhirong/platform';
+import { type LedgerModuleService, postedBalance } from '@zhirong/ledger';
+import type { Platform } from '@zhirong/platform';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditModule, creditSystemAccountIds } from './module.ts';
-import { applicationFor, PRODUCT } from './testing.ts';
+import { creditSystemAccountIds } from './module.ts';
+import { applicationFor, bootLendingPlatform, ok, PRODUCT } from './testing.ts';
 
 const CNY = 'CNY' as CurrencyCode;
 const DAY_MS = 86_400_000;
-
-function ok<T>(outcome: { ok: true; value: T } | { ok: false; code: string }): T {
-  if (!outcome.ok) throw new Error(`expected success, got ${outcome.code}`);
-  return outcome.value;
-}
 
 describe.each(testBackends())('lending on %s', (backend) => {
   let platform: Platform;
@@ -28,14 +19,7 @@ describe.each(testBackends())('lending on %s', (backend) => {
   let credit: CreditService;
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-credit-'));
-    platform = await bootPlatform({
-      config: loadConfig({ ZHIRONG_DATA_DIR: dataDir, ZHIRONG_OUTBOX_POLL_MS: '60000' }, dataDir),
-      modules: new ModuleRegistry().register(ledgerModule).register(creditModule),
-      logger: createLogger({ level: 'silent' }),
-      db: await openTestDatabase(backend),
-      clock,
-    });
+    platform = await bootLendingPlatform(backend, clock);
     credit = platform.service<CreditService>('credit');
     const { ledger } = platform.service<LedgerModuleService>('ledger');
     for (const name of ['cash', 'li', 'wang']) ids[name] = platform.context.ids.uuid();

@@ -1,22 +1,11 @@
-// Proves the risk engine's fraud decision is lending's policy input (PGlite and PostgreSQL): each application is one loan_application risk event keyed by the application id, a decline fails the fraud rule with the engine's reason, a review refers, the risk decision id is stored with the inputs, and replay stays byte-identical.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CreditService } from '@zhirong/credit';
-import { openTestDatabase, testBackends } from '@zhirong/db/testing';
+import { testBackends } from '@zhirong/db/testing';
 import { formatId, ManualClock } from '@zhirong/kernel';
-import { ledgerModule } from '@zhirong/ledger';
-import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform } from '@zhirong/platform';
-import { type RiskService, riskModule } from '@zhirong/risk';
+import type { Platform } from '@zhirong/platform';
+import type { RiskService } from '@zhirong/risk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditModule } from './module.ts';
 import { applicantCustomerId } from './screening.ts';
-import { applicationFor, PRODUCT } from './testing.ts';
-
-function ok<T>(outcome: { ok: true; value: T } | { ok: false; code: string }): T {
-  if (!outcome.ok) throw new Error(`expected success, got ${outcome.code}`);
-  return outcome.value;
-}
+import { applicationFor, bootLendingPlatform, ok, PRODUCT } from './testing.ts';
 
 describe.each(testBackends())('lending screened by the risk engine on %s', (backend) => {
   let platform: Platform;
@@ -26,14 +15,7 @@ describe.each(testBackends())('lending screened by the risk engine on %s', (back
   let productId: string;
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-credit-risk-'));
-    platform = await bootPlatform({
-      config: loadConfig({ ZHIRONG_DATA_DIR: dataDir, ZHIRONG_OUTBOX_POLL_MS: '60000' }, dataDir),
-      modules: new ModuleRegistry().register(ledgerModule).register(riskModule).register(creditModule),
-      logger: createLogger({ level: 'silent' }),
-      db: await openTestDatabase(backend),
-      clock,
-    });
+    platform = await bootLendingPlatform(backend, clock, { withRisk: true });
     credit = platform.service<CreditService>('credit');
     risk = platform.service<RiskService>('risk');
     const ruleset = await risk.createRuleset(

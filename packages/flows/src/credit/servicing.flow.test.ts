@@ -1,24 +1,14 @@
-// Proves post-loan servicing on the real ledger and risk engine (PGlite and PostgreSQL): an overdue loan enters the collections queue in its bucket with the amount due, takes an assignee, notes and a promise that is kept by a repayment; monitoring flags a missed payment, a falling balance and a new risk decision once each; flags are listed per loan and in an acknowledgeable queue; the portfolio report reads the book.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CreditService } from '@zhirong/credit';
-import { openTestDatabase, testBackends } from '@zhirong/db/testing';
+import { testBackends } from '@zhirong/db/testing';
 import { type CurrencyCode, formatId, ManualClock } from '@zhirong/kernel';
-import { type LedgerModuleService, ledgerModule } from '@zhirong/ledger';
-import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform } from '@zhirong/platform';
-import { type RiskService, riskModule } from '@zhirong/risk';
+import type { LedgerModuleService } from '@zhirong/ledger';
+import type { Platform } from '@zhirong/platform';
+import type { RiskService } from '@zhirong/risk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditModule } from './module.ts';
-import { applicationFor, PRODUCT } from './testing.ts';
+import { applicationFor, bootLendingPlatform, ok, PRODUCT } from './testing.ts';
 
 const CNY = 'CNY' as CurrencyCode;
 const DAY_MS = 86_400_000;
-
-function ok<T>(outcome: { ok: true; value: T } | { ok: false; code: string }): T {
-  if (!outcome.ok) throw new Error(`expected success, got ${outcome.code}`);
-  return outcome.value;
-}
 
 describe.each(testBackends())('lending servicing on %s', (backend) => {
   let platform: Platform;
@@ -30,14 +20,7 @@ describe.each(testBackends())('lending servicing on %s', (backend) => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-credit-servicing-'));
-    platform = await bootPlatform({
-      config: loadConfig({ ZHIRONG_DATA_DIR: dataDir, ZHIRONG_OUTBOX_POLL_MS: '60000' }, dataDir),
-      modules: new ModuleRegistry().register(ledgerModule).register(riskModule).register(creditModule),
-      logger: createLogger({ level: 'silent' }),
-      db: await openTestDatabase(backend),
-      clock,
-    });
+    platform = await bootLendingPlatform(backend, clock, { withRisk: true });
     credit = platform.service<CreditService>('credit');
     risk = platform.service<RiskService>('risk');
     ledger = platform.service<LedgerModuleService>('ledger').ledger;

@@ -1,6 +1,40 @@
-// Shared fixtures of the lending flow tests: a consumer-loan product and a good application for it.
+// Shared fixtures of the lending flow tests: a platform with lending on a test database, a consumer-loan product and a good application for it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ProductRequest } from '@zhirong/credit';
+import type { Backend } from '@zhirong/db';
+import { openTestDatabase } from '@zhirong/db/testing';
+import type { Clock } from '@zhirong/kernel';
+import { ledgerModule } from '@zhirong/ledger';
+import { bootPlatform, createLogger, loadConfig, ModuleRegistry, type Platform } from '@zhirong/platform';
+import { riskModule } from '@zhirong/risk';
 import { makeResidentId } from '@zhirong/simulator';
+import { creditModule } from './module.ts';
+
+/** Ledger and lending (and the risk engine, when asked) on a fresh test database; the relay polls rarely. */
+export async function bootLendingPlatform(
+  backend: Backend,
+  clock: Clock,
+  options: { withRisk?: boolean } = {},
+): Promise<Platform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zhirong-credit-'));
+  const modules = new ModuleRegistry().register(ledgerModule);
+  if (options.withRisk) modules.register(riskModule);
+  return bootPlatform({
+    config: loadConfig({ ZHIRONG_DATA_DIR: dataDir, ZHIRONG_OUTBOX_POLL_MS: '60000' }, dataDir),
+    modules: modules.register(creditModule),
+    logger: createLogger({ level: 'silent' }),
+    db: await openTestDatabase(backend),
+    clock,
+  });
+}
+
+/** The value of a successful outcome; a failure fails the test with its code. */
+export function ok<T>(outcome: { ok: true; value: T } | { ok: false; code: string }): T {
+  if (!outcome.ok) throw new Error(`expected success, got ${outcome.code}`);
+  return outcome.value;
+}
 
 export const PRODUCT: ProductRequest = {
   name: '消费贷 Consumer loan',
