@@ -1,3 +1,4 @@
+// Proves lending end to end on the real ledger (PGlite, and PostgreSQL when configured): a product over its APR cap is refused, bad applications get specific codes and store nothing, a good one is decided and replays byte for byte, acceptance disburses once through linked transfers, accrual is idempotent per date, an overdue loan earns penalty and moves through buckets, repayment pays penalty first and a payoff closes the loan with loans receivable back to zero, and write-off moves the rest to losses.
 import { accruedInterestThrough, type CreditService } from '@zhirong/credit';
 import { testBackends } from '@zhirong/db/testing';
 import { type CurrencyCode, ManualClock } from '@zhirong/kernel';

@@ -1,3 +1,4 @@
+// Proves the risk engine's fraud decision is lending's policy input (PGlite and PostgreSQL): each application is one loan_application risk event keyed by the application id, a decline fails the fraud rule with the engine's reason, a review refers, the risk decision id is stored with the inputs, and replay stays byte-identical.
 import type { CreditService } from '@zhirong/credit';
 import { testBackends } from '@zhirong/db/testing';
 import { formatId, ManualClock } from '@zhirong/kernel';

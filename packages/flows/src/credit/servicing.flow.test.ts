@@ -1,3 +1,4 @@
+// Proves post-loan servicing on the real ledger and risk engine (PGlite and PostgreSQL): an overdue loan enters the collections queue in its bucket with the amount due, takes an assignee, notes and a promise that is kept by a repayment; monitoring flags a missed payment, a falling balance and a new risk decision once each; flags are listed per loan and in an acknowledgeable queue; the portfolio report reads the book.
 import type { CreditService } from '@zhirong/credit';
 import { testBackends } from '@zhirong/db/testing';
 import { type CurrencyCode, formatId, ManualClock } from '@zhirong/kernel';
