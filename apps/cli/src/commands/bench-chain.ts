@@ -137,7 +137,8 @@ export async function benchChain(config: Config, options: ChainBenchOptions) {
     }
 
     // 1. Batched appends on top of the big tree.
-    const runId = ids.uuid().slice(0, 8);
+    // The random tail of a UUIDv7 (its head is the time, the same for runs a minute apart).
+    const runId = ids.uuid().slice(-12);
     const rng = new SeededRng(options.seed);
     const records = Array.from({ length: options.records }, (_, i) => ({
       recordType: 'bench.transfer',
